@@ -1,0 +1,17 @@
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { db, dbKind } from "./index";
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+/** Applies every committed migration that has not run yet, on either database. */
+export async function migrateDatabase(): Promise<void> {
+  if (dbKind === "pglite") {
+    await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder });
+  } else {
+    await migratePostgres(db, { migrationsFolder });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Every message key a validation rule (or the DB layer, for uniqueness and
+ * limits) can return. Keys live in the `validation` next-intl namespace and
+ * map to nested objects in messages/{id,en}/validation.json:
+ * "nik.format" → { "nik": { "format": "…" } }.
+ *
+ * keys.test.ts checks that both catalogue files hold exactly these keys.
+ */
+export const validationKeys = [
+  // Generic
+  "required",
+  "form.error",
+  "form.unexpected", // ICU placeholder: {id}
+
+  // NIK (Nomor Induk Kependudukan)
+  "nik.format",
+  "nik.province",
+  "nik.birthDate",
+  "nik.serial",
+  "nik.birthDateMismatch",
+  "nik.sexMismatch",
+  "nik.taken", // DB layer
+
+  // KK (Kartu Keluarga)
+  "kk.format",
+  "kk.province",
+  "kk.serial",
+  "kk.limit", // DB layer (MAX_PARTICIPANTS_PER_KK)
+
+  // Phone
+  "phone.invalid",
+  "phone.notMobile",
+  "phone.taken", // DB layer
+
+  // Email / password
+  "email.invalid",
+  "email.taken", // DB layer
+  "password.tooShort",
+  "password.tooLong",
+
+  // Person / address
+  "fullName.required",
+  "fullName.invalid",
+  "address.invalid",
+  "sector.required",
+  "sex.invalid",
+  "consent.required",
+
+  // Reference data (checked against lists by the caller)
+  "province.invalid",
+  "regency.invalid",
+  "regency.notInProvince",
+  "country.invalid",
+  "migrantStatus.invalid",
+
+  // Dates
+  "date.invalid",
+  "date.future",
+  "age.under18",
+  "returnDate.required",
+  "returnDate.future",
+  "returnDate.beforeBirth",
+] as const;
+
+export type ValidationKey = (typeof validationKeys)[number];
+
+const keySet: ReadonlySet<string> = new Set(validationKeys);
+
+export function isValidationKey(value: unknown): value is ValidationKey {
+  return typeof value === "string" && keySet.has(value);
+}

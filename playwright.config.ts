@@ -1,0 +1,67 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// End-to-end tests against a production build (`npm run build` beforehand), served by
+// `next start`. scripts/test.mjs prepares a fresh database, builds, and runs this.
+//
+// Environment passed through to the server: DATABASE_URL (PostgreSQL) or PGLITE_DIR
+// (embedded database folder), AUTH_SECRET. E2E_PORT picks the port (default 3100).
+// CHROMIUM_PATH overrides the browser (default: Debian's /usr/bin/chromium, since
+// `npx playwright install` cannot download here).
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+const serverEnv: Record<string, string> = {};
+for (const [key, value] of Object.entries(process.env)) {
+  if (value !== undefined) serverEnv[key] = value;
+}
+serverEnv.AUTH_TRUST_HOST = "true";
+serverEnv.PORT = String(port);
+// `next start` must run in production mode whatever the calling shell has set.
+serverEnv.NODE_ENV = "production";
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  outputDir: "test-results/e2e-artifacts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-sync",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `npx next start -p ${port} -H 127.0.0.1`,
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: serverEnv,
+  },
+});

@@ -1,0 +1,28 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+// With DATABASE_URL every test file talks to the same PostgreSQL database, so files
+// run one after another. Without it each file gets its own in-memory PGlite database
+// and files may run side by side (the machine has 2 cores).
+const sharedDatabase = Boolean(process.env.DATABASE_URL);
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^server-only$/, replacement: fileURLToPath(new URL("./test/server-only-stub.ts", import.meta.url)) },
+      { find: /^@\//, replacement: `${root}` },
+    ],
+  },
+  test: {
+    environment: "node",
+    include: ["**/*.test.ts"],
+    exclude: ["e2e/**", "**/node_modules/**", ".next/**", ".data/**", "test-results/**", "playwright-report/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    maxWorkers: sharedDatabase ? 1 : 2,
+    fileParallelism: !sharedDatabase,
+  },
+});
