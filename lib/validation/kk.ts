@@ -7,8 +7,6 @@ import { normalizeDigits } from "./nik";
  */
 export const MAX_PARTICIPANTS_PER_KK = 2;
 
-export { normalizeDigits };
-
 /**
  * Checks a Kartu Keluarga number ([] = fine). Input is normalised with
  * normalizeDigits (spaces, dots, dashes removed).

@@ -57,22 +57,25 @@ const BULLET = "\u2022";
 
 /**
  * "+6281234567890" → "+62812••••7890": keeps "+", the country calling code,
- * the first 3 and last 4 digits of the national number; the rest are bullets.
- * Input that can't be parsed keeps only its last 4 digits visible.
+ * the first 3 and the last 4 digits of the national number; the rest become
+ * bullets (U+2022). At least 4 digits are always hidden, so short national
+ * numbers show fewer leading digits: "+85291234567" → "+852••••4567".
+ * Input that can't be parsed as "+…" keeps only its last 4 digits visible.
  */
 export function maskPhone(e164: string): string {
   const raw = String(e164 ?? "").trim();
   const parsed = raw.startsWith("+") ? parsePhoneNumberFromString(raw) : undefined;
   if (parsed) {
-    const national = parsed.nationalNumber;
-    const prefix = `+${parsed.countryCallingCode}`;
-    if (national.length > 7) {
-      return prefix + national.slice(0, 3) + BULLET.repeat(national.length - 7) + national.slice(-4);
-    }
-    if (national.length > 4) {
-      return prefix + BULLET.repeat(national.length - 4) + national.slice(-4);
-    }
-    return prefix + BULLET.repeat(national.length);
+    const national: string = parsed.nationalNumber;
+    const len = national.length;
+    const tail = Math.min(4, len);
+    const head = Math.min(3, Math.max(0, len - tail - 4));
+    return (
+      `+${parsed.countryCallingCode}` +
+      national.slice(0, head) +
+      BULLET.repeat(len - head - tail) +
+      national.slice(len - tail)
+    );
   }
   const digits = raw.replace(/\D/g, "");
   if (digits.length <= 4) return BULLET.repeat(digits.length);

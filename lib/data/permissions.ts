@@ -1,0 +1,50 @@
+import "server-only";
+import { forbidden } from "next/navigation";
+import type { Role } from "@/db/schema";
+
+// Permissions are "action:entity:access" strings (epic-stack style). "own" means the
+// participant's own record, "assigned" the caseworker's caseload, "any" everything.
+export const PERMISSIONS = {
+  participant: ["read:participant:own", "update:participant:own"],
+  caseworker: [
+    "read:participant:assigned",
+    "update:participant:assigned",
+    "create:participant:assisted",
+    "create:service_log:assigned",
+  ],
+  pmo: [
+    "read:participant:any",
+    "read:dashboard:any",
+    "read:audit:any",
+    "read:export:any",
+    "manage:caseworker:any",
+    "update:assignment:any",
+    "update:target:any",
+    "create:import:any",
+  ],
+} as const satisfies Record<Role, readonly string[]>;
+
+export type Permission = (typeof PERMISSIONS)[Role][number];
+
+export type SessionUser = {
+  id: string;
+  role: Role;
+  name: string;
+  locale: "id" | "en";
+};
+
+export function can(user: Pick<SessionUser, "role"> | null | undefined, permission: Permission): boolean {
+  if (!user) return false;
+  return (PERMISSIONS[user.role] as readonly string[]).includes(permission);
+}
+
+/** Stops the request with HTTP 403 unless the user holds the permission. */
+export function requirePermission(user: Pick<SessionUser, "role"> | null | undefined, permission: Permission): void {
+  if (!can(user, permission)) forbidden();
+}
+
+export const HOME_BY_ROLE: Record<Role, string> = {
+  participant: "/me",
+  caseworker: "/caseworker",
+  pmo: "/pmo",
+};
