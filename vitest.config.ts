@@ -24,5 +24,13 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: sharedDatabase ? 1 : 2,
     fileParallelism: !sharedDatabase,
+    // db/index.ts opens PGLITE_DIR (default .data/pglite, the demo database) when
+    // DATABASE_URL is absent: point it at a throwaway in-memory database instead. Each
+    // test file runs in its own fork, so each file gets its own empty database.
+    env: {
+      // forbidden() from next/navigation only works when Next has enabled authInterrupts.
+      __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: "true",
+      ...(sharedDatabase ? {} : { PGLITE_DIR: "memory://" }),
+    },
   },
 });

@@ -3,15 +3,17 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { syncCatalogue } from "./catalogue";
 import { db, dbKind } from "./index";
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
-/** Applies every committed migration that has not run yet, on either database. */
+/** Applies every committed migration that has not run yet, on either database, then the catalogue. */
 export async function migrateDatabase(): Promise<void> {
   if (dbKind === "pglite") {
     await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder });
   } else {
     await migratePostgres(db, { migrationsFolder });
   }
+  await syncCatalogue(db);
 }

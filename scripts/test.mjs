@@ -3,7 +3,7 @@
 //   1. type check: `next typegen` (route types) then `tsc --noEmit`      → counts as 1 test
 //   2. lint: `eslint .`                                                 → counts as 1 test
 //   3. Vitest on the embedded database (PGlite, in memory; DATABASE_URL removed)
-//   4. Vitest again on PostgreSQL, only when DATABASE_URL is set
+//   4. Vitest again on PostgreSQL, only when TEST_DATABASE_URL is set
 //   5. end to end: a fresh database, migrate, seed, `next build`, then Playwright in
 //      Chromium against `next start` (playwright.config.ts)
 // and last of all exactly one line "N passed, N failed" summing every test run.
@@ -11,10 +11,11 @@
 // failed test, e.g. a file that does not load) counts as 1 failed.
 //
 // Environment:
-//   DATABASE_URL=postgres://…   also run step 4, and run step 5 on that database.
-//                               WARNING: step 5 drops and recreates the `public` and
-//                               `drizzle` schemas of that database (scripts/reset-db.mts).
-//                               Without it, step 5 uses a fresh PGlite folder .data/e2e.
+//   TEST_DATABASE_URL=postgres://…  also run step 4, and run step 5 on that database.
+//                               WARNING: steps 4 and 5 empty that database (step 5 drops
+//                               and recreates its `public` and `drizzle` schemas). DATABASE_URL
+//                               is never used by the suite. Without TEST_DATABASE_URL, step 5
+//                               uses a fresh PGlite folder .data/e2e.
 //   TEST_SKIP_E2E=1             skip step 5
 //   TEST_ONLY=unit              run only steps 3 and 4 (Vitest)
 //   AUTH_SECRET                 used for step 5; a random one is made when unset
@@ -35,7 +36,9 @@ const resultsDir = join(root, "test-results");
 
 const onlyUnit = process.env.TEST_ONLY === "unit";
 const skipE2e = onlyUnit || process.env.TEST_SKIP_E2E === "1";
-const databaseUrl = process.env.DATABASE_URL || undefined;
+// A developer's DATABASE_URL may point at real data: the suite only ever uses the
+// database named by TEST_DATABASE_URL, and wipes it.
+const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
 
 if (process.env.TEST_ONLY && !onlyUnit) {
   console.warn(`TEST_ONLY=${process.env.TEST_ONLY} is not known (only "unit" is); running everything.`);
@@ -163,7 +166,7 @@ async function endToEnd() {
   const port = process.env.E2E_PORT || "3100";
   let env;
   if (databaseUrl) {
-    env = cleanEnv({ AUTH_SECRET: authSecret, AUTH_TRUST_HOST: "true", E2E_PORT: port }, ["PGLITE_DIR"]);
+    env = cleanEnv({ DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, AUTH_TRUST_HOST: "true", E2E_PORT: port }, ["PGLITE_DIR"]);
     console.log("$ npx tsx scripts/reset-db.mts   (fresh schemas in DATABASE_URL)");
     const reset = await run("npx", ["tsx", "scripts/reset-db.mts"], { env });
     if (reset.code !== 0) {
@@ -218,8 +221,8 @@ await step("Unit and integration tests on the embedded database (Vitest, PGlite)
   vitest("vitest (PGlite)", "vitest-pglite.json", cleanEnv({}, ["DATABASE_URL", "PGLITE_DIR"])),
 );
 if (databaseUrl) {
-  await step("Unit and integration tests on PostgreSQL (Vitest, DATABASE_URL)", () =>
-    vitest("vitest (PostgreSQL)", "vitest-postgres.json", cleanEnv({}, ["PGLITE_DIR"])),
+  await step("Unit and integration tests on PostgreSQL (Vitest, TEST_DATABASE_URL)", () =>
+    vitest("vitest (PostgreSQL)", "vitest-postgres.json", cleanEnv({ DATABASE_URL: databaseUrl }, ["PGLITE_DIR"])),
   );
 }
 if (!skipE2e) {

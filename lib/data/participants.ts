@@ -40,6 +40,21 @@ function constraintToFieldErrors(error: unknown): FieldErrors | null {
   return null;
 }
 
+/** The registration this form already made, if it was submitted before. */
+async function findSubmission(tx: Tx | typeof db, data: SelfRegistrationData): Promise<RegisterResult | null> {
+  const [earlier] = await tx
+    .select({ id: participants.id, userId: participants.userId, nik: participants.nik })
+    .from(participants)
+    .where(eq(participants.submissionId, data.submissionId))
+    .limit(1);
+  if (!earlier) return null;
+  if (earlier.userId && earlier.nik === data.nik) {
+    return { ok: true, userId: earlier.userId, participantId: earlier.id, repeated: true };
+  }
+  // The same form posted again with a different person in it: ask for a fresh form.
+  return { ok: false, fieldErrors: { form: ["form.error"] } };
+}
+
 const auditView = (data: RegistrationData) => ({
   nik: maskNik(data.nik),
   provinceCode: data.provinceCode,
@@ -53,22 +68,14 @@ const auditView = (data: RegistrationData) => ({
  * submit of the same form (same submission id) returns the participant it created.
  */
 export async function registerSelf(data: SelfRegistrationData): Promise<RegisterResult> {
-  const [earlier] = await db
-    .select({ id: participants.id, userId: participants.userId, nik: participants.nik })
-    .from(participants)
-    .where(eq(participants.submissionId, data.submissionId))
-    .limit(1);
-  if (earlier) {
-    if (earlier.userId && earlier.nik === data.nik) {
-      return { ok: true, userId: earlier.userId, participantId: earlier.id, repeated: true };
-    }
-    // The same form posted again with a different person in it: ask for a fresh form.
-    return { ok: false, fieldErrors: { form: ["form.error"] } };
-  }
+  const earlier = await findSubmission(db, data);
+  if (earlier) return earlier;
 
   const passwordHash = await hashPassword(data.password);
   try {
     return await db.transaction(async (tx) => {
+      const repeated = await findSubmission(tx, data);
+      if (repeated) return repeated;
       const fieldErrors = await conflicts(tx, data);
       if (Object.keys(fieldErrors).length > 0) return { ok: false as const, fieldErrors };
 
@@ -116,8 +123,12 @@ export async function registerSelf(data: SelfRegistrationData): Promise<Register
       return { ok: true as const, userId: user.id, participantId: participant.id, repeated: false };
     });
   } catch (error) {
-    // A second submit racing the first trips the submission id's unique index.
-    if (isUniqueViolation(pgErrorInfo(error), "participants_submission_key")) return registerSelf(data);
+    // A second submit racing the first trips a unique index (submission id, NIK, phone):
+    // if the first one has committed by now, this is the same registration.
+    if (isUniqueViolation(pgErrorInfo(error))) {
+      const repeated = await findSubmission(db, data);
+      if (repeated) return repeated;
+    }
     const fieldErrors = constraintToFieldErrors(error);
     if (fieldErrors) return { ok: false, fieldErrors };
     throw error;

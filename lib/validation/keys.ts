@@ -9,6 +9,7 @@
 export const validationKeys = [
   // Generic
   "required",
+  "tooLong",
   "form.error",
   "form.unexpected", // ICU placeholder: {id}
 

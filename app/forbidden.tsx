@@ -1,0 +1,15 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+
+export default async function Page() {
+  const t = await getTranslations("errors");
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">{t("forbiddenTitle")}</h1>
+      <p>{t("forbidden")}</p>
+      <Link href="/" className="font-medium text-teal-800 underline">
+        {t("backHome")}
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,215 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { useTranslations } from "next-intl";
+import { Field, FormMessage, SubmitButton } from "@/components/field";
+
+type Option = { code: string; name: string };
+type FormState = { message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+
+export type RegistrationFormProps = {
+  action: (state: FormState, formData: FormData) => Promise<FormState>;
+  withPassword: boolean;
+  submissionId: string;
+  provinces: Option[];
+  regencies: (Option & { provinceCode: string })[];
+  commonCountries: Option[];
+  countries: Option[];
+  maxBirthDate: string;
+  today: string;
+};
+
+/** The registration form shared by self-registration and assisted registration. */
+export function RegistrationForm(props: RegistrationFormProps) {
+  const t = useTranslations("register");
+  const tc = useTranslations("common");
+  const tSex = useTranslations("sex");
+  const tStatus = useTranslations("migrantStatus");
+  const [state, formAction, pending] = useActionState(props.action, {});
+  const v = state.values ?? {};
+  const e = state.fieldErrors ?? {};
+  const [province, setProvince] = useState(v.provinceCode ?? "");
+  const [status, setStatus] = useState(v.migrantStatus ?? "");
+  const optional = tc("optional");
+  // Without JavaScript every regency is listed, grouped by province; with it, only the chosen province's.
+  const regencyGroups = props.provinces.filter((p) => !province || p.code === province);
+
+  return (
+    <form action={formAction} className="space-y-6" noValidate>
+      <input type="hidden" name="submissionId" value={props.submissionId} />
+      <FormMessage message={state.message ? t("errorSummary") : undefined} />
+      {e.form ? <FormMessage message={e.form.join(" ")} /> : null}
+
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-lg font-semibold">{t("sectionIdentity")}</legend>
+        <Field name="fullName" label={t("fullName")} errors={e.fullName} required>
+          {(p) => <input {...p} type="text" autoComplete="name" defaultValue={v.fullName} maxLength={200} />}
+        </Field>
+        <Field name="nik" label={t("nik")} hint={t("nikHint")} errors={e.nik} required>
+          {(p) => <input {...p} type="text" inputMode="numeric" autoComplete="off" defaultValue={v.nik} maxLength={40} />}
+        </Field>
+        <Field name="kk" label={t("kk")} hint={t("kkHint")} errors={e.kk} required>
+          {(p) => <input {...p} type="text" inputMode="numeric" autoComplete="off" defaultValue={v.kk} maxLength={40} />}
+        </Field>
+        <Field name="birthDate" label={t("birthDate")} errors={e.birthDate} required>
+          {(p) => <input {...p} type="date" max={props.maxBirthDate} min="1900-01-01" defaultValue={v.birthDate} />}
+        </Field>
+        <fieldset aria-describedby={e.sex ? "f-sex-error" : undefined}>
+          <legend className="font-medium">
+            {t("sex")}
+            <span aria-hidden="true"> *</span>
+          </legend>
+          <div className="mt-1 flex gap-6">
+            {(["L", "P"] as const).map((s) => (
+              <label key={s} className="flex items-center gap-2">
+                <input type="radio" name="sex" value={s} defaultChecked={v.sex === s} className="h-5 w-5" />
+                {tSex(s)}
+              </label>
+            ))}
+          </div>
+          {e.sex ? (
+            <p id="f-sex-error" className="text-sm font-medium text-red-700">
+              {e.sex.join(" ")}
+            </p>
+          ) : null}
+        </fieldset>
+      </fieldset>
+
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-lg font-semibold">{t("sectionContact")}</legend>
+        <Field name="phone" label={t("phone")} hint={t("phoneHint")} errors={e.phone} required>
+          {(p) => <input {...p} type="tel" autoComplete="tel" defaultValue={v.phone} maxLength={40} />}
+        </Field>
+        <Field name="email" label={t("email")} errors={e.email} optionalLabel={optional}>
+          {(p) => <input {...p} type="email" autoComplete="email" defaultValue={v.email} maxLength={254} />}
+        </Field>
+        <Field name="provinceCode" label={t("provinceCode")} errors={e.provinceCode} required>
+          {(p) => (
+            <select {...p} defaultValue={v.provinceCode ?? ""} onChange={(ev) => setProvince(ev.target.value)}>
+              <option value="">{t("chooseProvince")}</option>
+              {props.provinces.map((o) => (
+                <option key={o.code} value={o.code}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field name="regencyCode" label={t("regencyCode")} errors={e.regencyCode} required>
+          {(p) => (
+            <select {...p} defaultValue={v.regencyCode ?? ""} key={province}>
+              <option value="">{t("chooseRegency")}</option>
+              {regencyGroups.map((g) => (
+                <optgroup key={g.code} label={g.name}>
+                  {props.regencies
+                    .filter((r) => r.provinceCode === g.code)
+                    .map((r) => (
+                      <option key={r.code} value={r.code}>
+                        {r.name}
+                      </option>
+                    ))}
+                </optgroup>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field name="address" label={t("address")} hint={t("addressHint")} errors={e.address} required>
+          {(p) => <textarea {...p} rows={2} autoComplete="street-address" defaultValue={v.address} maxLength={300} />}
+        </Field>
+      </fieldset>
+
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-lg font-semibold">{t("sectionMigrant")}</legend>
+        <fieldset aria-describedby={e.migrantStatus ? "f-migrantStatus-error" : undefined}>
+          <legend className="font-medium">
+            {t("migrantStatus")}
+            <span aria-hidden="true"> *</span>
+          </legend>
+          <div className="mt-1 space-y-1">
+            {(["calon", "mantan"] as const).map((s) => (
+              <label key={s} className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="migrantStatus"
+                  value={s}
+                  defaultChecked={v.migrantStatus === s}
+                  onChange={() => setStatus(s)}
+                  className="h-5 w-5"
+                />
+                {tStatus(s)}
+              </label>
+            ))}
+          </div>
+          {e.migrantStatus ? (
+            <p id="f-migrantStatus-error" className="text-sm font-medium text-red-700">
+              {e.migrantStatus.join(" ")}
+            </p>
+          ) : null}
+        </fieldset>
+        <Field name="countryCode" label={t("countryCode")} hint={t("countryHint")} errors={e.countryCode} required>
+          {(p) => (
+            <select {...p} defaultValue={v.countryCode ?? ""}>
+              <option value="">{t("chooseCountry")}</option>
+              <optgroup label={t("commonCountries")}>
+                {props.commonCountries.map((o) => (
+                  <option key={o.code} value={o.code}>
+                    {o.name}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label={t("allCountries")}>
+                {props.countries.map((o) => (
+                  <option key={o.code} value={o.code}>
+                    {o.name}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          )}
+        </Field>
+        <Field name="sector" label={t("sector")} hint={t("sectorHint")} errors={e.sector} required>
+          {(p) => <input {...p} type="text" defaultValue={v.sector} maxLength={100} />}
+        </Field>
+        {status !== "calon" ? (
+          <Field name="returnDate" label={t("returnDate")} hint={t("returnDateHint")} errors={e.returnDate}>
+            {(p) => <input {...p} type="date" max={props.today} defaultValue={v.returnDate} />}
+          </Field>
+        ) : null}
+      </fieldset>
+
+      {props.withPassword ? (
+        <fieldset className="space-y-4">
+          <legend className="mb-2 text-lg font-semibold">{t("sectionAccount")}</legend>
+          <Field name="password" label={t("password")} hint={t("passwordHint")} errors={e.password} required>
+            {(p) => <input {...p} type="password" autoComplete="new-password" maxLength={128} />}
+          </Field>
+        </fieldset>
+      ) : null}
+
+      <fieldset className="space-y-2 rounded-md border border-slate-300 bg-white p-4">
+        <legend className="px-1 text-lg font-semibold">{t("consentTitle")}</legend>
+        <p id="consent-text" className="text-sm">
+          {t("consentText")}
+        </p>
+        <label className="flex items-center gap-2 font-medium">
+          <input
+            type="checkbox"
+            name="consent"
+            value="on"
+            className="h-5 w-5"
+            aria-describedby={e.consent ? "consent-text f-consent-error" : "consent-text"}
+            aria-invalid={e.consent ? true : undefined}
+          />
+          {t("consent")}
+        </label>
+        {e.consent ? (
+          <p id="f-consent-error" className="text-sm font-medium text-red-700">
+            {e.consent.join(" ")}
+          </p>
+        ) : null}
+      </fieldset>
+
+      <SubmitButton pending={pending}>{pending ? tc("sending") : t("submit")}</SubmitButton>
+    </form>
+  );
+}

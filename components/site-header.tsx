@@ -1,0 +1,40 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import { getLocale } from "next-intl/server";
+import { switchLocale, signOutEverywhere } from "@/app/actions";
+import { HOME_BY_ROLE, type SessionUser } from "@/lib/data/permissions";
+
+export async function SiteHeader({ user, path }: { user: SessionUser | null; path: string }) {
+  const t = await getTranslations("common");
+  const locale = await getLocale();
+  const other = locale === "id" ? "en" : "id";
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+        <Link href={user ? HOME_BY_ROLE[user.role] : "/"} className="font-bold text-teal-900">
+          {t("appName")}
+        </Link>
+        <nav className="flex items-center gap-3 text-sm">
+          <form action={switchLocale}>
+            <input type="hidden" name="locale" value={other} />
+            <input type="hidden" name="returnTo" value={path} />
+            <button type="submit" lang={other} aria-label={t("switchToLabel")} className="underline">
+              {t("switchTo")}
+            </button>
+          </form>
+          {user ? (
+            <form action={signOutEverywhere}>
+              <button type="submit" className="rounded border border-slate-400 px-3 py-1">
+                {t("signOut")}
+              </button>
+            </form>
+          ) : (
+            <Link href="/login" className="rounded border border-slate-400 px-3 py-1">
+              {t("signIn")}
+            </Link>
+          )}
+        </nav>
+      </div>
+    </header>
+  );
+}

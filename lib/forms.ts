@@ -1,0 +1,60 @@
+import "server-only";
+import { getTranslations } from "next-intl/server";
+import { ZodError } from "zod";
+
+/** What every form action answers: translated messages by field, and what was typed. */
+export type FormState = {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[]>;
+  values?: Record<string, string>;
+};
+
+const SECRET_FIELDS = new Set(["password", "newPassword", "currentPassword"]);
+
+/** The form's text values to show again, passwords left out. */
+export function typedValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === "string" && !key.startsWith("$") && !SECRET_FIELDS.has(key)) values[key] = value.slice(0, 1000);
+  }
+  return values;
+}
+
+/** Plain text fields of a form as an object for zod (files and React's own fields dropped). */
+export function formFields(formData: FormData): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === "string" && !key.startsWith("$")) fields[key] = value;
+  }
+  return fields;
+}
+
+/** Validation keys by field → messages in the reader's language. */
+export async function translateFieldErrors(keys: Partial<Record<string, string[]>>): Promise<Record<string, string[]>> {
+  const t = await getTranslations("validation");
+  const out: Record<string, string[]> = {};
+  for (const [field, list] of Object.entries(keys)) {
+    if (!list?.length) continue;
+    out[field] = [...new Set(list)].map((key) => (t.has(key as never) ? t(key as never) : t("form.error")));
+  }
+  return out;
+}
+
+export async function formError(
+  error: ZodError | Partial<Record<string, string[]>>,
+  formData: FormData,
+): Promise<FormState> {
+  const keys = error instanceof ZodError ? issuesByField(error) : error;
+  const t = await getTranslations("validation");
+  return { ok: false, message: t("form.error"), fieldErrors: await translateFieldErrors(keys), values: typedValues(formData) };
+}
+
+function issuesByField(error: ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    (out[field] ??= []).push(issue.message);
+  }
+  return out;
+}
