@@ -5,7 +5,12 @@ import { useTranslations } from "next-intl";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 
 type Option = { code: string; name: string };
-type FormState = { message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+type FormState = {
+  message?: string;
+  attempt?: string;
+  fieldErrors?: Record<string, string[]>;
+  values?: Record<string, string>;
+};
 
 export type RegistrationFormProps = {
   action: (state: FormState, formData: FormData) => Promise<FormState>;
@@ -21,11 +26,21 @@ export type RegistrationFormProps = {
 
 /** The registration form shared by self-registration and assisted registration. */
 export function RegistrationForm(props: RegistrationFormProps) {
+  const [state, formAction, pending] = useActionState(props.action, {});
+  // React resets a form after its action; remounting the fields for each answer makes
+  // every input, select included, show again what was typed.
+  return (
+    <form action={formAction} className="space-y-6" noValidate>
+      <Fields key={state.attempt ?? "first"} {...props} state={state} pending={pending} />
+    </form>
+  );
+}
+
+function Fields({ state, pending, ...props }: RegistrationFormProps & { state: FormState; pending: boolean }) {
   const t = useTranslations("register");
   const tc = useTranslations("common");
   const tSex = useTranslations("sex");
   const tStatus = useTranslations("migrantStatus");
-  const [state, formAction, pending] = useActionState(props.action, {});
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   const [province, setProvince] = useState(v.provinceCode ?? "");
@@ -35,7 +50,7 @@ export function RegistrationForm(props: RegistrationFormProps) {
   const regencyGroups = props.provinces.filter((p) => !province || p.code === province);
 
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <>
       <input type="hidden" name="submissionId" value={props.submissionId} />
       <FormMessage message={state.message ? t("errorSummary") : undefined} />
       {e.form ? <FormMessage message={e.form.join(" ")} /> : null}
@@ -210,6 +225,6 @@ export function RegistrationForm(props: RegistrationFormProps) {
       </fieldset>
 
       <SubmitButton pending={pending}>{pending ? tc("sending") : t("submit")}</SubmitButton>
-    </form>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -24,6 +25,7 @@ function open(): Handle {
     return { db: drizzlePostgres({ client, schema }), close: () => client.end(), kind: "postgres" };
   }
   const dir = process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
+  if (!dir.includes("://")) mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return { db, close: () => client.close(), kind: "pglite" };

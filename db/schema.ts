@@ -152,7 +152,7 @@ export const services = pgTable(
     sortOrder: integer("sort_order").notNull(),
     active: boolean("active").notNull().default(true),
   },
-  (t) => [
+  () => [
     check("services_stage_check", inList("stage", ["registration", "training", "lms"])),
     check("services_code_check", sql`code ~ '^[a-z][a-z0-9_]{1,40}$'`),
   ],
@@ -166,7 +166,7 @@ export const blockers = pgTable(
     nameEn: text("name_en").notNull(),
     sortOrder: integer("sort_order").notNull(),
   },
-  (t) => [check("blockers_code_check", sql`code ~ '^[a-z][a-z0-9_]{1,40}$'`)],
+  () => [check("blockers_code_check", sql`code ~ '^[a-z][a-z0-9_]{1,40}$'`)],
 );
 
 export const serviceLogs = pgTable(
@@ -232,7 +232,7 @@ export const targets = pgTable(
     setBy: uuid("set_by").references(() => users.id),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
+  () => [
     check("targets_month_check", sql`month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
     check("targets_count_check", sql`count >= 0`),
   ],

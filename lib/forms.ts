@@ -5,6 +5,8 @@ import { ZodError } from "zod";
 /** What every form action answers: translated messages by field, and what was typed. */
 export type FormState = {
   ok?: boolean;
+  /** A new id for each answer, so a form can tell two answers apart. */
+  attempt?: string;
   message?: string;
   fieldErrors?: Record<string, string[]>;
   values?: Record<string, string>;
@@ -47,7 +49,7 @@ export async function formError(
 ): Promise<FormState> {
   const keys = error instanceof ZodError ? issuesByField(error) : error;
   const t = await getTranslations("validation");
-  return { ok: false, message: t("form.error"), fieldErrors: await translateFieldErrors(keys), values: typedValues(formData) };
+  return { ok: false, attempt: crypto.randomUUID(), message: t("form.error"), fieldErrors: await translateFieldErrors(keys), values: typedValues(formData) };
 }
 
 function issuesByField(error: ZodError): Record<string, string[]> {
