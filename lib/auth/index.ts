@@ -2,11 +2,14 @@ import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authenticate } from "@/lib/data/users";
+import { authSecret } from "./secret";
 
 // Auth.js v5 with email-or-phone + password. Sessions are JWTs carrying the user id,
 // role and session version; requireUser (lib/data/session.ts) compares the version with
 // the database on every request, so a bumped version ends every session at once.
 export const { handlers, auth, signIn, signOut } = NextAuth({
+  secret: authSecret(),
+  // The app is meant to run behind a reverse proxy or load balancer that sets the Host.
   trustHost: true,
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   pages: { signIn: "/login" },
