@@ -107,8 +107,13 @@ export const participants = pgTable(
     wave: smallint("wave"),
     trainingBoughtOn: date("training_bought_on"),
     lmsSessionOn: date("lms_session_on"),
+    // Kept in step with service_logs in the same transaction as each log, so the
+    // caseload can sort by them with an index instead of scanning every log.
+    lastContactOn: date("last_contact_on"),
+    nextFollowUpOn: date("next_follow_up_on"),
     // The form's one-time submission id: a double submit finds its own row.
     submissionId: uuid("submission_id"),
+    // Optimistic lock for edits of the record (contact data, milestones, stage).
     version: integer("version").notNull().default(1),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -119,6 +124,7 @@ export const participants = pgTable(
     uniqueIndex("participants_submission_key").on(t.submissionId),
     index("participants_kk_idx").on(t.kk),
     index("participants_caseworker_idx").on(t.caseworkerId, t.stage),
+    index("participants_caseworker_followup_idx").on(t.caseworkerId, t.nextFollowUpOn, t.lastContactOn),
     index("participants_stage_idx").on(t.stage),
     index("participants_province_idx").on(t.provinceCode),
     check("participants_nik_check", sql`nik ~ '^[0-9]{16}$' and substr(nik, 13, 4) <> '0000'`),
@@ -255,6 +261,32 @@ export const auditEvents = pgTable(
     index("audit_events_entity_idx").on(t.entityType, t.entityId),
     index("audit_events_actor_idx").on(t.actorId, t.createdAt),
     index("audit_events_created_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * One-time codes with which a worker registered by a caseworker (or imported) sets a
+ * password, and with which a caseworker lets a worker who forgot it back in. Only a
+ * hash is stored; the code is shown once.
+ */
+export const activationCodes = pgTable(
+  "activation_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("activation_codes_hash_key").on(t.codeHash),
+    index("activation_codes_user_idx").on(t.userId),
+    check("activation_codes_hash_check", sql`code_hash ~ '^[0-9a-f]{64}$'`),
   ],
 );
 

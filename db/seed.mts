@@ -118,7 +118,7 @@ async function main() {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
     if (args.has("--reset")) {
-      await tx.execute(sql`truncate audit_events, service_logs, stage_changes, targets, participants, users restart identity cascade`);
+      await tx.execute(sql`truncate audit_events, activation_codes, service_logs, stage_changes, targets, participants, users restart identity cascade`);
     }
     const [pmo] = await tx
       .insert(users)

@@ -14,7 +14,7 @@ export async function freshDatabase(): Promise<void> {
   await migrateDatabase();
   if (dbKind === "postgres") {
     await db.execute(
-      sql`truncate audit_events, service_logs, stage_changes, targets, participants, users restart identity cascade`,
+      sql`truncate audit_events, activation_codes, service_logs, stage_changes, targets, participants, users restart identity cascade`,
     );
   }
 }

@@ -15,7 +15,7 @@ export type RegisterResult =
   | { ok: false; fieldErrors: FieldErrors };
 
 /** Uniqueness and the 2-per-KK rule, checked before writing so every problem is reported at once. */
-async function conflicts(tx: Tx, data: RegistrationData): Promise<FieldErrors> {
+export async function conflicts(tx: Tx, data: RegistrationData): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   const [nik] = await tx.select({ id: participants.id }).from(participants).where(eq(participants.nik, data.nik)).limit(1);
   if (nik) errors.nik = ["nik.taken"];
@@ -31,7 +31,7 @@ async function conflicts(tx: Tx, data: RegistrationData): Promise<FieldErrors> {
 }
 
 /** A constraint violation from a race that the pre-check could not see, as a field error. */
-function constraintToFieldErrors(error: unknown): FieldErrors | null {
+export function constraintToFieldErrors(error: unknown): FieldErrors | null {
   const info = pgErrorInfo(error);
   if (isUniqueViolation(info, "participants_nik_key")) return { nik: ["nik.taken"] };
   if (isUniqueViolation(info, "users_phone_key")) return { phone: ["phone.taken"] };
@@ -55,7 +55,7 @@ async function findSubmission(tx: Tx | typeof db, data: SelfRegistrationData): P
   return { ok: false, fieldErrors: { form: ["form.error"] } };
 }
 
-const auditView = (data: RegistrationData) => ({
+export const auditView = (data: RegistrationData) => ({
   nik: maskNik(data.nik),
   provinceCode: data.provinceCode,
   migrantStatus: data.migrantStatus,

@@ -1,14 +1,19 @@
 import type { AppLocale } from "./config";
+import activationEn from "@/messages/en/activation.json";
 import appEn from "@/messages/en/app.json";
-import appId from "@/messages/id/app.json";
+import caseworkerEn from "@/messages/en/caseworker.json";
 import validationEn from "@/messages/en/validation.json";
+import activationId from "@/messages/id/activation.json";
+import appId from "@/messages/id/app.json";
+import caseworkerId from "@/messages/id/caseworker.json";
 import validationId from "@/messages/id/validation.json";
 
-// Catalogues are split by namespace file so that separate areas can grow their own;
-// this is the one place that puts them together.
+// Catalogues are split by area so that separate areas can grow their own; this is the
+// one place that puts them together. Each area file holds whole namespaces
+// ({ "namespace": { "key": "text" } }), except validation.json, which is one namespace.
 const catalogues = {
-  id: { ...appId, validation: validationId },
-  en: { ...appEn, validation: validationEn },
+  id: { ...appId, ...caseworkerId, ...activationId, validation: validationId },
+  en: { ...appEn, ...caseworkerEn, ...activationEn, validation: validationEn },
 } as const;
 
 export type Messages = (typeof catalogues)["id"];
