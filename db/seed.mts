@@ -9,6 +9,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { SERVICE_CATALOGUE, BLOCKERS, type ServiceStage } from "@/lib/reference/services";
 import { regenciesOf } from "@/lib/reference/regions";
 import { CONSENT_VERSION } from "@/lib/validation/registration";
+import { todayInJakarta } from "@/lib/validation";
+import { refreshContactSummary } from "./derived";
 import { closeDb, db } from "./index";
 import { migrateDatabase } from "./migrate-lib";
 import {
@@ -229,10 +231,15 @@ async function main() {
 
       // Only an assigned participant has a caseworker who logged services.
       if (!caseworker) continue;
+      const active = !["completed", "withdrawn"].includes(stage);
       for (const [k, service] of services.entries()) {
         const occurredOn = addDays(registeredOn, 1 + k * 2);
         if (occurredOn > "2021-07-31") break;
         const blocked = random() < 0.12;
+        const last = k === services.length - 1 || addDays(registeredOn, 3 + k * 2) > "2021-07-31";
+        // The latest contact with someone still on the way sets a follow-up around today,
+        // so that a caseworker opening the demo sees some due, some overdue, some ahead.
+        const nextFollowUpOn = last && active && random() < 0.7 ? addDays(todayInJakarta(), int(-4, 10)) : null;
         await tx.insert(serviceLogs).values({
           participantId: participant.id,
           caseworkerId: caseworker.id,
@@ -242,11 +249,21 @@ async function main() {
           outcome: blocked ? "blocked" : "done",
           blockerCode: blocked ? pick(BLOCKERS).code : null,
           notes: blocked ? "Dibantu ulang minggu depan." : null,
+          nextFollowUpOn,
           createdAt: new Date(`${occurredOn}T11:00:00+07:00`),
         });
         logCount++;
       }
     }
+    await tx.execute(refreshContactSummary());
+    // One of pendamping1's workers received the card 13 days ago and has not bought a
+    // training yet: the 15-day deadline warning shows in the demo.
+    await tx.execute(sql`
+      update participants set card_received_on = ${addDays(todayInJakarta(), -13)}, training_bought_on = null
+      where id = (select p.id from participants p join users u on u.id = p.user_id
+                  where p.caseworker_id = ${caseworkers[0].id} and p.stage = 'training'
+                    and u.email is distinct from 'peserta1@pendamping.test'
+                  order by p.full_name limit 1)`);
     await tx.insert(auditEvents).values({
       actorRole: "system",
       action: "demo.seed",

@@ -33,12 +33,15 @@ export function formFields(formData: FormData): Record<string, string> {
 }
 
 /** Validation keys by field → messages in the reader's language. */
-export async function translateFieldErrors(keys: Partial<Record<string, string[]>>): Promise<Record<string, string[]>> {
+export async function translateFieldErrors(
+  keys: Partial<Record<string, string[]>>,
+  params: Record<string, string> = {},
+): Promise<Record<string, string[]>> {
   const t = await getTranslations("validation");
   const out: Record<string, string[]> = {};
   for (const [field, list] of Object.entries(keys)) {
     if (!list?.length) continue;
-    out[field] = [...new Set(list)].map((key) => (t.has(key as never) ? t(key as never) : t("form.error")));
+    out[field] = [...new Set(list)].map((key) => (t.has(key as never) ? t(key as never, params as never) : t("form.error")));
   }
   return out;
 }
@@ -46,10 +49,22 @@ export async function translateFieldErrors(keys: Partial<Record<string, string[]
 export async function formError(
   error: ZodError | Partial<Record<string, string[]>>,
   formData: FormData,
+  params?: Record<string, string>,
 ): Promise<FormState> {
   const keys = error instanceof ZodError ? issuesByField(error) : error;
   const t = await getTranslations("validation");
-  return { ok: false, attempt: crypto.randomUUID(), message: t("form.error"), fieldErrors: await translateFieldErrors(keys), values: typedValues(formData) };
+  return {
+    ok: false,
+    attempt: crypto.randomUUID(),
+    message: t("form.error"),
+    fieldErrors: await translateFieldErrors(keys, params),
+    values: typedValues(formData),
+  };
+}
+
+/** A successful answer: a fresh attempt id (so forms reset) and a short confirmation. */
+export function formSuccess(message?: string): FormState {
+  return { ok: true, attempt: crypto.randomUUID(), message };
 }
 
 function issuesByField(error: ZodError): Record<string, string[]> {

@@ -1,43 +1,159 @@
-import { getTranslations } from "next-intl/server";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { STAGES } from "@/db/schema";
 import { listCaseload } from "@/lib/data/caseload";
-import { requireUser } from "@/lib/data/session";
+import { requireUserWith } from "@/lib/data/session";
 import { findProvince } from "@/lib/reference/regions";
+import { todayInJakarta } from "@/lib/validation";
+import { caseloadQuerySchema } from "@/lib/validation/caseworker";
 
-export default async function CaseworkerPage() {
-  const viewer = await requireUser();
-  const rows = await listCaseload(viewer);
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("caseworker"))("title") };
+}
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function CaseworkerPage({ searchParams }: { searchParams: SearchParams }) {
+  const viewer = await requireUserWith("read:participant:assigned");
+  const raw = await searchParams;
+  const query = caseloadQuerySchema.parse({
+    q: typeof raw.q === "string" ? raw.q : undefined,
+    stage: typeof raw.stage === "string" && raw.stage ? raw.stage : undefined,
+    page: typeof raw.page === "string" ? raw.page : undefined,
+  });
+  const caseload = await listCaseload(viewer, query);
   const t = await getTranslations("caseworker");
   const tStage = await getTranslations("stage");
+  const format = await getFormatter();
+  const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
+  const hrefFor = (page: number) => {
+    const params = new URLSearchParams();
+    if (query.q) params.set("q", query.q);
+    if (query.stage) params.set("stage", query.stage);
+    if (page > 1) params.set("page", String(page));
+    const s = params.toString();
+    return s ? `/caseworker?${s}` : "/caseworker";
+  };
+  const max = Math.max(1, ...Object.values(caseload.byStage));
+  const today = todayInJakarta();
+
   return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-bold">{t("title")}</h1>
-      <p>{t("count", { count: rows.length })}</p>
-      {rows.length === 0 ? (
-        <p>{t("empty")}</p>
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full border-collapse bg-white text-left text-sm">
-            <thead>
-              <tr className="border-b border-slate-300">
-                <th scope="col" className="p-2">{t("name")}</th>
-                <th scope="col" className="p-2">{t("nik")}</th>
-                <th scope="col" className="p-2">{t("stage")}</th>
-                <th scope="col" className="p-2">{t("province")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} className="border-b border-slate-200">
-                  <td className="p-2">{r.fullName}</td>
-                  <td className="p-2 font-mono">{r.nikMasked}</td>
-                  <td className="p-2">{tStage(r.stage)}</td>
-                  <td className="p-2">{findProvince(r.provinceCode)?.name ?? r.provinceCode}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-bold">{t("title")}</h1>
+        <Link href="/caseworker/register" className="rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
+          {t("registerLink")}
+        </Link>
+      </div>
+
+      <dl className="grid grid-cols-2 gap-3">
+        <div className="rounded-lg border border-amber-300 bg-amber-50 p-3">
+          <dt className="text-sm">{t("dueToday")}</dt>
+          <dd className="text-2xl font-bold">{caseload.dueToday}</dd>
         </div>
+        <div className="rounded-lg border border-red-300 bg-red-50 p-3">
+          <dt className="text-sm">{t("overdue")}</dt>
+          <dd className="text-2xl font-bold">{caseload.overdue}</dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="stages-h">
+        <h2 id="stages-h" className="mb-2 font-semibold">
+          {t("byStage")} · {t("count", { count: caseload.all })}
+        </h2>
+        <table className="w-full text-sm">
+          <tbody>
+            {STAGES.map((s) => (
+              <tr key={s}>
+                <th scope="row" className="w-36 py-0.5 pr-2 text-left font-normal">
+                  <Link href={`/caseworker?stage=${s}`} className="underline">
+                    {tStage(s)}
+                  </Link>
+                </th>
+                <td className="py-0.5">
+                  <div className="h-3 rounded bg-teal-700" style={{ width: `${(caseload.byStage[s] / max) * 100}%` }} />
+                </td>
+                <td className="w-10 py-0.5 text-right tabular-nums">{caseload.byStage[s]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <form method="get" action="/caseworker" role="search" className="flex flex-wrap items-end gap-2">
+        <div className="min-w-48 flex-1">
+          <label htmlFor="q" className="block text-sm font-medium">
+            {t("searchLabel")}
+          </label>
+          <input id="q" name="q" type="search" defaultValue={query.q} className="w-full rounded-md border border-slate-400 px-3 py-2" />
+        </div>
+        <div>
+          <label htmlFor="stage" className="block text-sm font-medium">
+            {t("stageFilter")}
+          </label>
+          <select id="stage" name="stage" defaultValue={query.stage ?? ""} className="rounded-md border border-slate-400 px-3 py-2">
+            <option value="">{t("allStages")}</option>
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {tStage(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
+          {t("apply")}
+        </button>
+      </form>
+
+      {caseload.rows.length === 0 ? (
+        <p>{caseload.all === 0 ? t("empty") : t("noMatch")}</p>
+      ) : (
+        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" aria-label={t("title")}>
+          {caseload.rows.map((r) => (
+            <li key={r.id} className="p-3">
+              <div className="flex flex-wrap items-baseline justify-between gap-2">
+                <Link href={`/caseworker/participants/${r.id}`} className="font-semibold text-teal-900 underline">
+                  {r.fullName}
+                </Link>
+                <span className="rounded bg-slate-100 px-2 py-0.5 text-sm">{tStage(r.stage)}</span>
+              </div>
+              <p className="text-sm text-slate-700">
+                <span className="font-mono">{r.nikMasked}</span>
+                {r.phoneMasked ? <span className="font-mono"> · {r.phoneMasked}</span> : null} ·{" "}
+                {findProvince(r.provinceCode)?.name ?? r.provinceCode}
+              </p>
+              <p className="text-sm">
+                {t("lastContact")}: {r.lastContactOn ? dateOf(r.lastContactOn) : t("never")}
+                {r.nextFollowUpOn ? (
+                  <>
+                    {" "}
+                    · {t("nextFollowUp")}: {dateOf(r.nextFollowUpOn)}{" "}
+                    {r.followUpDue ? (
+                      <strong className="rounded bg-red-100 px-1.5 text-red-800">
+                        {r.nextFollowUpOn < today ? t("late") : t("due")}
+                      </strong>
+                    ) : null}
+                  </>
+                ) : null}
+              </p>
+              {r.deadline?.warn ? (
+                <p className="text-sm font-medium text-red-800">
+                  {r.deadline.daysLeft < 0 ? t("deadlinePassed") : t("deadlineSoon", { days: r.deadline.daysLeft })}
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ul>
       )}
+
+      {caseload.pageCount > 1 ? (
+        <nav aria-label={t("pagination")} className="flex items-center justify-between">
+          {caseload.page > 1 ? <Link href={hrefFor(caseload.page - 1)} className="underline">{t("previous")}</Link> : <span />}
+          <span>{t("page", { page: caseload.page, pages: caseload.pageCount })}</span>
+          {caseload.page < caseload.pageCount ? <Link href={hrefFor(caseload.page + 1)} className="underline">{t("next")}</Link> : <span />}
+        </nav>
+      ) : null}
     </div>
   );
 }

@@ -1,25 +1,131 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
-import { participants, type Stage } from "@/db/schema";
-import { maskNik } from "@/lib/validation";
+import { participants, STAGES, users, type Stage } from "@/db/schema";
+import { maskNik, maskPhone, todayInJakarta } from "@/lib/validation";
+import type { CaseloadQuery } from "@/lib/validation/caseworker";
+import { purchaseDeadline } from "./casework";
 import { requirePermission, type SessionUser } from "./permissions";
 
-export type CaseloadRow = { id: string; fullName: string; nikMasked: string; stage: Stage; provinceCode: string };
+export const CASELOAD_PAGE_SIZE = 25;
 
-/** The participants assigned to the viewing caseworker, and nobody else's. */
-export async function listCaseload(viewer: SessionUser): Promise<CaseloadRow[]> {
+export type CaseloadRow = {
+  id: string;
+  fullName: string;
+  nikMasked: string;
+  phoneMasked: string | null;
+  stage: Stage;
+  provinceCode: string;
+  lastContactOn: string | null;
+  nextFollowUpOn: string | null;
+  followUpDue: boolean;
+  deadline: { deadline: string; daysLeft: number; warn: boolean } | null;
+};
+
+export type Caseload = {
+  rows: CaseloadRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  byStage: Record<Stage, number>;
+  all: number;
+  dueToday: number;
+  overdue: number;
+};
+
+/** Name, phone (any spelling) or the last four digits of the NIK. */
+function searchCondition(q: string): SQL | undefined {
+  const text = q.trim();
+  if (!text) return undefined;
+  const digits = text.replace(/[\s().+-]/g, "");
+  if (/^\d+$/.test(digits)) {
+    // 0812… and 62812… are both +62812… in the database.
+    const national = digits.replace(/^0/, "").replace(/^62/, "");
+    const conditions: SQL[] = [sql`${users.phone} like ${`%${national}%`}`];
+    if (digits.length === 4) conditions.push(sql`right(${participants.nik}, 4) = ${digits}`);
+    return or(...conditions);
+  }
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return ilike(participants.fullName, `%${escaped}%`);
+}
+
+/**
+ * The viewing caseworker's caseload, and nobody else's: follow-ups due or overdue first,
+ * then those not contacted for longest; search, stage filter, paging; counts per stage.
+ */
+export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQuery> = {}): Promise<Caseload> {
   requirePermission(viewer, "read:participant:assigned");
+  const today = todayInJakarta();
+  const mine = eq(participants.caseworkerId, viewer.id);
+  const search = searchCondition(query.q ?? "");
+  const where = and(mine, search, query.stage ? eq(participants.stage, query.stage) : undefined);
+  const page = Math.max(1, query.page ?? 1);
+  const due = sql`(${participants.nextFollowUpOn} <= ${today} and ${participants.stage} not in ('completed', 'withdrawn'))`;
+
+  const base = db.select({ n: count() }).from(participants).leftJoin(users, eq(users.id, participants.userId));
+  const [[{ n: total }], stageRows, [followUps]] = await Promise.all([
+    base.where(where),
+    db
+      .select({ stage: participants.stage, n: count() })
+      .from(participants)
+      .where(mine)
+      .groupBy(participants.stage),
+    db
+      .select({
+        due: sql<number>`count(*) filter (where ${participants.nextFollowUpOn} = ${today})`.mapWith(Number),
+        overdue: sql<number>`count(*) filter (where ${participants.nextFollowUpOn} < ${today})`.mapWith(Number),
+      })
+      .from(participants)
+      .where(and(mine, sql`${participants.stage} not in ('completed', 'withdrawn')`)),
+  ]);
+
   const rows = await db
     .select({
       id: participants.id,
       fullName: participants.fullName,
       nik: participants.nik,
+      phone: users.phone,
       stage: participants.stage,
       provinceCode: participants.provinceCode,
+      lastContactOn: participants.lastContactOn,
+      nextFollowUpOn: participants.nextFollowUpOn,
+      cardReceivedOn: participants.cardReceivedOn,
+      trainingBoughtOn: participants.trainingBoughtOn,
     })
     .from(participants)
-    .where(eq(participants.caseworkerId, viewer.id))
-    .orderBy(asc(participants.fullName));
-  return rows.map(({ nik, ...row }) => ({ ...row, nikMasked: maskNik(nik) }));
+    .leftJoin(users, eq(users.id, participants.userId))
+    .where(where)
+    .orderBy(
+      sql`case when ${due} then 0 else 1 end`,
+      sql`case when ${due} then ${participants.nextFollowUpOn} end asc`,
+      sql`${participants.lastContactOn} asc nulls first`,
+      asc(participants.fullName),
+      asc(participants.id),
+    )
+    .limit(CASELOAD_PAGE_SIZE)
+    .offset((page - 1) * CASELOAD_PAGE_SIZE);
+
+  const byStage = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+  for (const r of stageRows) byStage[r.stage] = r.n;
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      fullName: r.fullName,
+      nikMasked: maskNik(r.nik),
+      phoneMasked: r.phone ? maskPhone(r.phone) : null,
+      stage: r.stage,
+      provinceCode: r.provinceCode,
+      lastContactOn: r.lastContactOn,
+      nextFollowUpOn: r.nextFollowUpOn,
+      followUpDue: r.nextFollowUpOn !== null && r.nextFollowUpOn <= today && !["completed", "withdrawn"].includes(r.stage),
+      deadline: purchaseDeadline(r, today),
+    })),
+    total,
+    page,
+    pageCount: Math.max(1, Math.ceil(total / CASELOAD_PAGE_SIZE)),
+    byStage,
+    all: stageRows.reduce((sum, r) => sum + r.n, 0),
+    dueToday: followUps?.due ?? 0,
+    overdue: followUps?.overdue ?? 0,
+  };
 }

@@ -155,7 +155,7 @@ describe("reading participants", () => {
     await db.update(participants).set({ caseworkerId: mine.id }).where(eq(participants.id, a.participantId));
     await db.update(participants).set({ caseworkerId: other.id }).where(eq(participants.id, b.participantId));
 
-    const rows = await listCaseload(mine);
+    const { rows } = await listCaseload(mine);
     expect(rows.map((r) => r.id)).toEqual([a.participantId]);
     expect(rows[0].nikMasked).toMatch(/^\d{4}•{8}\d{4}$/);
 

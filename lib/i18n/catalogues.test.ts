@@ -6,8 +6,10 @@ function keys(value: unknown, prefix = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
 }
 
+/** ICU argument names: "{name}" or "{count, plural, …}", not the text of a plural branch ("other {…}"). */
 function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{(\w+)\s*[,}]/g)].map((m) => m[1]).sort();
+  const args = /(?<!(?:=\d+|zero|one|two|few|many|other)\s*)\{(\w+)\s*[,}]/g;
+  return [...new Set([...text.matchAll(args)].map((m) => m[1]))].sort();
 }
 
 describe("message catalogues", () => {

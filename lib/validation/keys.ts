@@ -61,6 +61,23 @@ export const validationKeys = [
   "returnDate.required",
   "returnDate.future",
   "returnDate.beforeBirth",
+
+  // Caseworker workspace: logging services, stages, edits
+  "serviceLog.unknownService",
+  "serviceLog.blockerRequired",
+  "serviceLog.blockerNotAllowed",
+  "serviceLog.beforeRegistration",
+  "serviceLog.followUpBeforeService",
+  "serviceLog.alreadyCorrected",
+  "serviceLog.invalidChannel",
+  "serviceLog.invalidOutcome",
+  "stage.invalid",
+  "stage.same",
+  "reason.required",
+  "record.stale",
+  "cardNumber.invalid",
+  "wave.invalid",
+  "notes.tooLong",
 ] as const;
 
 export type ValidationKey = (typeof validationKeys)[number];

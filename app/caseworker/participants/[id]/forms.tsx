@@ -1,0 +1,219 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { useTranslations } from "next-intl";
+import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
+
+type State = {
+  ok?: boolean;
+  attempt?: string;
+  message?: string;
+  fieldErrors?: Record<string, string[]>;
+  values?: Record<string, string>;
+};
+type Option = { code: string; name: string };
+
+/** The answer above a form: the confirmation, or what is wrong with the form as a whole. */
+function Answer({ state }: { state: State }) {
+  if (state.ok) return <FormMessage tone="ok" message={state.message} />;
+  const formErrors = state.fieldErrors?.form;
+  return <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />;
+}
+
+export type LogServiceFormProps = {
+  participantId: string;
+  submissionId: string;
+  today: string;
+  minDate: string;
+  currentStageLabel: string;
+  currentServices: Option[];
+  otherServices: Option[];
+  blockers: Option[];
+  channels: Option[];
+  outcomes: Option[];
+  correcting?: {
+    id: string;
+    serviceCode: string;
+    occurredOn: string;
+    channel: string;
+    outcome: string;
+    blockerCode: string | null;
+    notes: string | null;
+    nextFollowUpOn: string | null;
+  };
+};
+
+export function LogServiceForm(props: LogServiceFormProps) {
+  const [state, action, pending] = useActionState(logServiceAction, {} as State);
+  return (
+    <form action={action} className="space-y-3" noValidate>
+      <LogServiceFields key={state.attempt ?? "first"} {...props} state={state} pending={pending} />
+    </form>
+  );
+}
+
+function LogServiceFields({ state, pending, ...props }: LogServiceFormProps & { state: State; pending: boolean }) {
+  const t = useTranslations("casefile");
+  const e = state.ok ? {} : (state.fieldErrors ?? {});
+  // After an error show what was typed; otherwise the record being corrected, or defaults.
+  const v: Record<string, string | null | undefined> = !state.ok && state.values ? state.values : { ...props.correcting, occurredOn: props.correcting?.occurredOn ?? props.today };
+  const [outcome, setOutcome] = useState(v.outcome ?? "done");
+  return (
+    <>
+      <Answer state={state} />
+      <input type="hidden" name="participantId" value={props.participantId} />
+      <input type="hidden" name="submissionId" value={props.submissionId} />
+      {props.correcting ? <input type="hidden" name="correctsId" value={props.correcting.id} /> : null}
+      <Field name="serviceCode" label={t("serviceCode")} errors={e.serviceCode} required>
+        {(p) => (
+          <select {...p} defaultValue={v.serviceCode ?? ""}>
+            <option value="">{t("chooseService")}</option>
+            <optgroup label={props.currentStageLabel}>
+              {props.currentServices.map((o) => (
+                <option key={o.code} value={o.code}>{o.name}</option>
+              ))}
+            </optgroup>
+            <optgroup label={t("otherServices")}>
+              {props.otherServices.map((o) => (
+                <option key={o.code} value={o.code}>{o.name}</option>
+              ))}
+            </optgroup>
+          </select>
+        )}
+      </Field>
+      <Field name="occurredOn" label={t("occurredOn")} errors={e.occurredOn} required>
+        {(p) => <input {...p} type="date" min={props.minDate} max={props.today} defaultValue={v.occurredOn ?? props.today} />}
+      </Field>
+      <Field name="channel" label={t("channel")} errors={e.channel} required>
+        {(p) => (
+          <select {...p} defaultValue={v.channel ?? "whatsapp"}>
+            {props.channels.map((o) => (
+              <option key={o.code} value={o.code}>{o.name}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field name="outcome" label={t("outcome")} errors={e.outcome} required>
+        {(p) => (
+          <select {...p} defaultValue={outcome} onChange={(ev) => setOutcome(ev.target.value)}>
+            {props.outcomes.map((o) => (
+              <option key={o.code} value={o.code}>{o.name}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field name="blockerCode" label={t("blockerCode")} errors={e.blockerCode} required={outcome === "blocked"}>
+        {(p) => (
+          <select {...p} defaultValue={v.blockerCode ?? ""}>
+            <option value="">{t("chooseBlocker")}</option>
+            {props.blockers.map((o) => (
+              <option key={o.code} value={o.code}>{o.name}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field name="notes" label={t("notes")} errors={e.notes}>
+        {(p) => <textarea {...p} rows={2} maxLength={2000} defaultValue={v.notes ?? ""} />}
+      </Field>
+      <Field name="nextFollowUpOn" label={t("nextFollowUpOn")} errors={e.nextFollowUpOn}>
+        {(p) => <input {...p} type="date" min={props.minDate} defaultValue={v.nextFollowUpOn ?? ""} />}
+      </Field>
+      <SubmitButton pending={pending}>{t("saveLog")}</SubmitButton>
+    </>
+  );
+}
+
+export function StageForm(props: { participantId: string; version: number; stages: Option[] }) {
+  const t = useTranslations("casefile");
+  const [state, action, pending] = useActionState(changeStageAction, {} as State);
+  const e = state.ok ? {} : (state.fieldErrors ?? {});
+  const v = state.ok ? {} : (state.values ?? {});
+  return (
+    <form action={action} className="space-y-3" noValidate key={state.attempt}>
+      <Answer state={state} />
+      <input type="hidden" name="participantId" value={props.participantId} />
+      <input type="hidden" name="version" value={props.version} />
+      <Field name="toStage" label={t("toStage")} errors={e.toStage} required>
+        {(p) => (
+          <select {...p} defaultValue={v.toStage ?? ""}>
+            <option value="">{t("chooseStage")}</option>
+            {props.stages.map((o) => (
+              <option key={o.code} value={o.code}>{o.name}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field name="reason" label={t("reason")} errors={e.reason} required>
+        {(p) => <input {...p} type="text" maxLength={500} defaultValue={v.reason ?? ""} />}
+      </Field>
+      <SubmitButton pending={pending}>{t("saveStage")}</SubmitButton>
+    </form>
+  );
+}
+
+export function ContactForm(props: {
+  participantId: string;
+  version: number;
+  phone: string;
+  email: string;
+  address: string;
+  labels: { phone: string; email: string; address: string; optional: string };
+}) {
+  const t = useTranslations("casefile");
+  const [state, action, pending] = useActionState(updateContactAction, {} as State);
+  const e = state.ok ? {} : (state.fieldErrors ?? {});
+  const v = state.ok || !state.values ? { phone: props.phone, email: props.email, address: props.address } : state.values;
+  return (
+    <form action={action} className="space-y-3" noValidate key={state.attempt}>
+      <Answer state={state} />
+      <input type="hidden" name="participantId" value={props.participantId} />
+      <input type="hidden" name="version" value={props.version} />
+      <Field name="phone" label={props.labels.phone} errors={e.phone} required>
+        {(p) => <input {...p} type="tel" defaultValue={v.phone} maxLength={40} />}
+      </Field>
+      <Field name="email" label={props.labels.email} errors={e.email} optionalLabel={props.labels.optional}>
+        {(p) => <input {...p} type="email" defaultValue={v.email} maxLength={254} />}
+      </Field>
+      <Field name="address" label={props.labels.address} errors={e.address} required>
+        {(p) => <textarea {...p} rows={2} defaultValue={v.address} maxLength={300} />}
+      </Field>
+      <SubmitButton pending={pending}>{t("saveContact")}</SubmitButton>
+    </form>
+  );
+}
+
+export function MilestonesForm(props: {
+  participantId: string;
+  version: number;
+  values: { cardNumber: string; cardReceivedOn: string; wave: string; trainingBoughtOn: string; lmsSessionOn: string };
+  today: string;
+}) {
+  const t = useTranslations("casefile");
+  const [state, action, pending] = useActionState(updateMilestonesAction, {} as State);
+  const e = state.ok ? {} : (state.fieldErrors ?? {});
+  const v = state.ok || !state.values ? props.values : (state.values as typeof props.values);
+  return (
+    <form action={action} className="space-y-3" noValidate key={state.attempt}>
+      <Answer state={state} />
+      <input type="hidden" name="participantId" value={props.participantId} />
+      <input type="hidden" name="version" value={props.version} />
+      <Field name="cardNumber" label={t("cardNumber")} errors={e.cardNumber}>
+        {(p) => <input {...p} type="text" inputMode="numeric" maxLength={24} defaultValue={v.cardNumber} />}
+      </Field>
+      <Field name="cardReceivedOn" label={t("cardReceivedOn")} errors={e.cardReceivedOn}>
+        {(p) => <input {...p} type="date" max={props.today} defaultValue={v.cardReceivedOn} />}
+      </Field>
+      <Field name="wave" label={t("wave")} errors={e.wave}>
+        {(p) => <input {...p} type="number" min={1} max={999} defaultValue={v.wave} />}
+      </Field>
+      <Field name="trainingBoughtOn" label={t("trainingBoughtOn")} errors={e.trainingBoughtOn}>
+        {(p) => <input {...p} type="date" max={props.today} defaultValue={v.trainingBoughtOn} />}
+      </Field>
+      <Field name="lmsSessionOn" label={t("lmsSessionOn")} errors={e.lmsSessionOn}>
+        {(p) => <input {...p} type="date" defaultValue={v.lmsSessionOn} />}
+      </Field>
+      <SubmitButton pending={pending}>{t("saveMilestones")}</SubmitButton>
+    </form>
+  );
+}
