@@ -1,19 +1,19 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { ActionForm } from "@/components/action-form";
+import { useActionState, useState, type ReactNode } from "react";
 import { useTranslations } from "next-intl";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 
 type Option = { code: string; name: string };
-type FormState = {
+export type RegistrationFormState = {
   message?: string;
   attempt?: string;
   fieldErrors?: Record<string, string[]>;
   values?: Record<string, string>;
 };
 
-export type RegistrationFormProps = {
-  action: (state: FormState, formData: FormData) => Promise<FormState>;
+type FieldsProps = {
   withPassword: boolean;
   submissionId: string;
   provinces: Option[];
@@ -22,21 +22,38 @@ export type RegistrationFormProps = {
   countries: Option[];
   maxBirthDate: string;
   today: string;
+  /** The submit button's text (default: the self-registration "Daftar"). */
+  submitLabel?: string;
+  /** Said above the consent text, e.g. who must read it to whom. */
+  consentNote?: string;
+  /** The consent checkbox's label (default: the worker's own "Saya setuju"). */
+  consentLabel?: string;
+};
+
+export type RegistrationFormProps<S extends RegistrationFormState = RegistrationFormState> = FieldsProps & {
+  action: (state: S, formData: FormData) => Promise<S>;
+  /**
+   * What to show instead of the form once the action's answer calls for it (assisted
+   * registration shows the activation code); null keeps the form.
+   */
+  done?: (state: S) => ReactNode;
 };
 
 /** The registration form shared by self-registration and assisted registration. */
-export function RegistrationForm(props: RegistrationFormProps) {
-  const [state, formAction, pending] = useActionState(props.action, {});
+export function RegistrationForm<S extends RegistrationFormState>({ action, done, ...props }: RegistrationFormProps<S>) {
+  const [state, formAction, pending] = useActionState<S, FormData>(action, {} as Awaited<S>);
+  const finished = done?.(state);
+  if (finished) return <>{finished}</>;
   // React resets a form after its action; remounting the fields for each answer makes
   // every input, select included, show again what was typed.
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <ActionForm action={formAction} className="space-y-6" noValidate>
       <Fields key={state.attempt ?? "first"} {...props} state={state} pending={pending} />
-    </form>
+    </ActionForm>
   );
 }
 
-function Fields({ state, pending, ...props }: RegistrationFormProps & { state: FormState; pending: boolean }) {
+function Fields({ state, pending, ...props }: FieldsProps & { state: RegistrationFormState; pending: boolean }) {
   const t = useTranslations("register");
   const tc = useTranslations("common");
   const tSex = useTranslations("sex");
@@ -203,6 +220,7 @@ function Fields({ state, pending, ...props }: RegistrationFormProps & { state: F
 
       <fieldset className="space-y-2 rounded-md border border-slate-300 bg-white p-4">
         <legend className="px-1 text-lg font-semibold">{t("consentTitle")}</legend>
+        {props.consentNote ? <p className="text-sm font-medium">{props.consentNote}</p> : null}
         <p id="consent-text" className="text-sm">
           {t("consentText")}
         </p>
@@ -215,7 +233,7 @@ function Fields({ state, pending, ...props }: RegistrationFormProps & { state: F
             aria-describedby={e.consent ? "consent-text f-consent-error" : "consent-text"}
             aria-invalid={e.consent ? true : undefined}
           />
-          {t("consent")}
+          {props.consentLabel ?? t("consent")}
         </label>
         {e.consent ? (
           <p id="f-consent-error" className="text-sm font-medium text-red-700">
@@ -224,7 +242,7 @@ function Fields({ state, pending, ...props }: RegistrationFormProps & { state: F
         ) : null}
       </fieldset>
 
-      <SubmitButton pending={pending}>{pending ? tc("sending") : t("submit")}</SubmitButton>
+      <SubmitButton pending={pending}>{pending ? tc("sending") : (props.submitLabel ?? t("submit"))}</SubmitButton>
     </>
   );
 }

@@ -3,12 +3,15 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { STAGES } from "@/db/schema";
 import { listCaseload } from "@/lib/data/caseload";
-import { requireUserWith } from "@/lib/data/session";
+import { can } from "@/lib/data/permissions";
+import { getUser, requireUserWith } from "@/lib/data/session";
 import { findProvince } from "@/lib/reference/regions";
 import { todayInJakarta } from "@/lib/validation";
 import { caseloadQuerySchema } from "@/lib/validation/caseworker";
 
 export async function generateMetadata(): Promise<Metadata> {
+  // Metadata renders before the page refuses: other roles get the site's default title.
+  if (!can(await getUser(), "read:participant:assigned")) return {};
   return { title: (await getTranslations("caseworker"))("title") };
 }
 

@@ -1,5 +1,6 @@
 "use client";
 
+import { ActionForm } from "@/components/action-form";
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
@@ -9,7 +10,7 @@ export function LoginForm() {
   const t = useTranslations("login");
   const [state, formAction, pending] = useActionState(signInAction, {});
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <ActionForm action={formAction} className="space-y-4" noValidate>
       <FormMessage message={state.message} />
       <Field name="identifier" label={t("identifier")} hint={t("identifierHint")} required>
         {(p) => <input {...p} type="text" autoComplete="username" inputMode="email" defaultValue={state.values?.identifier} />}
@@ -18,6 +19,6 @@ export function LoginForm() {
         {(p) => <input {...p} type="password" autoComplete="current-password" />}
       </Field>
       <SubmitButton pending={pending}>{t("submit")}</SubmitButton>
-    </form>
+    </ActionForm>
   );
 }

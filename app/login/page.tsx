@@ -28,6 +28,12 @@ export default async function LoginPage() {
           {t("registerLink")}
         </Link>
       </p>
+      <p>
+        {t("activateQuestion")}{" "}
+        <Link href="/activate" className="font-medium text-teal-800 underline">
+          {t("activateLink")}
+        </Link>
+      </p>
     </div>
   );
 }

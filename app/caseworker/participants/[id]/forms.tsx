@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { useTranslations } from "next-intl";
+import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import { changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
 
@@ -47,9 +48,9 @@ export type LogServiceFormProps = {
 export function LogServiceForm(props: LogServiceFormProps) {
   const [state, action, pending] = useActionState(logServiceAction, {} as State);
   return (
-    <form action={action} className="space-y-3" noValidate>
+    <ActionForm action={action} className="space-y-3" noValidate>
       <LogServiceFields key={state.attempt ?? "first"} {...props} state={state} pending={pending} />
-    </form>
+    </ActionForm>
   );
 }
 
@@ -130,7 +131,7 @@ export function StageForm(props: { participantId: string; version: number; stage
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   const v = state.ok ? {} : (state.values ?? {});
   return (
-    <form action={action} className="space-y-3" noValidate key={state.attempt}>
+    <ActionForm action={action} className="space-y-3" noValidate key={state.attempt}>
       <Answer state={state} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="version" value={props.version} />
@@ -148,7 +149,7 @@ export function StageForm(props: { participantId: string; version: number; stage
         {(p) => <input {...p} type="text" maxLength={500} defaultValue={v.reason ?? ""} />}
       </Field>
       <SubmitButton pending={pending}>{t("saveStage")}</SubmitButton>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -165,7 +166,7 @@ export function ContactForm(props: {
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   const v = state.ok || !state.values ? { phone: props.phone, email: props.email, address: props.address } : state.values;
   return (
-    <form action={action} className="space-y-3" noValidate key={state.attempt}>
+    <ActionForm action={action} className="space-y-3" noValidate key={state.attempt}>
       <Answer state={state} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="version" value={props.version} />
@@ -179,7 +180,7 @@ export function ContactForm(props: {
         {(p) => <textarea {...p} rows={2} defaultValue={v.address} maxLength={300} />}
       </Field>
       <SubmitButton pending={pending}>{t("saveContact")}</SubmitButton>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -194,7 +195,7 @@ export function MilestonesForm(props: {
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   const v = state.ok || !state.values ? props.values : (state.values as typeof props.values);
   return (
-    <form action={action} className="space-y-3" noValidate key={state.attempt}>
+    <ActionForm action={action} className="space-y-3" noValidate key={state.attempt}>
       <Answer state={state} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="version" value={props.version} />
@@ -214,6 +215,6 @@ export function MilestonesForm(props: {
         {(p) => <input {...p} type="date" defaultValue={v.lmsSessionOn} />}
       </Field>
       <SubmitButton pending={pending}>{t("saveMilestones")}</SubmitButton>
-    </form>
+    </ActionForm>
   );
 }

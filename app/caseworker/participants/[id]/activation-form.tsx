@@ -1,0 +1,42 @@
+"use client";
+
+import { ActionForm } from "@/components/action-form";
+import { useActionState, useEffect, useRef } from "react";
+import { useTranslations } from "next-intl";
+import { ActivationCodePanel } from "@/components/activation-code";
+import { FormMessage, SubmitButton } from "@/components/field";
+import { issueActivationCodeAction, type IssueCodeState } from "./activation-actions";
+
+/**
+ * On the participant's page: makes a new one-time activation code (for a worker without
+ * a password, or who forgot it) and shows it once. Needs the "activation" namespace.
+ */
+export function IssueActivationCodeForm({ participantId }: { participantId: string }) {
+  const t = useTranslations("activation");
+  const [state, formAction, pending] = useActionState(issueActivationCodeAction, {} as IssueCodeState);
+  return (
+    <section aria-labelledby="activation-code-h" className="space-y-3">
+      <h2 id="activation-code-h" className="text-lg font-semibold">
+        {t("issueTitle")}
+      </h2>
+      <p className="text-slate-700">{t("issueIntro")}</p>
+      {state.issued ? <Issued key={state.attempt} {...state.issued} /> : null}
+      <FormMessage message={state.message} />
+      <ActionForm action={formAction}>
+        <input type="hidden" name="participantId" value={participantId} />
+        <SubmitButton pending={pending}>{t("issueSubmit")}</SubmitButton>
+      </ActionForm>
+    </section>
+  );
+}
+
+function Issued(props: NonNullable<IssueCodeState["issued"]>) {
+  const box = useRef<HTMLDivElement>(null);
+  // Each new code takes the focus, so a screen reader reads it out.
+  useEffect(() => box.current?.focus(), []);
+  return (
+    <div ref={box} tabIndex={-1} className="outline-none">
+      <ActivationCodePanel {...props} />
+    </div>
+  );
+}
