@@ -95,6 +95,21 @@ test.describe("caseworker workspace", () => {
     await expect(timeline.getByText("OTP tidak diterima", { exact: false })).toBeVisible();
     await expect(timeline.getByText("Tahap: Belajar di LMS → Selesai")).toBeVisible();
     await expectNoSeriousA11yViolations(page);
+
+    // The worker activates the account with the code and sees the services on /me,
+    // without the caseworker's internal notes.
+    await page.getByRole("button", { name: "Keluar" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.goto("/activate");
+    await page.locator('input[name="identifier"]').fill(worker.form.phone);
+    await page.locator('input[name="code"]').fill(worker.code);
+    await page.locator('input[name="password"]').fill("sandi-baru-lestari");
+    await page.locator("main form").getByRole("button").last().click();
+    await page.waitForURL("**/me");
+    await expect(page.getByText("Sertifikat terbit")).toBeVisible();
+    await expect(page.getByText("Nomor HP diverifikasi dengan OTP")).toBeVisible();
+    await expect(page.getByText("OTP tidak masuk, coba lagi besok")).toHaveCount(0);
+    await expect(page.locator("main").getByText("Selesai").first()).toBeVisible();
   });
 
   test("follow-ups due come first in the caseload", async ({ page }) => {
