@@ -2,18 +2,44 @@ import type { AppLocale } from "./config";
 import activationEn from "@/messages/en/activation.json";
 import appEn from "@/messages/en/app.json";
 import caseworkerEn from "@/messages/en/caseworker.json";
+import pmoAuditEn from "@/messages/en/pmo-audit.json";
+import pmoCaseworkersEn from "@/messages/en/pmo-caseworkers.json";
+import pmoParticipantsEn from "@/messages/en/pmo-participants.json";
+import pmoEn from "@/messages/en/pmo.json";
 import validationEn from "@/messages/en/validation.json";
 import activationId from "@/messages/id/activation.json";
 import appId from "@/messages/id/app.json";
 import caseworkerId from "@/messages/id/caseworker.json";
+import pmoAuditId from "@/messages/id/pmo-audit.json";
+import pmoCaseworkersId from "@/messages/id/pmo-caseworkers.json";
+import pmoParticipantsId from "@/messages/id/pmo-participants.json";
+import pmoId from "@/messages/id/pmo.json";
 import validationId from "@/messages/id/validation.json";
 
 // Catalogues are split by area so that separate areas can grow their own; this is the
 // one place that puts them together. Each area file holds whole namespaces
 // ({ "namespace": { "key": "text" } }), except validation.json, which is one namespace.
 const catalogues = {
-  id: { ...appId, ...caseworkerId, ...activationId, validation: validationId },
-  en: { ...appEn, ...caseworkerEn, ...activationEn, validation: validationEn },
+  id: {
+    ...appId,
+    ...caseworkerId,
+    ...activationId,
+    ...pmoId,
+    ...pmoParticipantsId,
+    ...pmoCaseworkersId,
+    ...pmoAuditId,
+    validation: validationId,
+  },
+  en: {
+    ...appEn,
+    ...caseworkerEn,
+    ...activationEn,
+    ...pmoEn,
+    ...pmoParticipantsEn,
+    ...pmoCaseworkersEn,
+    ...pmoAuditEn,
+    validation: validationEn,
+  },
 } as const;
 
 export type Messages = (typeof catalogues)["id"];
