@@ -25,7 +25,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {t("skipToContent")}
         </a>
         <SiteHeader user={user} path={path} />
-        <main id="main" className="mx-auto max-w-3xl px-4 py-6">
+        {/* Staff tables need width; participant pages read best narrow, on a phone or not. */}
+        <main id="main" className={`mx-auto px-4 py-6 ${path.startsWith("/pmo") ? "max-w-6xl" : "max-w-3xl"}`}>
           {children}
         </main>
       </body>
