@@ -1,43 +1,257 @@
-import { getTranslations } from "next-intl/server";
-import { STAGES } from "@/db/schema";
-import { getProgrammeSummary } from "@/lib/data/programme";
-import { requireUser } from "@/lib/data/session";
+import type { Metadata } from "next";
+import { NextIntlClientProvider } from "next-intl";
+import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
+import { BarTable, TargetBar } from "@/components/charts";
+import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
+import { can } from "@/lib/data/permissions";
+import { getDashboard } from "@/lib/data/programme";
+import { getUser, requireUserWith } from "@/lib/data/session";
+import { countryName } from "@/lib/reference/countries";
+import { findProvince, provinces } from "@/lib/reference/regions";
+import { dashboardFilterSchema } from "@/lib/validation/dashboard";
+import { TargetForm } from "./target-form";
 
-export default async function PmoPage() {
-  const viewer = await requireUser();
-  const summary = await getProgrammeSummary(viewer);
+export async function generateMetadata(): Promise<Metadata> {
+  if (!can(await getUser(), "read:dashboard:any")) return {};
+  return { title: (await getTranslations("pmo"))("title") };
+}
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
+
+export default async function PmoDashboardPage({ searchParams }: { searchParams: SearchParams }) {
+  const viewer = await requireUserWith("read:dashboard:any");
+  const raw = await searchParams;
+  const input = dashboardFilterSchema.parse({
+    from: one(raw.from),
+    to: one(raw.to),
+    provinceCode: one(raw.provinceCode),
+    migrantStatus: one(raw.migrantStatus),
+    source: one(raw.source),
+  });
+  const d = await getDashboard(viewer, input);
   const t = await getTranslations("pmo");
   const tStage = await getTranslations("stage");
-  const max = Math.max(1, ...Object.values(summary.byStage));
+  const format = await getFormatter();
+  const locale = (await getLocale()) === "en" ? "en" : "id";
+  const messages = await getMessages();
+  const monthName = (m: string) => format.dateTime(new Date(`${m}-15T00:00:00Z`), { month: "long", year: "numeric" });
+  const pct = (x: number) => format.number(x, { style: "percent", maximumFractionDigits: 0 });
+  const num = (x: number) => format.number(x);
+  const { headline } = d;
+  const share = (n: number) => (headline.registered ? pct(n / headline.registered) : "–");
+  const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
+
   return (
-    <div className="space-y-6">
+    <div className="space-y-8">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
-      <dl className="grid grid-cols-2 gap-4">
-        <div className="rounded-lg border border-slate-200 bg-white p-4">
-          <dt className="text-sm text-slate-700">{t("participants")}</dt>
-          <dd className="text-3xl font-bold">{summary.participants}</dd>
+
+      <form method="get" action="/pmo" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6">
+        <label className="text-sm font-medium">
+          {t("from")}
+          <input type="month" name="from" defaultValue={d.filter.from} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5" />
+        </label>
+        <label className="text-sm font-medium">
+          {t("to")}
+          <input type="month" name="to" defaultValue={d.filter.to} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5" />
+        </label>
+        <label className="text-sm font-medium">
+          {t("province")}
+          <select name="provinceCode" defaultValue={d.filter.provinceCode ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
+            <option value="">{t("allProvinces")}</option>
+            {provinces.map((p) => (
+              <option key={p.code} value={p.code}>{p.name}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium">
+          {t("status")}
+          <select name="migrantStatus" defaultValue={d.filter.migrantStatus ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
+            <option value="">{t("allStatuses")}</option>
+            {MIGRANT_STATUSES.map((s) => (
+              <option key={s} value={s}>{s === "calon" ? t("calonShare") : t("mantanShare")}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium">
+          {t("source")}
+          <select name="source" defaultValue={d.filter.source ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
+            <option value="">{t("allSources")}</option>
+            {SOURCES.map((s) => (
+              <option key={s} value={s}>{sourceLabel[s]}</option>
+            ))}
+          </select>
+        </label>
+        <div className="flex items-end">
+          <button type="submit" className="w-full rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
+            {t("apply")}
+          </button>
         </div>
-        <div className="rounded-lg border border-slate-200 bg-white p-4">
-          <dt className="text-sm text-slate-700">{t("services")}</dt>
-          <dd className="text-3xl font-bold">{summary.services}</dd>
-        </div>
-      </dl>
-      <section aria-labelledby="stage-h" className="space-y-2">
-        <h2 id="stage-h" className="text-lg font-semibold">{t("byStage")}</h2>
+      </form>
+
+      <p className="text-slate-700">{t("period", { from: monthName(d.filter.from), to: monthName(d.filter.to) })}</p>
+
+      <section aria-label={t("registered")}>
+        <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <dt className="text-sm text-slate-700">{t("registered")}</dt>
+            <dd className="text-3xl font-bold tabular-nums" data-figure="registered">{num(headline.registered)}</dd>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <dt className="text-sm text-slate-700">{t("calonShare")}</dt>
+            <dd className="text-3xl font-bold tabular-nums" data-figure="calon">{share(headline.calon)}</dd>
+            <dd className="text-sm text-slate-600">{num(headline.calon)}</dd>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <dt className="text-sm text-slate-700">{t("mantanShare")}</dt>
+            <dd className="text-3xl font-bold tabular-nums" data-figure="mantan">{share(headline.mantan)}</dd>
+            <dd className="text-sm text-slate-600">{num(headline.mantan)}</dd>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <dt className="text-sm text-slate-700">{t("servicesDelivered")}</dt>
+            <dd className="text-3xl font-bold tabular-nums" data-figure="services">{num(headline.servicesDelivered)}</dd>
+            <dd className="text-sm text-slate-600">
+              {headline.targetTotal ? t("ofTarget", { target: num(headline.targetTotal) }) : t("noTarget")}
+            </dd>
+          </div>
+        </dl>
+      </section>
+
+      <section aria-labelledby="months-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="months-h" className="text-lg font-semibold">{t("perMonth")}</h2>
         <table className="w-full text-sm">
+          <thead>
+            <tr className="text-left">
+              <th scope="col" className="py-1">{t("month")}</th>
+              <th scope="col" className="py-1 text-right">{t("servicesDelivered")}</th>
+              <th scope="col" className="py-1 text-right">{t("target")}</th>
+              <th scope="col" className="py-1 text-right">{t("achieved")}</th>
+              <th scope="col" className="w-1/3 py-1"><span className="sr-only">{t("achieved")}</span></th>
+            </tr>
+          </thead>
           <tbody>
-            {STAGES.map((s) => (
-              <tr key={s}>
-                <th scope="row" className="w-40 p-1 text-left font-normal">{tStage(s)}</th>
-                <td className="p-1">
-                  <div className="h-3 rounded bg-teal-700" style={{ width: `${(summary.byStage[s] / max) * 100}%` }} aria-hidden="true" />
+            {d.perMonth.map((m) => (
+              <tr key={m.month} data-month={m.month}>
+                <th scope="row" className="py-1 text-left font-normal">{monthName(m.month)}</th>
+                <td className="py-1 text-right tabular-nums">{num(m.services)}</td>
+                <td className="py-1 text-right tabular-nums">{m.target === null ? "–" : num(m.target)}</td>
+                <td className="py-1 text-right tabular-nums">{m.target ? pct(m.services / m.target) : "–"}</td>
+                <td className="py-1 pl-3">
+                  <TargetBar value={m.services} target={m.target} label={monthName(m.month)} />
                 </td>
-                <td className="w-12 p-1 text-right tabular-nums">{summary.byStage[s]}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        <p className="text-sm text-slate-600">{t("targetNote")}</p>
+        <p className="text-sm">{t("targetTotal", { total: num(headline.targetTotal) })}</p>
       </section>
+
+      <section aria-labelledby="funnel-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="funnel-h" className="text-lg font-semibold">{t("funnel")}</h2>
+        <p className="text-sm text-slate-600">{t("funnelNote")}</p>
+        <table className="w-full text-sm">
+          <thead>
+            <tr className="text-left">
+              <th scope="col" className="py-1">{t("stage")}</th>
+              <th scope="col" className="w-1/3 py-1"><span className="sr-only">{t("reached")}</span></th>
+              <th scope="col" className="py-1 text-right">{t("reached")}</th>
+              <th scope="col" className="py-1 text-right">{t("current")}</th>
+              <th scope="col" className="py-1 text-right">{t("conversion")}</th>
+              <th scope="col" className="py-1 text-right">{t("medianDays")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.funnel.map((row) => (
+              <tr key={row.stage} data-stage={row.stage}>
+                <th scope="row" className="py-1 text-left font-normal">{tStage(row.stage)}</th>
+                <td className="py-1" aria-hidden="true">
+                  <div className="h-4 rounded bg-slate-100">
+                    <div className="h-4 rounded bg-teal-700" style={{ width: `${headline.registered ? (row.reached / Math.max(1, d.funnel[0].reached)) * 100 : 0}%` }} />
+                  </div>
+                </td>
+                <td className="py-1 text-right tabular-nums">{num(row.reached)}</td>
+                <td className="py-1 text-right tabular-nums">{num(row.current)}</td>
+                <td className="py-1 text-right tabular-nums">{row.conversion === null ? "–" : pct(row.conversion)}</td>
+                <td className="py-1 text-right tabular-nums">
+                  {row.medianDays === null ? "–" : t("days", { days: format.number(row.medianDays, { maximumFractionDigits: 1 }) })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="text-sm">{t("withdrawn", { count: num(d.withdrawn) })}</p>
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section className="rounded-lg border border-slate-200 bg-white p-4">
+          <BarTable
+            caption={t("blockers")}
+            labelHeader={t("blocker")}
+            valueHeader={t("count")}
+            empty={t("noBlockers")}
+            tone="red"
+            rows={d.blockers.map((b) => ({ key: b.code, label: locale === "en" ? b.nameEn : b.nameId, value: b.count }))}
+          />
+        </section>
+        <section className="rounded-lg border border-slate-200 bg-white p-4">
+          <BarTable
+            caption={t("byProvince")}
+            labelHeader={t("province")}
+            valueHeader={t("count")}
+            empty={t("none")}
+            rows={d.byProvince.map((p) => ({ key: p.code, label: findProvince(p.code)?.name ?? p.code, value: p.n }))}
+          />
+        </section>
+        <section className="rounded-lg border border-slate-200 bg-white p-4">
+          <BarTable
+            caption={t("byCountry")}
+            labelHeader={t("country")}
+            valueHeader={t("count")}
+            empty={t("none")}
+            tone="amber"
+            rows={d.byCountry.map((c) => ({ key: c.code, label: countryName(c.code, locale), value: c.n }))}
+          />
+        </section>
+      </div>
+
+      <section aria-labelledby="cw-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="cw-h" className="text-lg font-semibold">{t("caseworkers")}</h2>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead>
+              <tr className="text-left">
+                <th scope="col" className="py-1">{t("caseworker")}</th>
+                <th scope="col" className="py-1 text-right">{t("caseload")}</th>
+                <th scope="col" className="py-1 text-right">{t("servicesIn", { month: monthName(d.thisMonth) })}</th>
+                <th scope="col" className="py-1 text-right">{t("overdue")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.caseworkers.map((c) => (
+                <tr key={c.id} data-caseworker={c.id}>
+                  <th scope="row" className="py-1 text-left font-normal">
+                    {c.name}
+                    {c.disabled ? <span className="text-slate-600"> ({t("disabled")})</span> : null}
+                  </th>
+                  <td className="py-1 text-right tabular-nums">{num(c.caseload)}</td>
+                  <td className="py-1 text-right tabular-nums">{num(c.services)}</td>
+                  <td className={`py-1 text-right tabular-nums ${c.overdue ? "font-bold text-red-800" : ""}`}>{num(c.overdue)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {can(viewer, "update:target:any") ? (
+        <section aria-labelledby="target-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="target-h" className="text-lg font-semibold">{t("targetsTitle")}</h2>
+          <NextIntlClientProvider messages={{ pmo: messages.pmo }}>
+            <TargetForm defaultMonth={d.filter.to} />
+          </NextIntlClientProvider>
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -78,6 +78,10 @@ export const validationKeys = [
   "cardNumber.invalid",
   "wave.invalid",
   "notes.tooLong",
+
+  // PMO: monthly targets
+  "target.month",
+  "target.count",
 ] as const;
 
 export type ValidationKey = (typeof validationKeys)[number];
