@@ -83,17 +83,38 @@ function person(sex: "L" | "P", fullName?: string): Person {
   };
 }
 
-// The journey a participant has travelled to reach a stage: every service of each
-// earlier stage, then some of the current one.
+// The journey a participant has travelled to reach a stage: the key services of each
+// earlier stage, then the first steps of the current one, each on its day after
+// registration (the stage changes fall between them: training on day 10, LMS on day 20,
+// completed on day 32). About the size of the programme's first plan: 23 services in June
+// 2021 and 69 in July.
 const ORDER: ServiceStage[] = ["registration", "training", "lms"];
-function servicesFor(stage: Stage): { code: string; stage: ServiceStage }[] {
-  const reached = stage === "completed" ? 3 : stage === "withdrawn" ? 1 : ORDER.indexOf(stage as ServiceStage);
-  const done = ORDER.slice(0, reached).flatMap((s) => SERVICE_CATALOGUE[s].map((e) => ({ code: e.code, stage: s })));
+const KEY_SERVICES: Record<ServiceStage, string[]> = {
+  registration: ["prakerja_account", "card_received"],
+  training: ["training_bought"],
+  lms: ["redeem_entered", "certificate_issued", "incentive_received"],
+};
+const FIRST_STEPS: Record<ServiceStage, string[]> = {
+  registration: ["prakerja_account", "email_verified"],
+  training: ["training_chosen"],
+  lms: ["redeem_entered", "modules_completed"],
+};
+const SERVICE_DAY: Record<string, number> = {
+  prakerja_account: 1, email_verified: 3, card_received: 8, training_chosen: 11, training_bought: 14,
+  redeem_entered: 21, modules_completed: 25, certificate_issued: 28, incentive_received: 31,
+};
+const STAGE_DAY: Record<string, number> = { registration: 0, training: 10, lms: 20, completed: 32, withdrawn: 6 };
+
+function servicesFor(stage: Stage): string[] {
+  const reached = stage === "completed" ? 3 : stage === "withdrawn" ? 0 : ORDER.indexOf(stage as ServiceStage);
+  const done = ORDER.slice(0, reached).flatMap((s) => KEY_SERVICES[s]);
   const current = ORDER[reached];
-  if (!current) return done;
-  const partial = SERVICE_CATALOGUE[current].slice(0, int(1, SERVICE_CATALOGUE[current].length - 1));
-  return [...done, ...partial.map((e) => ({ code: e.code, stage: current }))];
+  if (!current || stage === "completed") return done;
+  const steps = stage === "withdrawn" ? 1 : int(1, FIRST_STEPS[current].length);
+  return [...done, ...FIRST_STEPS[current].slice(0, steps)];
 }
+// Kept for the catalogue's sake: every service code used above exists there.
+void SERVICE_CATALOGUE;
 
 function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -149,7 +170,7 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
       const sex = isDemo ? "P" : random() < 0.6 ? "P" : "L";
       const p = person(sex, isDemo ? "Siti Aminah" : undefined);
       const status = random() < 0.55 ? "mantan" : "calon";
-      const registeredOn = `2021-06-${pad(int(1, 20))}`;
+      const registeredOn = `2021-06-${pad(int(1, 25))}`;
       // Every sixth participant waits for assignment; the rest alternate between the two caseworkers.
       const caseworker = isDemo ? caseworkers[0] : i % 6 === 5 ? null : caseworkers[i % 2];
       const source = isDemo ? "self" : random() < 0.5 ? "self" : "assisted";
@@ -165,8 +186,8 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
         })
         .returning();
       const services = servicesFor(stage);
-      const lastOn = addDays(registeredOn, services.length * 2);
-      const cardOn = services.some((s) => s.code === "card_received") ? addDays(registeredOn, 10) : null;
+      const lastOn = addDays(registeredOn, STAGE_DAY[stage]);
+      const cardOn = services.includes("card_received") ? addDays(registeredOn, SERVICE_DAY.card_received) : null;
       const [participant] = await tx
         .insert(participants)
         .values({
@@ -194,21 +215,22 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
           cardNumber: cardOn ? `5${pad(int(0, 999999999), 9)}` : null,
           cardReceivedOn: cardOn,
           wave: cardOn ? int(17, 18) : null,
-          trainingBoughtOn: services.some((s) => s.code === "training_bought") ? addDays(registeredOn, 14) : null,
+          trainingBoughtOn: services.includes("training_bought") ? addDays(registeredOn, SERVICE_DAY.training_bought) : null,
           createdAt: new Date(`${registeredOn}T09:00:00+07:00`),
         })
         .returning();
 
       let previous: Stage | null = null;
       for (const to of ["registration", "training", "lms", "completed"] as Stage[]) {
-        const reached = ORDER.indexOf(to as ServiceStage) <= ORDER.indexOf(stage as ServiceStage) || stage === "completed";
-        if (!reached || (stage === "withdrawn" && to !== "registration")) break;
+        const journey: Stage[] = ["registration", "training", "lms", "completed"];
+        const reached = stage === "withdrawn" ? to === "registration" : journey.indexOf(to) <= journey.indexOf(stage);
+        if (!reached) break;
         await tx.insert(stageChanges).values({
           participantId: participant.id,
           fromStage: previous,
           toStage: to,
           changedBy: caseworker?.id ?? user.id,
-          createdAt: new Date(`${addDays(registeredOn, ORDER.indexOf(to as ServiceStage) * 7 + (to === "completed" ? 21 : 0))}T10:00:00+07:00`),
+          createdAt: new Date(`${addDays(registeredOn, STAGE_DAY[to])}T${to === "registration" ? "09:00" : "10:00"}:00+07:00`),
         });
         previous = to;
       }
@@ -227,17 +249,17 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
       if (!caseworker) continue;
       const active = !["completed", "withdrawn"].includes(stage);
       for (const [k, service] of services.entries()) {
-        const occurredOn = addDays(registeredOn, 1 + k * 2);
+        const occurredOn = addDays(registeredOn, SERVICE_DAY[service]);
         if (occurredOn > "2021-07-31") break;
         const blocked = random() < 0.12;
-        const last = k === services.length - 1 || addDays(registeredOn, 3 + k * 2) > "2021-07-31";
+        const last = k === services.length - 1;
         // The latest contact with someone still on the way sets a follow-up around today,
         // so that a caseworker opening the demo sees some due, some overdue, some ahead.
         const nextFollowUpOn = last && active && random() < 0.7 ? addDays(todayInJakarta(), int(-4, 10)) : null;
         await tx.insert(serviceLogs).values({
           participantId: participant.id,
           caseworkerId: caseworker.id,
-          serviceCode: service.code,
+          serviceCode: service,
           occurredOn,
           channel: pick(CHANNELS),
           outcome: blocked ? "blocked" : "done",
