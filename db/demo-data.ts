@@ -9,7 +9,8 @@ import { regenciesOf } from "@/lib/reference/regions";
 import { CONSENT_VERSION } from "@/lib/validation/registration";
 import { todayInJakarta } from "@/lib/validation";
 import { refreshContactSummary } from "./derived";
-import { db } from "./index";
+import { db, type Db } from "./index";
+import { truncateData } from "./truncate";
 import {
   auditEvents,
   participants,
@@ -134,9 +135,7 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
-    if (opts.reset) {
-      await tx.execute(sql`truncate audit_events, activation_codes, service_logs, stage_changes, targets, participants, users restart identity cascade`);
-    }
+    if (opts.reset) await truncateData(tx as unknown as Db);
     const [pmo] = await tx
       .insert(users)
       .values({ role: "pmo", name: "Ratna Kusumawati", email: "pmo@pendamping.test", phone: "+6281100000001", passwordHash })

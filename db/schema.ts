@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -127,6 +128,8 @@ export const participants = pgTable(
     index("participants_caseworker_followup_idx").on(t.caseworkerId, t.nextFollowUpOn, t.lastContactOn),
     index("participants_stage_idx").on(t.stage),
     index("participants_province_idx").on(t.provinceCode),
+    index("participants_created_idx").on(t.createdAt, t.id),
+    index("participants_country_idx").on(t.countryCode),
     check("participants_nik_check", sql`nik ~ '^[0-9]{16}$' and substr(nik, 13, 4) <> '0000'`),
     check("participants_kk_check", sql`kk is null or kk ~ '^[0-9]{16}$'`),
     check("participants_sex_check", inList("sex", SEXES)),
@@ -287,6 +290,161 @@ export const activationCodes = pgTable(
     uniqueIndex("activation_codes_hash_key").on(t.codeHash),
     index("activation_codes_user_idx").on(t.userId),
     check("activation_codes_hash_check", sql`code_hash ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+export const EMPLOYMENT_STATUSES = ["working_id", "working_abroad", "own_business", "looking", "not_looking"] as const;
+export const TRAINING_HELPED = ["yes", "somewhat", "no"] as const;
+export const PLANS_ABROAD = ["yes", "no", "unsure"] as const;
+
+/** The programme's evaluation survey (Survei Evaluasi): one answer per participant. */
+export const surveyResponses = pgTable(
+  "survey_responses",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    participantId: uuid("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    employmentStatus: text("employment_status").notNull(),
+    trainingHelped: text("training_helped").notNull(),
+    satisfaction: smallint("satisfaction").notNull(),
+    // Blocker codes (and "other") the worker found hardest.
+    hardest: text("hardest").array().notNull().default(sql`'{}'::text[]`),
+    hardestOther: text("hardest_other"),
+    plansAbroad: text("plans_abroad").notNull(),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("survey_responses_participant_key").on(t.participantId),
+    check("survey_employment_check", inList("employment_status", EMPLOYMENT_STATUSES)),
+    check("survey_helped_check", inList("training_helped", TRAINING_HELPED)),
+    check("survey_plans_check", inList("plans_abroad", PLANS_ABROAD)),
+    check("survey_satisfaction_check", sql`satisfaction between 1 and 5`),
+    check("survey_other_check", sql`hardest_other is null or length(hardest_other) <= 500`),
+  ],
+);
+
+export const HELP_STATUSES = ["open", "answered"] as const;
+
+/** A participant's request for help: to the assigned caseworker, or the PMO's queue. */
+export const helpRequests = pgTable(
+  "help_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    participantId: uuid("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    topic: text("topic").notNull(),
+    message: text("message").notNull(),
+    status: text("status").notNull().default("open"),
+    answer: text("answer"),
+    answeredBy: uuid("answered_by").references(() => users.id),
+    answeredAt: timestamp("answered_at", { withTimezone: true }),
+    serviceLogId: uuid("service_log_id").references(() => serviceLogs.id),
+    submissionId: uuid("submission_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("help_requests_participant_idx").on(t.participantId, t.createdAt),
+    index("help_requests_open_idx").on(t.status, t.createdAt),
+    uniqueIndex("help_requests_submission_key").on(t.submissionId),
+    check("help_requests_status_check", inList("status", HELP_STATUSES)),
+    check("help_requests_message_check", sql`length(message) between 1 and 1000`),
+    check(
+      "help_requests_answer_check",
+      sql`(status = 'answered') = (answer is not null and answered_at is not null and answered_by is not null)`,
+    ),
+  ],
+);
+
+export const OUTBOX_CHANNELS = ["email", "whatsapp"] as const;
+export const OUTBOX_STATES = ["pending", "sent", "failed", "recorded"] as const;
+
+/**
+ * Messages to participants (email, WhatsApp text). Written in the transaction of the
+ * change that causes them; sent afterwards, so sending never blocks or breaks that change.
+ * "recorded": no transport is configured for the channel, the outbox is the record.
+ */
+export const outboxMessages = pgTable(
+  "outbox_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    channel: text("channel").notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject"),
+    body: text("body").notNull(),
+    state: text("state").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    kind: text("kind").notNull(),
+    participantId: uuid("participant_id").references(() => participants.id),
+    // One message per cause (e.g. "deadline:<participant>:<date>"): a repeated run adds nothing.
+    dedupeKey: text("dedupe_key"),
+    createdAt: createdAt(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("outbox_state_idx").on(t.state, t.createdAt),
+    uniqueIndex("outbox_dedupe_key").on(t.dedupeKey),
+    check("outbox_channel_check", inList("channel", OUTBOX_CHANNELS)),
+    check("outbox_state_check", inList("state", OUTBOX_STATES)),
+  ],
+);
+
+export const IMPORT_STATES = ["checking", "checked", "importing", "imported", "failed"] as const;
+export const IMPORT_ROW_STATUSES = ["ready", "refused", "duplicate", "imported"] as const;
+
+/** A cohort import (a quarantine list): checked whole first, imported on confirmation. */
+export const imports = pgTable(
+  "imports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    cohort: text("cohort").notNull(),
+    fileName: text("file_name").notNull(),
+    fileSha256: text("file_sha256").notNull(),
+    fileBytes: integer("file_bytes").notNull(),
+    state: text("state").notNull().default("checking"),
+    rowsTotal: integer("rows_total").notNull().default(0),
+    rowsChecked: integer("rows_checked").notNull().default(0),
+    rowsReady: integer("rows_ready").notNull().default(0),
+    rowsRefused: integer("rows_refused").notNull().default(0),
+    rowsDuplicate: integer("rows_duplicate").notNull().default(0),
+    rowsImported: integer("rows_imported").notNull().default(0),
+    // Caseworkers to spread the imported participants over, evenly.
+    caseworkerIds: uuid("caseworker_ids").array(),
+    error: text("error"),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    importedAt: timestamp("imported_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("imports_created_idx").on(t.createdAt),
+    check("imports_state_check", inList("state", IMPORT_STATES)),
+    check("imports_cohort_check", sql`length(cohort) between 1 and 200`),
+  ],
+);
+
+/** Each line of an import file: its check result, and the normalised data to import. */
+export const importRows = pgTable(
+  "import_rows",
+  {
+    importId: uuid("import_id")
+      .notNull()
+      .references(() => imports.id),
+    line: integer("line").notNull(),
+    status: text("status").notNull(),
+    nik: text("nik"),
+    reasons: text("reasons").array(),
+    data: jsonb("data"),
+    participantId: uuid("participant_id").references(() => participants.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.importId, t.line] }),
+    index("import_rows_status_idx").on(t.importId, t.status),
+    check("import_rows_status_check", inList("status", IMPORT_ROW_STATUSES)),
   ],
 );
 

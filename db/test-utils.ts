@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import type { SessionUser } from "@/lib/data/permissions";
 import { db, dbKind } from "./index";
 import { migrateDatabase } from "./migrate-lib";
+import { truncateData } from "./truncate";
 import { users, type Role } from "./schema";
 
 /**
@@ -12,11 +12,7 @@ import { users, type Role } from "./schema";
  */
 export async function freshDatabase(): Promise<void> {
   await migrateDatabase();
-  if (dbKind === "postgres") {
-    await db.execute(
-      sql`truncate audit_events, activation_codes, service_logs, stage_changes, targets, participants, users restart identity cascade`,
-    );
-  }
+  if (dbKind === "postgres") await truncateData(db);
 }
 
 let seq = 0;

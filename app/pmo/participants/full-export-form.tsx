@@ -1,0 +1,40 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Field, SubmitButton } from "@/components/field";
+
+type Props = {
+  /** The export route with the list's current filter in its query string. */
+  action: string;
+  min: number;
+  max: number;
+  /** An error the server answered with (a post without JavaScript), already translated. */
+  serverError?: string;
+  labels: { purpose: string; hint: string; submit: string };
+  errors: { purposeRequired: string; purposeTooShort: string; purposeTooLong: string };
+};
+
+/**
+ * The export with whole NIKs: a plain POST form to the export route, which answers with
+ * the file (the page stays) or, for a missing purpose, sends the browser back here with
+ * the error. With JavaScript the purpose is checked before posting, so the error appears
+ * beside the field and what was typed stays.
+ */
+export function FullExportForm({ action, min, max, serverError, labels, errors }: Props) {
+  const [error, setError] = useState(serverError);
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    const purpose = String(new FormData(event.currentTarget).get("purpose") ?? "").trim();
+    const problem =
+      purpose === "" ? errors.purposeRequired : purpose.length < min ? errors.purposeTooShort : purpose.length > max ? errors.purposeTooLong : undefined;
+    setError(problem);
+    if (problem) event.preventDefault();
+  }
+  return (
+    <form method="post" action={action} onSubmit={onSubmit} noValidate className="space-y-3">
+      <Field name="purpose" label={labels.purpose} hint={labels.hint} errors={error ? [error] : undefined} required>
+        {(p) => <textarea {...p} rows={2} maxLength={max} />}
+      </Field>
+      <SubmitButton>{labels.submit}</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,475 @@
+import "server-only";
+import { stringify } from "csv-stringify/sync";
+import { and, asc, count, desc, eq, gt, ilike, isNull, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { notFound } from "next/navigation";
+import { db } from "@/db";
+import {
+  blockers,
+  participants,
+  serviceLogs,
+  services,
+  stageChanges,
+  users,
+  type MigrantStatus,
+  type Sex,
+  type Source,
+  type Stage,
+} from "@/db/schema";
+import { findProvince, findRegency } from "@/lib/reference/regions";
+import { maskNik, maskPhone } from "@/lib/validation";
+import {
+  exportPurposeSchema,
+  filterOnly,
+  NOT_ASSIGNED,
+  PMO_PAGE_SIZE,
+  type ParticipantFilter,
+} from "@/lib/validation/pmo-participants";
+import { recordAudit } from "./audit";
+import { purchaseDeadline, registeredOn, type CasefileLog, type CasefileStageChange } from "./casework";
+import { requirePermission, type SessionUser } from "./permissions";
+
+// The PMO's read-only view of every participant: the list with its filter, one
+// participant's file, and the CSV export of exactly the list's filter. Everything here
+// needs "read:participant:any"; the export also "read:export:any".
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const caseworker = alias(users, "caseworker");
+
+/**
+ * Name (part of it, any case), phone number (part of it, in any spelling: 0812…, +62 812…,
+ * 62812…) or a whole NIK (16 digits, exact). A part of a NIK finds nothing: the PMO sees
+ * every participant, and a search by partial NIK would let anyone with the console list
+ * people by region and birth date.
+ */
+export function participantSearch(q: string): SQL | undefined {
+  const text = q.trim();
+  if (!text) return undefined;
+  const digits = text.replace(/[\s().+-]/g, "");
+  if (/^\d+$/.test(digits)) {
+    if (digits.length === 16) return eq(participants.nik, digits);
+    // Phones are stored in E.164: 0812… and 62812… are both +62812….
+    const national = digits.replace(/^0/, "").replace(/^62/, "") || digits;
+    return ilike(users.phone, `%${national}%`);
+  }
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return ilike(participants.fullName, `%${escaped}%`);
+}
+
+/** The WHERE clause of a filter, over participants left-joined to their own user row (for the phone). */
+export function participantFilterCondition(filter: Partial<ParticipantFilter>): SQL | undefined {
+  return and(
+    participantSearch(filter.q ?? ""),
+    filter.stage ? eq(participants.stage, filter.stage) : undefined,
+    filter.provinceCode ? eq(participants.provinceCode, filter.provinceCode) : undefined,
+    filter.migrantStatus ? eq(participants.migrantStatus, filter.migrantStatus) : undefined,
+    filter.countryCode ? eq(participants.countryCode, filter.countryCode) : undefined,
+    filter.caseworker === NOT_ASSIGNED
+      ? isNull(participants.caseworkerId)
+      : filter.caseworker
+        ? eq(participants.caseworkerId, filter.caseworker)
+        : undefined,
+    filter.source ? eq(participants.source, filter.source) : undefined,
+  );
+}
+
+export type PmoParticipantRow = {
+  id: string;
+  fullName: string;
+  nikMasked: string;
+  phoneMasked: string | null;
+  stage: Stage;
+  provinceCode: string;
+  countryCode: string | null;
+  caseworkerName: string | null;
+  registeredOn: string;
+};
+
+export type PmoParticipantList = {
+  rows: PmoParticipantRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+};
+
+/** Every participant matching the filter, newest registration first, one page of them. */
+export async function listParticipantsForPmo(
+  viewer: SessionUser,
+  filter: Partial<ParticipantFilter> = {},
+): Promise<PmoParticipantList> {
+  requirePermission(viewer, "read:participant:any");
+  const where = participantFilterCondition(filter);
+  const [{ n: total }] = await db
+    .select({ n: count() })
+    .from(participants)
+    .leftJoin(users, eq(users.id, participants.userId))
+    .where(where);
+  const pageCount = Math.max(1, Math.ceil(total / PMO_PAGE_SIZE));
+  // A page past the end (a link from before some rows went away) shows the last page.
+  const page = Math.min(Math.max(1, filter.page ?? 1), pageCount);
+  const rows = await db
+    .select({
+      id: participants.id,
+      fullName: participants.fullName,
+      nik: participants.nik,
+      phone: users.phone,
+      stage: participants.stage,
+      provinceCode: participants.provinceCode,
+      countryCode: participants.countryCode,
+      caseworkerName: caseworker.name,
+      createdAt: participants.createdAt,
+    })
+    .from(participants)
+    .leftJoin(users, eq(users.id, participants.userId))
+    .leftJoin(caseworker, eq(caseworker.id, participants.caseworkerId))
+    .where(where)
+    .orderBy(desc(participants.createdAt), desc(participants.id))
+    .limit(PMO_PAGE_SIZE)
+    .offset((page - 1) * PMO_PAGE_SIZE);
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      fullName: r.fullName,
+      nikMasked: maskNik(r.nik),
+      phoneMasked: r.phone ? maskPhone(r.phone) : null,
+      stage: r.stage,
+      provinceCode: r.provinceCode,
+      countryCode: r.countryCode,
+      caseworkerName: r.caseworkerName,
+      registeredOn: registeredOn(r),
+    })),
+    total,
+    page,
+    pageCount,
+    pageSize: PMO_PAGE_SIZE,
+  };
+}
+
+/** The caseworkers the filter offers (disabled ones too: they may still have participants). */
+export async function listCaseworkerChoices(
+  viewer: SessionUser,
+): Promise<{ id: string; name: string; disabled: boolean }[]> {
+  requirePermission(viewer, "read:participant:any");
+  const rows = await db
+    .select({ id: users.id, name: users.name, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.role, "caseworker"))
+    .orderBy(asc(users.name), asc(users.id));
+  return rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabledAt !== null }));
+}
+
+export type PmoParticipantFile = Awaited<ReturnType<typeof getParticipantForPmo>>;
+
+/**
+ * One participant's file for the PMO, read-only: identity with the whole NIK and KK (each
+ * showing is written to the audit log, as for the caseworker), contact, migrant data,
+ * stage, caseworker, milestones and the timeline. A malformed or unknown id is HTTP 404.
+ */
+export async function getParticipantForPmo(viewer: SessionUser, participantId: string) {
+  requirePermission(viewer, "read:participant:any");
+  if (!UUID.test(participantId)) notFound();
+  const [row] = await db
+    .select({
+      p: participants,
+      phone: users.phone,
+      email: users.email,
+      caseworkerName: caseworker.name,
+      caseworkerEmail: caseworker.email,
+    })
+    .from(participants)
+    .leftJoin(users, eq(users.id, participants.userId))
+    .leftJoin(caseworker, eq(caseworker.id, participants.caseworkerId))
+    .where(eq(participants.id, participantId))
+    .limit(1);
+  if (!row) notFound();
+  const p = row.p;
+  const { logs, stageChanges: changes } = await timelineOf(p.id);
+
+  await db.transaction((tx) =>
+    recordAudit(tx, { actor: viewer, action: "participant.view_nik", entityType: "participant", entityId: p.id }),
+  );
+
+  return {
+    participant: {
+      id: p.id,
+      fullName: p.fullName,
+      nik: p.nik,
+      kk: p.kk,
+      birthDate: p.birthDate,
+      sex: p.sex,
+      provinceCode: p.provinceCode,
+      regencyCode: p.regencyCode,
+      address: p.address,
+      phone: row.phone,
+      email: row.email,
+      hasAccount: p.userId !== null,
+      migrantStatus: p.migrantStatus,
+      countryCode: p.countryCode,
+      sector: p.sector,
+      returnDate: p.returnDate,
+      idPmi: p.idPmi,
+      arrivalDate: p.arrivalDate,
+      quarantineLocation: p.quarantineLocation,
+      cohort: p.cohort,
+      stage: p.stage,
+      stageChangedAt: p.stageChangedAt,
+      withdrawnReason: p.withdrawnReason,
+      source: p.source,
+      registeredOn: registeredOn(p),
+      consentAt: p.consentAt,
+      caseworker: p.caseworkerId ? { name: row.caseworkerName ?? "", email: row.caseworkerEmail } : null,
+      lastContactOn: p.lastContactOn,
+      nextFollowUpOn: p.nextFollowUpOn,
+      cardNumber: p.cardNumber,
+      cardReceivedOn: p.cardReceivedOn,
+      wave: p.wave,
+      trainingBoughtOn: p.trainingBoughtOn,
+      lmsSessionOn: p.lmsSessionOn,
+      deadline: purchaseDeadline(p),
+    },
+    logs,
+    stageChanges: changes,
+  };
+}
+
+/** Service logs (corrected ones included, marked) and stage changes, each newest first. */
+async function timelineOf(participantId: string): Promise<{ logs: CasefileLog[]; stageChanges: CasefileStageChange[] }> {
+  const author = alias(users, "author");
+  const correction = alias(serviceLogs, "correction");
+  const changer = alias(users, "changer");
+  const [logs, changes] = await Promise.all([
+    db
+      .select({
+        id: serviceLogs.id,
+        occurredOn: serviceLogs.occurredOn,
+        createdAt: serviceLogs.createdAt,
+        serviceCode: serviceLogs.serviceCode,
+        serviceNameId: services.nameId,
+        serviceNameEn: services.nameEn,
+        serviceStage: services.stage,
+        channel: serviceLogs.channel,
+        outcome: serviceLogs.outcome,
+        blockerCode: serviceLogs.blockerCode,
+        blockerNameId: blockers.nameId,
+        blockerNameEn: blockers.nameEn,
+        notes: serviceLogs.notes,
+        nextFollowUpOn: serviceLogs.nextFollowUpOn,
+        caseworkerName: author.name,
+        correctsId: serviceLogs.correctsId,
+        correctedById: correction.id,
+      })
+      .from(serviceLogs)
+      .innerJoin(services, eq(services.code, serviceLogs.serviceCode))
+      .innerJoin(author, eq(author.id, serviceLogs.caseworkerId))
+      .leftJoin(blockers, eq(blockers.code, serviceLogs.blockerCode))
+      .leftJoin(correction, eq(correction.correctsId, serviceLogs.id))
+      .where(eq(serviceLogs.participantId, participantId))
+      .orderBy(desc(serviceLogs.occurredOn), desc(serviceLogs.createdAt)),
+    db
+      .select({
+        id: stageChanges.id,
+        createdAt: stageChanges.createdAt,
+        fromStage: stageChanges.fromStage,
+        toStage: stageChanges.toStage,
+        reason: stageChanges.reason,
+        changedByName: changer.name,
+      })
+      .from(stageChanges)
+      .leftJoin(changer, eq(changer.id, stageChanges.changedBy))
+      .where(eq(stageChanges.participantId, participantId))
+      .orderBy(desc(stageChanges.createdAt)),
+  ]);
+  return { logs, stageChanges: changes };
+}
+
+// ---------------------------------------------------------------------------
+// CSV export
+// ---------------------------------------------------------------------------
+
+/** The export's columns, in order (the header row). Codes where the import file uses codes. */
+export const EXPORT_COLUMNS = [
+  "id",
+  "nama_lengkap",
+  "nik",
+  "jenis_kelamin",
+  "tanggal_lahir",
+  "no_hp",
+  "email",
+  "kode_provinsi",
+  "provinsi",
+  "kode_kabupaten",
+  "kabupaten",
+  "status_migran",
+  "negara_penempatan",
+  "sektor",
+  "tahap",
+  "sumber",
+  "pendamping",
+  "terdaftar",
+  "kontak_terakhir",
+  "tindak_lanjut",
+] as const;
+export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
+
+export const EXPORT_BATCH_SIZE = 1000;
+
+type ExportRow = {
+  id: string;
+  fullName: string;
+  nik: string;
+  sex: Sex;
+  birthDate: string;
+  phone: string | null;
+  email: string | null;
+  provinceCode: string;
+  regencyCode: string | null;
+  migrantStatus: MigrantStatus;
+  countryCode: string | null;
+  sector: string | null;
+  stage: Stage;
+  source: Source;
+  caseworkerName: string | null;
+  createdAt: Date;
+  lastContactOn: string | null;
+  nextFollowUpOn: string | null;
+};
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ as a formula ("CSV injection"); free
+ * text typed by people is written with a leading apostrophe in that case.
+ */
+function text(value: string | null): string {
+  if (value === null) return "";
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function toRecord(r: ExportRow, full: boolean): Record<ExportColumn, string> {
+  return {
+    id: r.id,
+    nama_lengkap: text(r.fullName),
+    nik: full ? r.nik : maskNik(r.nik),
+    jenis_kelamin: r.sex,
+    tanggal_lahir: r.birthDate,
+    no_hp: r.phone ? maskPhone(r.phone) : "",
+    email: text(r.email),
+    kode_provinsi: r.provinceCode,
+    provinsi: findProvince(r.provinceCode)?.name ?? "",
+    kode_kabupaten: r.regencyCode ?? "",
+    kabupaten: r.regencyCode ? (findRegency(r.regencyCode)?.name ?? "") : "",
+    status_migran: r.migrantStatus,
+    negara_penempatan: r.countryCode ?? "",
+    sektor: text(r.sector),
+    tahap: r.stage,
+    sumber: r.source,
+    pendamping: text(r.caseworkerName),
+    terdaftar: registeredOn(r),
+    kontak_terakhir: r.lastContactOn ?? "",
+    tindak_lanjut: r.nextFollowUpOn ?? "",
+  };
+}
+
+/** One batch of the export: the rows after `afterId` in id order (keyset paging on the primary key). */
+function exportBatch(where: SQL | undefined, afterId: string | null, size: number): Promise<ExportRow[]> {
+  return db
+    .select({
+      id: participants.id,
+      fullName: participants.fullName,
+      nik: participants.nik,
+      sex: participants.sex,
+      birthDate: participants.birthDate,
+      phone: users.phone,
+      email: users.email,
+      provinceCode: participants.provinceCode,
+      regencyCode: participants.regencyCode,
+      migrantStatus: participants.migrantStatus,
+      countryCode: participants.countryCode,
+      sector: participants.sector,
+      stage: participants.stage,
+      source: participants.source,
+      caseworkerName: caseworker.name,
+      createdAt: participants.createdAt,
+      lastContactOn: participants.lastContactOn,
+      nextFollowUpOn: participants.nextFollowUpOn,
+    })
+    .from(participants)
+    .leftJoin(users, eq(users.id, participants.userId))
+    .leftJoin(caseworker, eq(caseworker.id, participants.caseworkerId))
+    .where(and(where, afterId ? gt(participants.id, afterId) : undefined))
+    .orderBy(asc(participants.id))
+    .limit(size);
+}
+
+/**
+ * The CSV as a stream: UTF-8 with a byte-order mark (so that Excel reads it as UTF-8),
+ * CRLF line ends, a header row. Each pull reads one batch from the database and turns it
+ * into CSV, and the next batch is read only when the reader has taken the last one, so
+ * memory holds about one batch whatever the number of rows.
+ */
+function csvStream(where: SQL | undefined, full: boolean, batchSize: number): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let afterId: string | null = null;
+  let first = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const batch = await exportBatch(where, afterId, batchSize);
+        const csv = stringify(
+          batch.map((r) => toRecord(r, full)),
+          { header: first, bom: first, columns: [...EXPORT_COLUMNS], record_delimiter: "windows" },
+        );
+        first = false;
+        if (csv) controller.enqueue(encoder.encode(csv));
+        if (batch.length < batchSize) controller.close();
+        else afterId = batch[batch.length - 1].id;
+      },
+    },
+    // Nothing is read ahead of the reader: the first query runs on the first read.
+    { highWaterMark: 0 },
+  );
+}
+
+/** The filter as the audit log keeps it: no paging, and a whole NIK searched for is masked. */
+function auditFilter(filter: ParticipantFilter): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filterOnly(filter))) {
+    if (!value) continue;
+    out[key] = key === "q" && /^\d{16}$/.test(String(value).replace(/[\s().+-]/g, "")) ? maskNik(String(value)) : String(value);
+  }
+  return out;
+}
+
+export type ParticipantExport = { full: boolean; rowCount: number; stream: ReadableStream<Uint8Array> };
+
+/**
+ * The participants matching the filter (all pages) as CSV, NIKs masked; with a purpose,
+ * NIKs whole. Writes the audit event ("participant.export", or "participant.export_full"
+ * with the purpose) with the filter and the row count before the first row leaves. Rows
+ * that change while a long export runs may be counted differently from what the stream
+ * then reads (each batch is its own query).
+ */
+export async function exportParticipants(
+  viewer: SessionUser,
+  filter: ParticipantFilter,
+  opts: { purpose?: string | null; batchSize?: number } = {},
+): Promise<ParticipantExport> {
+  requirePermission(viewer, "read:export:any");
+  requirePermission(viewer, "read:participant:any");
+  const full = opts.purpose != null;
+  const purpose = full ? exportPurposeSchema.parse({ purpose: opts.purpose }).purpose : null;
+  const where = participantFilterCondition(filter);
+  const [{ n: rowCount }] = await db
+    .select({ n: count() })
+    .from(participants)
+    .leftJoin(users, eq(users.id, participants.userId))
+    .where(where);
+  await db.transaction((tx) =>
+    recordAudit(tx, {
+      actor: viewer,
+      action: full ? "participant.export_full" : "participant.export",
+      entityType: "participant",
+      after: { filter: auditFilter(filter), rowCount, ...(full ? { purpose } : {}) },
+    }),
+  );
+  return { full, rowCount, stream: csvStream(where, full, opts.batchSize ?? EXPORT_BATCH_SIZE) };
+}
