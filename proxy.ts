@@ -1,14 +1,22 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { securityHeaders } from "@/lib/security-headers";
 
-// Next 16's proxy (formerly middleware). It only passes the path on, so the language
-// switch can send the reader back to the page they were on. It never decides access:
-// that is the data layer's job.
+// Next 16's proxy (formerly middleware). It sets the security headers with a fresh CSP
+// nonce for each request (Next reads the nonce from the request's policy header and puts
+// it on its own scripts) and passes the path on for the language switch. It never
+// decides access: that is the data layer's job.
 export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const headers = securityHeaders(nonce);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-pathname", request.nextUrl.pathname);
-  return NextResponse.next({ request: { headers: requestHeaders } });
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
 };
