@@ -58,6 +58,8 @@ export const users = pgTable(
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    // Moved forward at most once a minute by requireUser: the idle timeout reads it.
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     locale: text("locale").$type<Locale>().notNull().default("id"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -446,6 +448,22 @@ export const importRows = pgTable(
     index("import_rows_status_idx").on(t.importId, t.status),
     check("import_rows_status_check", inList("status", IMPORT_ROW_STATUSES)),
   ],
+);
+
+/**
+ * Failed sign-in and activation attempts, counted per account and per IP address in
+ * PostgreSQL so that every app instance sees the same counts. A key is "account:<id>",
+ * "identifier:<hash>" (for unknown accounts) or "ip:<address>".
+ */
+export const authThrottle = pgTable(
+  "auth_throttle",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull().default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("auth_throttle_last_idx").on(t.lastFailureAt), check("auth_throttle_failures_check", sql`failures >= 0`)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -36,7 +36,8 @@ export async function activateAction(_prev: FormState, formData: FormData): Prom
 
   const result = await activateAccount({ identifier, code, password, consent: checkConsent(consent).length === 0 });
   if (!result.ok) return result.failed ? failed() : formError(result.fieldErrors, formData);
-  // Signs the worker in with the password just set; throws the redirect to /me.
-  await signIn("credentials", { identifier, password, redirectTo: "/me" });
+  // Signs the person in with the password just set; throws the redirect. The login page
+  // sends a signed-in user on to their role's home (/me for a worker, /caseworker).
+  await signIn("credentials", { identifier, password, redirectTo: "/login" });
   return { ok: true };
 }

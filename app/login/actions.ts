@@ -22,7 +22,10 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     // The login page sends a signed-in user on to their role's home.
     await signIn("credentials", { ...parsed.data, redirectTo: "/login" });
   } catch (error) {
-    if (error instanceof AuthError) return failed;
+    if (error instanceof AuthError) {
+      const locked = (error as AuthError & { code?: string }).code === "locked";
+      return locked ? { ok: false, message: t("locked"), values: { identifier } } : failed;
+    }
     throw error; // the redirect after success
   }
   return failed;

@@ -1,8 +1,14 @@
 import "server-only";
-import NextAuth from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { authenticate } from "@/lib/data/users";
+import { clientIp } from "@/lib/data/throttle";
+import { signInAttempt } from "@/lib/data/users";
 import { authSecret } from "./secret";
+
+/** Too many failed attempts for this identifier or address: the sign-in form says so. */
+export class LockedSignIn extends CredentialsSignin {
+  code = "locked";
+}
 
 // Auth.js v5 with email-or-phone + password. Sessions are JWTs carrying the user id,
 // role and session version; requireUser (lib/data/session.ts) compares the version with
@@ -11,17 +17,21 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   // The app is meant to run behind a reverse proxy or load balancer that sets the Host.
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+  // The cookie lives as long as the longest absolute lifetime (participants, 30 days);
+  // requireUser ends sessions earlier by role (SESSION_LIMITS in lib/data/users.ts).
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   pages: { signIn: "/login" },
   providers: [
     Credentials({
       credentials: { identifier: {}, password: {} },
-      async authorize(credentials) {
+      async authorize(credentials, request) {
         const identifier = typeof credentials?.identifier === "string" ? credentials.identifier : "";
         const password = typeof credentials?.password === "string" ? credentials.password : "";
-        if (!identifier || !password || password.length > 1024) return null;
-        const user = await authenticate(identifier, password);
-        if (!user) return null;
+        if (!identifier || !password || password.length > 1024 || identifier.length > 254) return null;
+        const outcome = await signInAttempt(identifier, password, clientIp(request?.headers));
+        if (outcome.status === "locked") throw new LockedSignIn();
+        if (outcome.status !== "ok") return null;
+        const { user } = outcome;
         return { id: user.id, name: user.name, role: user.role, sv: user.sessionVersion };
       },
     }),
@@ -33,6 +43,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         token.sub = u.id;
         token.role = u.role;
         token.sv = u.sv;
+        // The absolute session lifetime runs from here (checked in requireUser).
+        token.at = Date.now();
       }
       return token;
     },
@@ -42,6 +54,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         user: { ...session.user, id: token.sub ?? "" },
         role: typeof token.role === "string" ? token.role : undefined,
         sv: typeof token.sv === "number" ? token.sv : undefined,
+        at: typeof token.at === "number" ? token.at : undefined,
       };
     },
   },

@@ -1,7 +1,7 @@
 import "server-only";
 import { authSecret } from "@/lib/auth/secret";
 import { createHmac, randomInt } from "node:crypto";
-import { and, count, desc, eq, gt, gte, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, gte, inArray, isNull, sql } from "drizzle-orm";
 import { notFound } from "next/navigation";
 import { db, type Tx } from "@/db";
 import { activationCodes, auditEvents, participants, users } from "@/db/schema";
@@ -12,7 +12,8 @@ import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
 
 // One-time activation codes. A caseworker gives one to a worker they registered (or to
-// one who forgot their password); the worker sets a password with it at /activate.
+// one who forgot their password), the PMO to a caseworker whose account it made; the
+// person sets a password with it at /activate.
 // Only the SHA-256 of the normalised code is stored: the code itself is shown once.
 
 /** No 0/O, 1/I/L: a code read aloud or copied from a small screen is not misread. */
@@ -151,9 +152,10 @@ function identifierCondition(identifier: string) {
 class CodeTaken extends Error {}
 
 /**
- * /activate: a worker with a one-time code sets their password. Anyone may call it. In
- * one transaction: the password is set, the code is used up, every earlier session
- * ends (session version), and consent is recorded if it was still pending.
+ * /activate: a worker (or a new caseworker) with a one-time code sets their password.
+ * Anyone may call it. In one transaction: the password is set, the code is used up,
+ * every earlier session ends (session version), and a worker's consent is recorded if
+ * it was still pending.
  */
 export async function activateAccount(input: ActivationInput): Promise<ActivationResult> {
   const passwordErrors = checkPassword(input.password);
@@ -171,20 +173,23 @@ export async function activateAccount(input: ActivationInput): Promise<Activatio
   };
 
   const condition = identifierCondition(input.identifier);
+  // Workers (with their participant record) and caseworkers, whose accounts the PMO
+  // makes without a password; never a PMO account, which only user:create makes.
   const [account] = condition
     ? await db
         .select({
           id: users.id,
+          role: users.role,
           disabledAt: users.disabledAt,
           participantId: participants.id,
           consentAt: participants.consentAt,
         })
         .from(users)
-        .innerJoin(participants, eq(participants.userId, users.id))
-        .where(and(condition, eq(users.role, "participant")))
+        .leftJoin(participants, eq(participants.userId, users.id))
+        .where(and(condition, inArray(users.role, ["participant", "caseworker"])))
         .limit(1)
     : [];
-  if (!account || account.disabledAt) return fail();
+  if (!account || account.disabledAt || (account.role === "participant" && !account.participantId)) return fail();
 
   const code = normalizeCode(input.code);
   const [current] = await db
@@ -216,7 +221,8 @@ export async function activateAccount(input: ActivationInput): Promise<Activatio
     return fail(account.id);
   }
 
-  const consentPending = account.consentAt === null;
+  // Consent belongs to a worker's participant record; a caseworker has none to give.
+  const consentPending = account.participantId !== null && account.consentAt === null;
   if (consentPending && checkConsent(input.consent).length > 0) {
     return { ok: false, fieldErrors: { consent: ["consent.required"] } };
   }
@@ -250,7 +256,7 @@ export async function activateAccount(input: ActivationInput): Promise<Activatio
         })
         .where(eq(users.id, account.id));
       let consentRecorded = false;
-      if (consentPending) {
+      if (consentPending && account.participantId) {
         const recorded = await tx
           .update(participants)
           .set({ consentAt: new Date(), consentVersion: CONSENT_VERSION, consentCollectedBy: account.id, updatedAt: new Date() })
@@ -259,7 +265,7 @@ export async function activateAccount(input: ActivationInput): Promise<Activatio
         consentRecorded = recorded.length > 0;
       }
       await recordAudit(tx, {
-        actor: { id: account.id, role: "participant" },
+        actor: { id: account.id, role: account.role },
         action: "auth.activate",
         entityType: "user",
         entityId: account.id,

@@ -10,10 +10,10 @@ import { requirePermission, type Permission, type SessionUser } from "./permissi
  * not be disabled, and carry the current session version.
  */
 export const getUser = cache(async (): Promise<SessionUser | null> => {
-  const session = (await auth()) as { user?: { id?: string }; sv?: number } | null;
+  const session = (await auth()) as { user?: { id?: string }; sv?: number; at?: number } | null;
   const id = session?.user?.id;
   if (!id || typeof session?.sv !== "number") return null;
-  return findSessionUser(id, session.sv);
+  return findSessionUser(id, session.sv, session.at);
 });
 
 /** The signed-in user; a visitor without a valid session is sent to /login. */

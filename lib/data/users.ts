@@ -7,6 +7,7 @@ import { normalizeEmail } from "@/lib/validation/common";
 import { normalizePhone } from "@/lib/validation/phone";
 import { recordAudit } from "./audit";
 import type { SessionUser } from "./permissions";
+import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure } from "./throttle";
 
 function lookupCondition(identifier: string) {
   const trimmed = identifier.trim();
@@ -32,21 +33,75 @@ export async function authenticate(
   const ok = await verifyPassword(user.passwordHash, password);
   if (!ok || user.disabledAt) return null;
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+    await tx.update(users).set({ lastLoginAt: new Date(), lastSeenAt: new Date() }).where(eq(users.id, user.id));
     await recordAudit(tx, { actor: user, action: "auth.sign_in", entityType: "user", entityId: user.id });
   });
   return { id: user.id, role: user.role, name: user.name, locale: user.locale, sessionVersion: user.sessionVersion };
 }
 
+export type SignInOutcome =
+  | { status: "ok"; user: SessionUser & { sessionVersion: number } }
+  | { status: "failed" }
+  | { status: "locked"; until: Date };
+
+/** The identifier as stored (lower-case email or E.164 phone), for the throttle's key. */
+function normalizedIdentifier(identifier: string): string {
+  const trimmed = identifier.trim();
+  if (trimmed.includes("@")) return normalizeEmail(trimmed);
+  const phone = normalizePhone(trimmed);
+  return phone.ok ? phone.e164 : trimmed.toLowerCase();
+}
+
+/**
+ * A sign-in attempt with the throttle around it: failures are counted per identifier
+ * and per IP address (in the database, shared by every instance); past a few, the
+ * identifier or the address is locked for a growing time. A locked attempt still spends
+ * the hashing time, and known and unknown accounts are treated alike.
+ */
+export async function signInAttempt(identifier: string, password: string, ip: string | null): Promise<SignInOutcome> {
+  const keys = [identifierKey(normalizedIdentifier(identifier)), ...(ip ? [ipKey(ip)] : [])];
+  const until = await lockedUntil(keys);
+  if (until) {
+    await burnPasswordCheck(password);
+    return { status: "locked", until };
+  }
+  const user = await authenticate(identifier, password);
+  if (!user) {
+    await recordFailure(keys);
+    return { status: "failed" };
+  }
+  await clearFailures(keys[0]);
+  return { status: "ok", user };
+}
+
+export const SESSION_LIMITS = {
+  // Idle: no request for this long ends the session. Absolute: from sign-in, whatever happens.
+  staff: { idleMinutes: 30, absoluteHours: 12 },
+  participant: { idleMinutes: 14 * 24 * 60, absoluteHours: 30 * 24 },
+} as const;
+
 /** The user behind a session, if the account is active and the session version current. */
-export async function findSessionUser(id: string, sessionVersion: number): Promise<SessionUser | null> {
+export async function findSessionUser(
+  id: string,
+  sessionVersion: number,
+  signedInAt?: number,
+  now = Date.now(),
+): Promise<SessionUser | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const [user] = await db
-    .select({ id: users.id, role: users.role, name: users.name, locale: users.locale })
+    .select({ id: users.id, role: users.role, name: users.name, locale: users.locale, lastSeenAt: users.lastSeenAt })
     .from(users)
     .where(and(eq(users.id, id), eq(users.sessionVersion, sessionVersion), isNull(users.disabledAt)))
     .limit(1);
-  return user ?? null;
+  if (!user) return null;
+  const limits = user.role === "participant" ? SESSION_LIMITS.participant : SESSION_LIMITS.staff;
+  if (signedInAt !== undefined && now - signedInAt > limits.absoluteHours * 3_600_000) return null;
+  const lastSeen = user.lastSeenAt?.getTime();
+  if (lastSeen !== undefined && now - lastSeen > limits.idleMinutes * 60_000) return null;
+  if (lastSeen === undefined || now - lastSeen > 60_000) {
+    await db.update(users).set({ lastSeenAt: new Date(now) }).where(eq(users.id, user.id));
+  }
+  return { id: user.id, role: user.role, name: user.name, locale: user.locale };
 }
 
 /** Sign-out: bumping the version ends every session of this user on every device. */

@@ -1,0 +1,248 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { auditFilterOptions, listAuditEvents } from "@/lib/data/audit-log";
+import { can } from "@/lib/data/permissions";
+import { getUser, requireUserWith } from "@/lib/data/session";
+import { auditQuerySchema, type AuditQuery } from "@/lib/validation/pmo-staff";
+
+export async function generateMetadata(): Promise<Metadata> {
+  // Metadata renders before the page refuses: other roles get the site's default title.
+  if (!can(await getUser(), "read:audit:any")) return {};
+  return { title: (await getTranslations("pmoAudit"))("title") };
+}
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function pageHref(query: AuditQuery, page: number): string {
+  const params = new URLSearchParams();
+  if (query.actorId) params.set("actorId", query.actorId);
+  if (query.actor) params.set("actor", query.actor);
+  if (query.action) params.set("action", query.action);
+  if (query.record) params.set("record", query.record);
+  if (query.from) params.set("from", query.from);
+  if (query.to) params.set("to", query.to);
+  if (page > 1) params.set("page", String(page));
+  const s = params.toString();
+  return `/pmo/audit${s ? `?${s}` : ""}`;
+}
+
+/** A value of the before/after objects, short: text as is, anything else as JSON. */
+function show(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
+/** The before or after of an event as a key: value list (or compact JSON when not an object). */
+function Values({ value, nothing }: { value: unknown; nothing: string }) {
+  if (value === null || value === undefined) return <span className="text-slate-500">{nothing}</span>;
+  if (typeof value !== "object" || Array.isArray(value)) return <code className="break-all">{JSON.stringify(value)}</code>;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return <span className="text-slate-500">{nothing}</span>;
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-2 font-mono text-xs">
+      {entries.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="text-slate-600">{k}:</dt>
+          <dd className="break-all">{show(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const input = "rounded-md border border-slate-400 px-3 py-2";
+
+export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
+  const viewer = await requireUserWith("read:audit:any");
+  const raw = await searchParams;
+  const query = auditQuerySchema.parse({
+    actorId: one(raw.actorId),
+    actor: one(raw.actor),
+    action: one(raw.action),
+    record: one(raw.record),
+    from: one(raw.from),
+    to: one(raw.to),
+    page: one(raw.page),
+  });
+  const [log, options] = await Promise.all([listAuditEvents(viewer, query), auditFilterOptions(viewer)]);
+  const t = await getTranslations("pmoAudit");
+  const format = await getFormatter();
+  const roleName = (role: string | null) => (role && t.has(`role.${role}` as never) ? t(`role.${role}` as never) : (role ?? t("role.system")));
+  const entityName = (type: string) => (t.has(`entity.${type}` as never) ? t(`entity.${type}` as never) : type);
+  const staffGroups = [
+    ["pmo", t("pmoGroup")],
+    ["caseworker", t("caseworkerGroup")],
+  ] as const;
+  const filtered = Boolean(query.actorId || query.actor || query.action || query.record || query.from || query.to);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">{t("title")}</h1>
+        <p className="mt-2 max-w-3xl text-slate-700">{t("intro")}</p>
+      </div>
+
+      <form method="get" action="/pmo/audit" role="search" aria-label={t("filterTitle")} className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
+        <div>
+          <label htmlFor="actorId" className="block text-sm font-medium">
+            {t("actorId")}
+          </label>
+          <select id="actorId" name="actorId" defaultValue={query.actorId ?? ""} className={`${input} w-full`}>
+            <option value="">{t("anyActor")}</option>
+            <option value="system">{t("system")}</option>
+            {staffGroups.map(([role, label]) => (
+              <optgroup key={role} label={label}>
+                {options.staff
+                  .filter((s) => s.role === role)
+                  .map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                      {s.email ? ` (${s.email})` : ""}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="actor" className="block text-sm font-medium">
+            {t("actor")}
+          </label>
+          <input id="actor" name="actor" type="search" defaultValue={query.actor} maxLength={254} aria-describedby="actor-hint" className={`${input} w-full`} />
+          <p id="actor-hint" className="text-xs text-slate-600">
+            {t("actorHint")}
+          </p>
+        </div>
+        <div>
+          <label htmlFor="action" className="block text-sm font-medium">
+            {t("action")}
+          </label>
+          <select id="action" name="action" defaultValue={query.action} className={`${input} w-full`}>
+            <option value="">{t("anyAction")}</option>
+            {options.actions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="record" className="block text-sm font-medium">
+            {t("record")}
+          </label>
+          <input id="record" name="record" type="search" defaultValue={query.record} maxLength={100} aria-describedby="record-hint" className={`${input} w-full font-mono`} />
+          <p id="record-hint" className="text-xs text-slate-600">
+            {t("recordHint")}
+          </p>
+        </div>
+        <div>
+          <label htmlFor="from" className="block text-sm font-medium">
+            {t("from")}
+          </label>
+          <input id="from" name="from" type="date" defaultValue={query.from ?? ""} className={`${input} w-full`} />
+        </div>
+        <div>
+          <label htmlFor="to" className="block text-sm font-medium">
+            {t("to")}
+          </label>
+          <input id="to" name="to" type="date" defaultValue={query.to ?? ""} className={`${input} w-full`} />
+        </div>
+        <div className="flex items-end gap-3 sm:col-span-2">
+          <button type="submit" className="rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
+            {t("apply")}
+          </button>
+          {filtered ? (
+            <Link href="/pmo/audit" className="text-teal-800 underline">
+              {t("reset")}
+            </Link>
+          ) : null}
+        </div>
+      </form>
+
+      <p className="text-sm text-slate-700">{t("results", { count: log.total })}</p>
+
+      {log.rows.length === 0 ? (
+        <p>{t("empty")}</p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm" aria-label={t("tableLabel")}>
+            <thead className="bg-slate-50">
+              <tr>
+                <th scope="col" className="p-2">{t("when")}</th>
+                <th scope="col" className="p-2">{t("who")}</th>
+                <th scope="col" className="p-2">{t("what")}</th>
+                <th scope="col" className="p-2">{t("on")}</th>
+                <th scope="col" className="p-2">{t("before")}</th>
+                <th scope="col" className="p-2">{t("after")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-200 align-top">
+              {log.rows.map((e) => (
+                <tr key={e.id}>
+                  <td className="whitespace-nowrap p-2 tabular-nums">
+                    <time dateTime={e.createdAt.toISOString()}>
+                      {format.dateTime(e.createdAt, { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Jakarta" })}
+                    </time>
+                  </td>
+                  <td className="p-2">
+                    {e.actorId ? (
+                      <>
+                        <span className="font-medium">{e.actorName}</span>
+                        <span className="block text-xs text-slate-600">{roleName(e.actorRole)}</span>
+                      </>
+                    ) : (
+                      <span className="font-medium">{t("system")}</span>
+                    )}
+                  </td>
+                  <td className="p-2 font-mono text-xs">{e.action}</td>
+                  <td className="p-2">
+                    <span className="block text-xs text-slate-600">{entityName(e.entityType)}</span>
+                    {e.entityId && e.entityType === "participant" && UUID.test(e.entityId) ? (
+                      <Link href={`/pmo/participants/${e.entityId}`} className="break-all font-mono text-xs text-teal-800 underline">
+                        {e.entityId}
+                      </Link>
+                    ) : (
+                      <span className="break-all font-mono text-xs">{e.entityId ?? t("nothing")}</span>
+                    )}
+                  </td>
+                  <td className="p-2">
+                    <Values value={e.before} nothing={t("nothing")} />
+                  </td>
+                  <td className="p-2">
+                    <Values value={e.after} nothing={t("nothing")} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {log.pageCount > 1 ? (
+        <nav aria-label={t("pagination")} className="flex items-center justify-between">
+          {log.page > 1 ? (
+            <Link href={pageHref(query, log.page - 1)} className="underline">
+              {t("previous")}
+            </Link>
+          ) : (
+            <span />
+          )}
+          <span>{t("page", { page: log.page, pages: log.pageCount })}</span>
+          {log.page < log.pageCount ? (
+            <Link href={pageHref(query, log.page + 1)} className="underline">
+              {t("next")}
+            </Link>
+          ) : (
+            <span />
+          )}
+        </nav>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+import "server-only";
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, type SQL } from "drizzle-orm";
+import { db } from "@/db";
+import { auditEvents, users, type Role } from "@/db/schema";
+import type { AuditQuery } from "@/lib/validation/pmo-staff";
+import { requirePermission, type SessionUser } from "./permissions";
+
+// The audit log, read by the PMO: who did what to which record, when, and the values
+// before and after. Read-only (the table is append-only in the database as well).
+
+export const AUDIT_PAGE_SIZE = 50;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type AuditRow = {
+  id: number;
+  actorId: string | null;
+  /** The actor's name now; null for the system (no person behind the event). */
+  actorName: string | null;
+  actorEmail: string | null;
+  /** As recorded at the time ("system" for events with no person behind them). */
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  createdAt: Date;
+};
+
+export type AuditPage = { rows: AuditRow[]; total: number; page: number; pageCount: number };
+
+/** Midnight at the start of a Jakarta day (UTC+7, no daylight saving), as an instant. */
+export function jakartaDayStart(isoDate: string, addDays = 0): Date {
+  const start = new Date(`${isoDate}T00:00:00+07:00`);
+  start.setUTCDate(start.getUTCDate() + addDays);
+  return start;
+}
+
+function auditCondition(query: Partial<AuditQuery>): SQL | undefined {
+  const actorEmail = query.actor?.trim().toLowerCase();
+  const record = query.record?.trim();
+  return and(
+    query.actorId === "system"
+      ? isNull(auditEvents.actorId)
+      : query.actorId && UUID.test(query.actorId)
+        ? eq(auditEvents.actorId, query.actorId.toLowerCase())
+        : undefined,
+    actorEmail ? ilike(users.email, `%${actorEmail.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+    query.action ? eq(auditEvents.action, query.action) : undefined,
+    // Ids are stored as written: uuids in lower case, anything else as is.
+    record ? eq(auditEvents.entityId, UUID.test(record) ? record.toLowerCase() : record) : undefined,
+    // Dates are Jakarta calendar days, both ends included.
+    query.from ? gte(auditEvents.createdAt, jakartaDayStart(query.from)) : undefined,
+    query.to ? lt(auditEvents.createdAt, jakartaDayStart(query.to, 1)) : undefined,
+  );
+}
+
+/** One page of the audit log, newest first, with the filters of the query. */
+export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQuery> = {}): Promise<AuditPage> {
+  requirePermission(viewer, "read:audit:any");
+  const where = auditCondition(query);
+  const page = Math.max(1, query.page ?? 1);
+  const [[{ n: total }], rows] = await Promise.all([
+    db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where),
+    db
+      .select({
+        id: auditEvents.id,
+        actorId: auditEvents.actorId,
+        actorName: users.name,
+        actorEmail: users.email,
+        actorRole: auditEvents.actorRole,
+        action: auditEvents.action,
+        entityType: auditEvents.entityType,
+        entityId: auditEvents.entityId,
+        before: auditEvents.before,
+        after: auditEvents.after,
+        createdAt: auditEvents.createdAt,
+      })
+      .from(auditEvents)
+      .leftJoin(users, eq(users.id, auditEvents.actorId))
+      .where(where)
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .limit(AUDIT_PAGE_SIZE)
+      .offset((page - 1) * AUDIT_PAGE_SIZE),
+  ]);
+  return { rows, total, page, pageCount: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
+}
+
+export type AuditFilterOptions = {
+  /** Every action the log holds, alphabetically. */
+  actions: string[];
+  /** PMO and caseworker accounts, to pick an actor by name. */
+  staff: { id: string; name: string; role: Role; email: string | null }[];
+};
+
+/** The choices of the filter form. */
+export async function auditFilterOptions(viewer: SessionUser): Promise<AuditFilterOptions> {
+  requirePermission(viewer, "read:audit:any");
+  const [actions, staff] = await Promise.all([
+    db.selectDistinct({ action: auditEvents.action }).from(auditEvents).orderBy(asc(auditEvents.action)),
+    db
+      .select({ id: users.id, name: users.name, role: users.role, email: users.email })
+      .from(users)
+      .where(inArray(users.role, ["pmo", "caseworker"]))
+      .orderBy(asc(users.role), asc(users.name), asc(users.id)),
+  ]);
+  return { actions: actions.map((a) => a.action), staff };
+}

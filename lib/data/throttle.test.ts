@@ -1,0 +1,76 @@
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { authThrottle, users } from "@/db/schema";
+import { createTestUser, freshDatabase } from "@/db/test-utils";
+import { THROTTLE } from "./throttle";
+import { findSessionUser, SESSION_LIMITS, signInAttempt } from "./users";
+
+beforeAll(freshDatabase);
+
+const free = THROTTLE.identifier.free;
+
+describe("sign-in throttle", () => {
+  it("locks an identifier after the free failures, even for the right password, and unlocks in time", async () => {
+    const user = await createTestUser("caseworker", { password: "benar-sekali-123" });
+    for (let i = 0; i < free; i++) expect((await signInAttempt(user.email, "salah", null)).status).toBe("failed");
+    expect((await signInAttempt(user.email, "salah", null)).status).toBe("failed"); // the one that locks
+    const locked = await signInAttempt(user.email, "benar-sekali-123", null);
+    expect(locked.status).toBe("locked");
+    // Another spelling of the same identifier is the same key.
+    expect((await signInAttempt(` ${user.email.toUpperCase()} `, "benar-sekali-123", null)).status).toBe("locked");
+    // Once the lock has passed, the right password works and clears the count.
+    await db.update(authThrottle).set({ lockedUntil: new Date(Date.now() - 1000) });
+    expect((await signInAttempt(user.email, "benar-sekali-123", null)).status).toBe("ok");
+    const rows = await db.select().from(authThrottle).where(sql`${authThrottle.key} like 'identifier:%'`);
+    expect(rows).toEqual([]);
+  });
+
+  it("treats an unknown account exactly like a known one", async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i <= free + 1; i++) outcomes.push((await signInAttempt("tidak.ada@contoh.id", "apa saja", null)).status);
+    const user = await createTestUser("pmo", { password: "rahasia-pmo-123" });
+    const known: string[] = [];
+    for (let i = 0; i <= free + 1; i++) known.push((await signInAttempt(user.email, "apa saja", null)).status);
+    expect(outcomes).toEqual(known);
+    expect(outcomes.at(-1)).toBe("locked");
+  });
+
+  it("locks for longer after each further failure", async () => {
+    await db.delete(authThrottle);
+    const user = await createTestUser("caseworker", { password: "benar-sekali-123" });
+    const lockOf = async () => (await db.select().from(authThrottle)).find((r) => r.key.startsWith("identifier:"))!.lockedUntil!;
+    for (let i = 0; i <= free; i++) await signInAttempt(user.email, "salah", null);
+    const first = (await lockOf()).getTime() - Date.now();
+    await db.update(authThrottle).set({ lockedUntil: new Date(Date.now() - 1000) });
+    await signInAttempt(user.email, "salah", null);
+    const second = (await lockOf()).getTime() - Date.now();
+    expect(second).toBeGreaterThan(first * 1.5);
+  });
+
+  it("counts per IP address across identifiers, and another address is not affected", async () => {
+    await db.delete(authThrottle);
+    for (let i = 0; i <= THROTTLE.ip.free; i++) await signInAttempt(`orang${i}@contoh.id`, "salah", "203.0.113.7");
+    expect((await signInAttempt("baru@contoh.id", "salah", "203.0.113.7")).status).toBe("locked");
+    expect((await signInAttempt("baru@contoh.id", "salah", "198.51.100.1")).status).toBe("failed");
+  });
+});
+
+describe("session lifetimes", () => {
+  it("end a staff session after 30 idle minutes or 12 hours, a participant's much later", async () => {
+    const staff = await createTestUser("caseworker");
+    const worker = await createTestUser("participant");
+    const [s] = await db.select().from(users).where(eq(users.id, staff.id));
+    const now = Date.now();
+    expect(await findSessionUser(staff.id, s.sessionVersion, now - 60_000, now)).not.toBeNull();
+    const overAbsolute = now - (SESSION_LIMITS.staff.absoluteHours * 3600 + 60) * 1000;
+    expect(await findSessionUser(staff.id, s.sessionVersion, overAbsolute, now)).toBeNull();
+    expect(await findSessionUser(worker.id, 1, overAbsolute, now)).not.toBeNull();
+
+    const idle = new Date(now - (SESSION_LIMITS.staff.idleMinutes + 1) * 60_000);
+    await db.update(users).set({ lastSeenAt: idle }).where(eq(users.id, staff.id));
+    expect(await findSessionUser(staff.id, s.sessionVersion, now - 60_000, now)).toBeNull();
+    await db.update(users).set({ lastSeenAt: idle }).where(eq(users.id, worker.id));
+    expect(await findSessionUser(worker.id, 1, now - 60_000, now)).not.toBeNull();
+  });
+});

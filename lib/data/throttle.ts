@@ -1,0 +1,65 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { inArray, sql } from "drizzle-orm";
+import { db } from "@/db";
+import { authThrottle } from "@/db/schema";
+
+// Failed attempts (sign-in, activation codes) are counted in PostgreSQL per identifier and
+// per IP address, so every app instance sees the same counts. After a few free failures
+// each further one locks the key for longer (30 s, 1 min, 2 min … up to an hour). Keys are
+// derived from what was typed, not from the account, so an unknown account is locked
+// exactly like a known one and the lock says nothing about whether the account exists.
+
+export const THROTTLE = {
+  identifier: { free: 5, baseSeconds: 30, maxSeconds: 3600 },
+  ip: { free: 30, baseSeconds: 60, maxSeconds: 3600 },
+  // Failures older than this no longer count.
+  windowHours: 24,
+} as const;
+
+export const identifierKey = (normalized: string) =>
+  `identifier:${createHash("sha256").update(normalized.toLowerCase()).digest("hex")}`;
+export const ipKey = (ip: string) => `ip:${ip}`;
+
+const policyOf = (key: string) => (key.startsWith("ip:") ? THROTTLE.ip : THROTTLE.identifier);
+
+/** The time until which any of the keys is locked, or null. */
+export async function lockedUntil(keys: string[]): Promise<Date | null> {
+  if (keys.length === 0) return null;
+  const rows = await db
+    .select({ lockedUntil: authThrottle.lockedUntil })
+    .from(authThrottle)
+    .where(inArray(authThrottle.key, keys));
+  const now = Date.now();
+  const until = rows.map((r) => r.lockedUntil?.getTime() ?? 0).filter((t) => t > now);
+  return until.length ? new Date(Math.max(...until)) : null;
+}
+
+/** Counts one failure on each key and locks those past their free attempts. */
+export async function recordFailure(keys: string[]): Promise<void> {
+  for (const key of keys) {
+    const p = policyOf(key);
+    await db.execute(sql`
+      insert into auth_throttle (key, failures, last_failure_at) values (${key}, 1, now())
+      on conflict (key) do update set
+        failures = case when auth_throttle.last_failure_at < now() - make_interval(hours => ${THROTTLE.windowHours})
+                        then 1 else auth_throttle.failures + 1 end,
+        last_failure_at = now()`);
+    await db.execute(sql`
+      update auth_throttle set locked_until = now() + make_interval(secs =>
+        least(${p.maxSeconds}, ${p.baseSeconds} * power(2, failures - ${p.free} - 1)))
+      where key = ${key} and failures > ${p.free}`);
+  }
+}
+
+/** A success clears the identifier's count (never the IP's: one good password must not reset it). */
+export async function clearFailures(key: string): Promise<void> {
+  await db.delete(authThrottle).where(sql`${authThrottle.key} = ${key}`);
+}
+
+/** The client's address as the reverse proxy reports it, or null when nobody says. */
+export function clientIp(headers: Headers | null | undefined): string | null {
+  const forwarded = headers?.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const ip = forwarded || headers?.get("x-real-ip")?.trim();
+  return ip && /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : null;
+}
