@@ -184,7 +184,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             </thead>
             <tbody className="divide-y divide-slate-200 align-top">
               {log.rows.map((e) => (
-                <tr key={e.id}>
+                <tr key={e.id} data-event-id={e.id}>
                   <td className="whitespace-nowrap p-2 tabular-nums">
                     <time dateTime={e.createdAt.toISOString()}>
                       {format.dateTime(e.createdAt, { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Jakarta" })}

@@ -1,0 +1,77 @@
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { demo, expect, signIn, test } from "./fixtures";
+
+// The PMO console, door by door: every /pmo page answers 403 to participants and
+// caseworkers and sends visitors to /login; every server action on those pages, posted
+// directly with another role's session, is refused and writes nothing.
+
+const PAGES = ["/pmo", "/pmo/participants", "/pmo/caseworkers", "/pmo/audit"];
+
+async function noJsContext(browser: Browser, email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, email, demo.password);
+  return { context, page };
+}
+
+type CapturedForm = { url: string; fields: [string, string][] };
+
+/** Every form on the page that posts a server action, with the fields it would send. */
+async function actionForms(page: Page): Promise<CapturedForm[]> {
+  const forms = await page.locator("form").evaluateAll((elements) =>
+    elements.map((f) => [...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)] as [string, string])),
+  );
+  return forms.filter((fields) => fields.some(([k]) => k.startsWith("$ACTION"))).map((fields) => ({ url: page.url(), fields }));
+}
+
+async function newestAuditEvent(page: Page): Promise<string | null> {
+  await page.goto("/pmo/audit");
+  return page.locator("tr[data-event-id]").first().getAttribute("data-event-id");
+}
+
+test("participants and caseworkers get 403 and no data on every PMO page; visitors go to /login", async ({ browser, page }) => {
+  for (const path of PAGES) {
+    await page.goto(path);
+    await expect(page, path).toHaveURL(/\/login$/);
+  }
+  for (const email of [demo.participant, demo.caseworker1]) {
+    const { context, page: p } = await noJsContext(browser, email);
+    for (const path of PAGES) {
+      const response = await p.goto(path);
+      expect(response?.status(), `${email} ${path}`).toBe(403);
+      expect(await p.content(), `${email} ${path}`).not.toMatch(/\d{4}••••••••\d{4}/);
+    }
+    await context.close();
+  }
+});
+
+test("every PMO action posted by a participant or a caseworker is refused and writes nothing", async ({ browser }) => {
+  const pmo = await noJsContext(browser, demo.pmo);
+  const participant = await noJsContext(browser, demo.participant);
+  const caseworker = await noJsContext(browser, demo.caseworker2);
+
+  const forms: CapturedForm[] = [];
+  for (const path of PAGES) {
+    await pmo.page.goto(path);
+    forms.push(...(await actionForms(pmo.page)));
+  }
+  // The dashboard's target form, the caseworker forms (create, disable/enable, new code),
+  // the assignment form, the full export… at least a handful must have been found.
+  expect(forms.length).toBeGreaterThanOrEqual(3);
+
+  const before = await newestAuditEvent(pmo.page);
+  for (const intruder of [participant, caseworker]) {
+    for (const form of forms) {
+      const multipart: Record<string, string> = {};
+      for (const [k, v] of form.fields) multipart[k] = k === "count" ? "999" : v;
+      const response = await intruder.context.request.post(form.url, {
+        multipart,
+        headers: { origin: new URL(form.url).origin },
+        maxRedirects: 0,
+      });
+      expect([403, 404], `${form.url} ${form.fields.map(([k]) => k).join(",")}`).toContain(response.status());
+    }
+  }
+  expect(await newestAuditEvent(pmo.page)).toBe(before);
+  for (const c of [pmo, participant, caseworker]) await c.context.close();
+});
