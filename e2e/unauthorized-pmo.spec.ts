@@ -16,9 +16,12 @@ async function noJsContext(browser: Browser, email: string): Promise<{ context: 
 
 type CapturedForm = { url: string; fields: [string, string][] };
 
-/** Every form on the page that posts a server action, with the fields it would send. */
+/**
+ * Every form in the page's content that posts a server action, with the fields it would
+ * send (the header's language switch and sign-out are everyone's, not the PMO's).
+ */
 async function actionForms(page: Page): Promise<CapturedForm[]> {
-  const forms = await page.locator("form").evaluateAll((elements) =>
+  const forms = await page.locator("main form").evaluateAll((elements) =>
     elements.map((f) => [...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)] as [string, string])),
   );
   return forms.filter((fields) => fields.some(([k]) => k.startsWith("$ACTION"))).map((fields) => ({ url: page.url(), fields }));
