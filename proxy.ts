@@ -18,5 +18,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // The cohort upload is left out: Next buffers a request body for the proxy, and that
+  // route streams up to 50 MB itself (it answers with a redirect, no page).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|pmo/imports/upload).*)"],
 };

@@ -4,6 +4,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { STAGES } from "@/db/schema";
 import { listCaseload } from "@/lib/data/caseload";
 import { can } from "@/lib/data/permissions";
+import { getCaseworkerReminders } from "@/lib/data/reminders";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { findProvince } from "@/lib/reference/regions";
 import { todayInJakarta } from "@/lib/validation";
@@ -25,8 +26,10 @@ export default async function CaseworkerPage({ searchParams }: { searchParams: S
     stage: typeof raw.stage === "string" && raw.stage ? raw.stage : undefined,
     page: typeof raw.page === "string" ? raw.page : undefined,
   });
-  const caseload = await listCaseload(viewer, query);
+  const [caseload, reminders] = await Promise.all([listCaseload(viewer, query), getCaseworkerReminders(viewer)]);
   const t = await getTranslations("caseworker");
+  const tRem = await getTranslations("reminders");
+  const tTopic = await getTranslations("blockerPlain");
   const tStage = await getTranslations("stage");
   const format = await getFormatter();
   const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
@@ -49,6 +52,80 @@ export default async function CaseworkerPage({ searchParams }: { searchParams: S
           {t("registerLink")}
         </Link>
       </div>
+
+      <section aria-labelledby="reminders-h" className="space-y-3">
+        <div className="flex flex-wrap items-baseline gap-3">
+          <h2 id="reminders-h" className="text-lg font-semibold">
+            {tRem("title")}
+          </h2>
+          <span
+            data-figure="open-requests"
+            className={`rounded-full px-3 py-0.5 text-sm font-semibold ${reminders.openRequestCount > 0 ? "bg-amber-200 text-amber-950" : "bg-slate-100 text-slate-800"}`}
+          >
+            {tRem("requestsBadge", { count: reminders.openRequestCount })}
+          </span>
+        </div>
+        <div className="grid gap-3 md:grid-cols-3">
+          <section aria-labelledby="rem-requests-h" className="rounded-lg border border-amber-300 bg-white p-3">
+            <h3 id="rem-requests-h" className="mb-1 font-semibold">
+              {tRem("requestsTitle")}
+            </h3>
+            {reminders.openRequests.length === 0 ? (
+              <p className="text-sm text-slate-700">{tRem("requestsEmpty")}</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {reminders.openRequests.map((r) => (
+                  <li key={r.id}>
+                    <Link href={`/caseworker/participants/${r.participantId}?answer=${r.id}#log`} className="font-medium text-teal-900 underline">
+                      {r.fullName}
+                    </Link>{" "}
+                    · {tTopic(r.topic as "other")} · {tRem("askedOn", { date: format.dateTime(r.createdAt, { dateStyle: "medium" }) })}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section aria-labelledby="rem-followups-h" className="rounded-lg border border-red-300 bg-white p-3">
+            <h3 id="rem-followups-h" className="mb-1 font-semibold">
+              {tRem("followUpsTitle")}
+            </h3>
+            {reminders.followUps.length === 0 ? (
+              <p className="text-sm text-slate-700">{tRem("followUpsEmpty")}</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {reminders.followUps.map((f) => (
+                  <li key={f.id}>
+                    <Link href={`/caseworker/participants/${f.id}`} className="font-medium text-teal-900 underline">
+                      {f.fullName}
+                    </Link>{" "}
+                    · {dateOf(f.nextFollowUpOn)}{" "}
+                    <strong className="rounded bg-red-100 px-1.5 text-red-800">{f.overdue ? tRem("late") : tRem("today")}</strong>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section aria-labelledby="rem-deadlines-h" className="rounded-lg border border-red-300 bg-white p-3">
+            <h3 id="rem-deadlines-h" className="mb-1 font-semibold">
+              {tRem("deadlinesTitle")}
+            </h3>
+            {reminders.deadlines.length === 0 ? (
+              <p className="text-sm text-slate-700">{tRem("deadlinesEmpty")}</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {reminders.deadlines.map((d) => (
+                  <li key={d.id} data-deadline={d.id}>
+                    <Link href={`/caseworker/participants/${d.id}`} className="font-medium text-teal-900 underline">
+                      {d.fullName}
+                    </Link>{" "}
+                    · {tRem("deadlineItem", { date: dateOf(d.deadline), days: d.daysLeft })}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+      </section>
 
       <dl className="grid grid-cols-2 gap-3">
         <div className="rounded-lg border border-amber-300 bg-amber-50 p-3">
@@ -119,7 +196,14 @@ export default async function CaseworkerPage({ searchParams }: { searchParams: S
                 <Link href={`/caseworker/participants/${r.id}`} className="font-semibold text-teal-900 underline">
                   {r.fullName}
                 </Link>
-                <span className="rounded bg-slate-100 px-2 py-0.5 text-sm">{tStage(r.stage)}</span>
+                <span className="flex gap-2">
+                  {r.openRequests > 0 ? (
+                    <span className="rounded bg-amber-200 px-2 py-0.5 text-sm font-semibold text-amber-950">
+                      {tRem("openBadge", { count: r.openRequests })}
+                    </span>
+                  ) : null}
+                  <span className="rounded bg-slate-100 px-2 py-0.5 text-sm">{tStage(r.stage)}</span>
+                </span>
               </div>
               <p className="text-sm text-slate-700">
                 <span className="font-mono">{r.nikMasked}</span>

@@ -1,8 +1,13 @@
-import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { NextIntlClientProvider } from "next-intl";
+import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
+import { listOwnHelpRequests } from "@/lib/data/help";
 import { getOwnHome } from "@/lib/data/participants";
+import { getOwnReminders } from "@/lib/data/reminders";
+import { getOwnContact } from "@/lib/data/self-service";
 import { requireUser } from "@/lib/data/session";
 import { StageProgress } from "@/components/stage-progress";
-
+import { OwnContactForm } from "./contact-form";
 
 export default async function MePage() {
   const viewer = await requireUser();
@@ -14,6 +19,14 @@ export default async function MePage() {
   const locale = await getLocale();
   if (!home) return <p>{t("noRecord")}</p>;
   const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
+  const longDateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "long" });
+  const [reminders, requests, contact] = await Promise.all([getOwnReminders(viewer), listOwnHelpRequests(viewer), getOwnContact(viewer)]);
+  const tSelf = await getTranslations("meSelf");
+  const tHelp = await getTranslations("help");
+  const tTopic = await getTranslations("blockerPlain");
+  const messages = await getMessages();
+  const openCount = requests.filter((r) => r.status === "open").length;
+  const answered = requests.filter((r) => r.status === "answered").slice(0, 3);
 
   return (
     <div className="space-y-8">
@@ -42,6 +55,70 @@ export default async function MePage() {
           {t("nextTitle")}
         </h2>
         <p>{t(`next.${home.stage}`)}</p>
+        {reminders.length > 0 ? (
+          <ul className="space-y-2" aria-label={t("nextTitle")}>
+            {reminders.map((r) => (
+              <li
+                key={r.kind}
+                data-reminder={r.kind}
+                className={
+                  r.kind === "deadline" && r.daysLeft <= 3
+                    ? "rounded-md border border-red-700 bg-red-50 p-3 font-medium text-red-900"
+                    : "rounded-md border border-amber-300 bg-amber-50 p-3"
+                }
+              >
+                {r.kind === "deadline" ? (
+                  tSelf("deadline", { date: longDateOf(r.date), days: r.daysLeft })
+                ) : r.kind === "followUp" ? (
+                  tSelf("followUp", { date: longDateOf(r.date) })
+                ) : (
+                  <>
+                    {r.until ? tSelf("surveyEdit", { date: format.dateTime(r.until, { dateStyle: "long", timeStyle: "short" }) }) : tSelf("surveyTodo")}{" "}
+                    <Link href="/me/survey" className="font-semibold text-teal-800 underline">
+                      {tSelf("surveyLink")}
+                    </Link>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="help-h" className="space-y-2">
+        <h2 id="help-h" className="text-lg font-semibold">
+          {tSelf("helpTitle")}
+        </h2>
+        <p>
+          {tSelf("helpIntro")}{" "}
+          <Link href="/me/help" className="font-semibold text-teal-800 underline">
+            {tSelf("helpLink")}
+          </Link>
+        </p>
+        {requests.length > 0 ? <p className="text-sm text-slate-700">{tSelf("openCount", { count: openCount })}</p> : null}
+        {answered.length > 0 ? (
+          <>
+            <h3 className="font-semibold">{tSelf("latestAnswers")}</h3>
+            <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+              {answered.map((r) => (
+                <li key={r.id} className="space-y-1 p-3">
+                  <p className="font-medium">
+                    <Link href={`/me/help/${r.id}`} className="text-teal-900 underline">
+                      {tTopic(r.topic as "other")}
+                    </Link>
+                  </p>
+                  <p className="whitespace-pre-line">{r.answer}</p>
+                  <p className="text-sm text-slate-700">
+                    {tHelp("answeredOn", {
+                      date: format.dateTime(r.answeredAt!, { dateStyle: "medium" }),
+                      name: r.answeredBy?.role === "pmo" ? tHelp("pmoName") : (r.answeredBy?.name ?? ""),
+                    })}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
 
       <section aria-labelledby="cw-h" className="space-y-2">
@@ -97,7 +174,18 @@ export default async function MePage() {
               <dd>{home.email}</dd>
             </>
           ) : null}
+          {contact?.address ? (
+            <>
+              <dt className="text-slate-700">{tSelf("addressShown")}</dt>
+              <dd>{contact.address}</dd>
+            </>
+          ) : null}
         </dl>
+        {contact ? (
+          <NextIntlClientProvider messages={{ meSelf: messages.meSelf, common: messages.common }}>
+            <OwnContactForm {...contact} />
+          </NextIntlClientProvider>
+        ) : null}
       </section>
     </div>
   );

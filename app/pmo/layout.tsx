@@ -14,6 +14,10 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
     ["/pmo", t("dashboard")],
     ["/pmo/participants", t("participants")],
     ["/pmo/caseworkers", t("caseworkers")],
+    ["/pmo/imports", t("imports")],
+    ["/pmo/survey", t("survey")],
+    ["/pmo/help", t("help")],
+    ["/pmo/outbox", t("outbox")],
     ["/pmo/audit", t("audit")],
   ] as const;
   return (

@@ -4,11 +4,13 @@ import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl
 import { BarTable, TargetBar } from "@/components/charts";
 import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { can } from "@/lib/data/permissions";
+import { listCohorts } from "@/lib/data/imports";
 import { getDashboard } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince, provinces } from "@/lib/reference/regions";
 import { dashboardFilterSchema } from "@/lib/validation/dashboard";
+import { SurveySection } from "./survey-section";
 import { TargetForm } from "./target-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -28,9 +30,11 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
     provinceCode: one(raw.provinceCode),
     migrantStatus: one(raw.migrantStatus),
     source: one(raw.source),
+    cohort: one(raw.cohort),
   });
-  const d = await getDashboard(viewer, input);
+  const [d, cohorts] = await Promise.all([getDashboard(viewer, input), listCohorts(viewer)]);
   const t = await getTranslations("pmo");
+  const tImports = await getTranslations("pmoImports");
   const tStage = await getTranslations("stage");
   const format = await getFormatter();
   const locale = (await getLocale()) === "en" ? "en" : "id";
@@ -46,7 +50,7 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
 
-      <form method="get" action="/pmo" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6">
+      <form method="get" action="/pmo" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-4">
         <label className="text-sm font-medium">
           {t("from")}
           <input type="month" name="from" defaultValue={d.filter.from} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5" />
@@ -79,6 +83,16 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
             <option value="">{t("allSources")}</option>
             {SOURCES.map((s) => (
               <option key={s} value={s}>{sourceLabel[s]}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium">
+          {tImports("cohortFilter")}
+          <select name="cohort" defaultValue={d.filter.cohort ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
+            <option value="">{tImports("allCohorts")}</option>
+            {/* A cohort in the link but not (or no longer) in the list stays selectable. */}
+            {[...new Set([...cohorts, ...(d.filter.cohort ? [d.filter.cohort] : [])])].map((c) => (
+              <option key={c} value={c}>{c}</option>
             ))}
           </select>
         </label>
@@ -243,6 +257,8 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
           </table>
         </div>
       </section>
+
+      <SurveySection viewer={viewer} filter={d.filter} />
 
       {can(viewer, "update:target:any") ? (
         <section aria-labelledby="target-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
-import { participants, STAGES, users, type Stage } from "@/db/schema";
+import { helpRequests, participants, STAGES, users, type Stage } from "@/db/schema";
 import { maskNik, maskPhone, todayInJakarta } from "@/lib/validation";
 import type { CaseloadQuery } from "@/lib/validation/caseworker";
 import { purchaseDeadline } from "./casework";
@@ -20,6 +20,8 @@ export type CaseloadRow = {
   nextFollowUpOn: string | null;
   followUpDue: boolean;
   deadline: { deadline: string; daysLeft: number; warn: boolean } | null;
+  /** Help requests from this participant waiting for an answer. */
+  openRequests: number;
 };
 
 export type Caseload = {
@@ -31,6 +33,8 @@ export type Caseload = {
   all: number;
   dueToday: number;
   overdue: number;
+  /** Participants in the caseload with a help request waiting. */
+  withOpenRequests: number;
 };
 
 /** Name, phone (any spelling) or the last four digits of the NIK. */
@@ -50,8 +54,9 @@ function searchCondition(q: string): SQL | undefined {
 }
 
 /**
- * The viewing caseworker's caseload, and nobody else's: follow-ups due or overdue first,
- * then those not contacted for longest; search, stage filter, paging; counts per stage.
+ * The viewing caseworker's caseload, and nobody else's: participants with an open help
+ * request first, then follow-ups due or overdue, then those not contacted for longest;
+ * search, stage filter, paging; counts per stage.
  */
 export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQuery> = {}): Promise<Caseload> {
   requirePermission(viewer, "read:participant:assigned");
@@ -61,9 +66,10 @@ export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQ
   const where = and(mine, search, query.stage ? eq(participants.stage, query.stage) : undefined);
   const page = Math.max(1, query.page ?? 1);
   const due = sql`(${participants.nextFollowUpOn} <= ${today} and ${participants.stage} not in ('completed', 'withdrawn'))`;
+  const openRequests = sql<number>`(select count(*) from help_requests h where h.participant_id = ${participants.id} and h.status = 'open')`.mapWith(Number);
 
   const base = db.select({ n: count() }).from(participants).leftJoin(users, eq(users.id, participants.userId));
-  const [[{ n: total }], stageRows, [followUps]] = await Promise.all([
+  const [[{ n: total }], stageRows, [followUps], [withOpen]] = await Promise.all([
     base.where(where),
     db
       .select({ stage: participants.stage, n: count() })
@@ -77,6 +83,11 @@ export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQ
       })
       .from(participants)
       .where(and(mine, sql`${participants.stage} not in ('completed', 'withdrawn')`)),
+    db
+      .select({ n: sql<number>`count(distinct ${participants.id})`.mapWith(Number) })
+      .from(participants)
+      .innerJoin(helpRequests, and(eq(helpRequests.participantId, participants.id), eq(helpRequests.status, "open")))
+      .where(mine),
   ]);
 
   const rows = await db
@@ -91,11 +102,13 @@ export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQ
       nextFollowUpOn: participants.nextFollowUpOn,
       cardReceivedOn: participants.cardReceivedOn,
       trainingBoughtOn: participants.trainingBoughtOn,
+      openRequests,
     })
     .from(participants)
     .leftJoin(users, eq(users.id, participants.userId))
     .where(where)
     .orderBy(
+      sql`case when ${openRequests} > 0 then 0 else 1 end`,
       sql`case when ${due} then 0 else 1 end`,
       sql`case when ${due} then ${participants.nextFollowUpOn} end asc`,
       sql`${participants.lastContactOn} asc nulls first`,
@@ -119,6 +132,7 @@ export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQ
       nextFollowUpOn: r.nextFollowUpOn,
       followUpDue: r.nextFollowUpOn !== null && r.nextFollowUpOn <= today && !["completed", "withdrawn"].includes(r.stage),
       deadline: purchaseDeadline(r, today),
+      openRequests: r.openRequests,
     })),
     total,
     page,
@@ -127,5 +141,6 @@ export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQ
     all: stageRows.reduce((sum, r) => sum + r.n, 0),
     dueToday: followUps?.due ?? 0,
     overdue: followUps?.overdue ?? 0,
+    withOpenRequests: withOpen?.n ?? 0,
   };
 }

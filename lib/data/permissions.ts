@@ -5,12 +5,13 @@ import type { Role } from "@/db/schema";
 // Permissions are "action:entity:access" strings (epic-stack style). "own" means the
 // participant's own record, "assigned" the caseworker's caseload, "any" everything.
 export const PERMISSIONS = {
-  participant: ["read:participant:own", "update:participant:own"],
+  participant: ["read:participant:own", "update:participant:own", "create:help_request:own", "create:survey_response:own"],
   caseworker: [
     "read:participant:assigned",
     "update:participant:assigned",
     "create:participant:assisted",
     "create:service_log:assigned",
+    "update:help_request:assigned",
   ],
   pmo: [
     "read:participant:any",
@@ -21,6 +22,8 @@ export const PERMISSIONS = {
     "update:assignment:any",
     "update:target:any",
     "create:import:any",
+    "update:help_request:unassigned",
+    "read:outbox:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 

@@ -79,6 +79,7 @@ async function seedParticipants() {
       withdrawnReason: stage === "withdrawn" ? "Berangkat" : null,
       caseworkerId: caseworkers[i % caseworkers.length],
       source,
+      cohort: source === "import" ? (i % 2 ? "Wisma Atlet Juni 2021" : "Wisma Atlet Juli 2021") : null,
       // Some share a registration time: the order then falls back to the id.
       createdAt: new Date(Date.UTC(2021, 5, 1 + (i % 40), 3, i % 3 === 0 ? 0 : i)),
     });
@@ -122,6 +123,11 @@ function combos(): { name: string; filter: Partial<ParticipantFilter>; where: SQ
       name: "not assigned + import",
       filter: { caseworker: NOT_ASSIGNED, source: "import" },
       where: sql`p.caseworker_id is null and p.source = 'import'`,
+    },
+    {
+      name: "imported cohort + stage",
+      filter: { cohort: "Wisma Atlet Juni 2021", stage: "registration" },
+      where: sql`p.cohort = 'Wisma Atlet Juni 2021' and p.stage = 'registration'`,
     },
     {
       name: "caseworker + stage + country",

@@ -70,6 +70,7 @@ export function participantFilterCondition(filter: Partial<ParticipantFilter>): 
         ? eq(participants.caseworkerId, filter.caseworker)
         : undefined,
     filter.source ? eq(participants.source, filter.source) : undefined,
+    filter.cohort ? eq(participants.cohort, filter.cohort) : undefined,
   );
 }
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
   // Registered 2021-06-30 23:30 in Jakarta (16:30 UTC): a June registration.
   // Registered 2021-07-31 17:30 UTC = 2021-08-01 00:30 in Jakarta: an August one.
   const edge = [
-    { at: "2021-06-30T16:30:00Z", province: "35", status: "mantan" as const, source: "import" as const },
+    { at: "2021-06-30T16:30:00Z", province: "35", status: "mantan" as const, source: "import" as const, cohort: "Wisma Atlet Juni 2021" },
     { at: "2021-07-31T17:30:00Z", province: "35", status: "calon" as const, source: "self" as const },
     { at: "2021-07-15T03:00:00Z", province: "52", status: "mantan" as const, source: "assisted" as const },
   ];
@@ -44,6 +44,7 @@ beforeAll(async () => {
         returnDate: e.status === "mantan" ? "2021-05-01" : null,
         countryCode: "TW",
         source: e.source,
+        cohort: "cohort" in e ? e.cohort : null,
         caseworkerId: cw.id,
         createdAt: new Date(e.at),
       })
@@ -79,6 +80,8 @@ const filters: DashboardFilterInput[] = [
   { from: "2021-06", to: "2021-07", source: "assisted" },
   { from: "2021-06", to: "2021-08", provinceCode: "33", migrantStatus: "calon", source: "self" },
   { from: "2020-01", to: "2020-03" },
+  { from: "2021-06", to: "2021-08", cohort: "Wisma Atlet Juni 2021" },
+  { from: "2021-06", to: "2021-08", source: "import", cohort: "Kohort lain" },
 ];
 
 function where(f: DashboardFilterInput): SQL {
@@ -88,6 +91,7 @@ function where(f: DashboardFilterInput): SQL {
       f.provinceCode ? sql`p.province_code = ${f.provinceCode}` : sql`true`,
       f.migrantStatus ? sql`p.migrant_status = ${f.migrantStatus}` : sql`true`,
       f.source ? sql`p.source = ${f.source}` : sql`true`,
+      f.cohort ? sql`p.cohort = ${f.cohort}` : sql`true`,
     ],
     sql` and `,
   );
@@ -196,6 +200,15 @@ describe("the dashboard's figures equal plain SQL", () => {
       ["2021-07", 69],
     ]);
     expect(d.headline.targetTotal).toBe(92);
+  });
+
+  it("filters by an imported cohort: only its participants and their services count", async () => {
+    const d = await getDashboard(pmo, { from: "2021-06", to: "2021-08", cohort: "Wisma Atlet Juni 2021" });
+    expect(d.headline.registered).toBe(1);
+    expect(d.headline.servicesDelivered).toBe(1);
+    expect(d.filter.cohort).toBe("Wisma Atlet Juni 2021");
+    const none = await getDashboard(pmo, { from: "2021-06", to: "2021-08", cohort: "Kohort lain" });
+    expect(none.headline.registered).toBe(0);
   });
 
   it("puts a registration at 23:30 Jakarta time on 30 June in June, and 00:30 on 1 August in August", async () => {

@@ -18,7 +18,14 @@ import { requirePermission, type SessionUser } from "./permissions";
 // - the funnel, provinces and countries describe the participants registered in the period;
 // - targets are programme-wide: a province or status filter does not split them.
 
-export type DashboardFilter = { from: string; to: string; provinceCode?: string; migrantStatus?: "calon" | "mantan"; source?: "self" | "assisted" | "import" };
+export type DashboardFilter = {
+  from: string;
+  to: string;
+  provinceCode?: string;
+  migrantStatus?: "calon" | "mantan";
+  source?: "self" | "assisted" | "import";
+  cohort?: string;
+};
 
 const JAKARTA_DATE = (column: SQL) => sql`((${column} at time zone 'UTC') + interval '7 hours')::date`;
 
@@ -28,12 +35,13 @@ function monthRange(f: DashboardFilter) {
   return { start, end };
 }
 
-/** Participant conditions of the filter (province, migrant status, source), for alias p. */
+/** Participant conditions of the filter (province, migrant status, source, cohort), for alias p. */
 function participantScope(f: DashboardFilter): SQL {
   const parts: SQL[] = [sql`true`];
   if (f.provinceCode) parts.push(sql`p.province_code = ${f.provinceCode}`);
   if (f.migrantStatus) parts.push(sql`p.migrant_status = ${f.migrantStatus}`);
   if (f.source) parts.push(sql`p.source = ${f.source}`);
+  if (f.cohort) parts.push(sql`p.cohort = ${f.cohort}`);
   return sql.join(parts, sql` and `);
 }
 
@@ -77,6 +85,7 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
     provinceCode: input.provinceCode,
     migrantStatus: input.migrantStatus,
     source: input.source,
+    cohort: input.cohort,
   };
   if (f.from > f.to) f.from = f.to;
   const months = monthsBetween(f.from, f.to);

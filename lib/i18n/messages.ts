@@ -2,16 +2,20 @@ import type { AppLocale } from "./config";
 import activationEn from "@/messages/en/activation.json";
 import appEn from "@/messages/en/app.json";
 import caseworkerEn from "@/messages/en/caseworker.json";
+import participantEn from "@/messages/en/participant.json";
 import pmoAuditEn from "@/messages/en/pmo-audit.json";
 import pmoCaseworkersEn from "@/messages/en/pmo-caseworkers.json";
+import pmoImportsEn from "@/messages/en/pmo-imports.json";
 import pmoParticipantsEn from "@/messages/en/pmo-participants.json";
 import pmoEn from "@/messages/en/pmo.json";
 import validationEn from "@/messages/en/validation.json";
 import activationId from "@/messages/id/activation.json";
 import appId from "@/messages/id/app.json";
 import caseworkerId from "@/messages/id/caseworker.json";
+import participantId from "@/messages/id/participant.json";
 import pmoAuditId from "@/messages/id/pmo-audit.json";
 import pmoCaseworkersId from "@/messages/id/pmo-caseworkers.json";
+import pmoImportsId from "@/messages/id/pmo-imports.json";
 import pmoParticipantsId from "@/messages/id/pmo-participants.json";
 import pmoId from "@/messages/id/pmo.json";
 import validationId from "@/messages/id/validation.json";
@@ -27,7 +31,9 @@ const catalogues = {
     ...pmoId,
     ...pmoParticipantsId,
     ...pmoCaseworkersId,
+    ...pmoImportsId,
     ...pmoAuditId,
+    ...participantId,
     validation: validationId,
   },
   en: {
@@ -37,7 +43,9 @@ const catalogues = {
     ...pmoEn,
     ...pmoParticipantsEn,
     ...pmoCaseworkersEn,
+    ...pmoImportsEn,
     ...pmoAuditEn,
+    ...participantEn,
     validation: validationEn,
   },
 } as const;

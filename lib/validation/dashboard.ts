@@ -14,6 +14,8 @@ export const dashboardFilterSchema = z
     provinceCode: z.string().regex(/^\d{2}$/).optional().catch(undefined),
     migrantStatus: z.enum(MIGRANT_STATUSES).optional().catch(undefined),
     source: z.enum(SOURCES).optional().catch(undefined),
+    // An imported cohort's name (imports.cohort), as the cohort select offers it.
+    cohort: z.string().trim().min(1).max(200).optional().catch(undefined),
   })
   .transform((f) => (f.from && f.to && f.from > f.to ? { ...f, from: f.to, to: f.from } : f));
 export type DashboardFilterInput = z.infer<typeof dashboardFilterSchema>;

@@ -82,6 +82,21 @@ export const validationKeys = [
   // PMO: monthly targets
   "target.month",
   "target.count",
+
+  // Participant self-service: survey, help requests, own contact data
+  "survey.choose",
+  "survey.otherRequired",
+  "survey.notYet",
+  "survey.closed",
+  "help.topic",
+  "help.message",
+  "help.tooMany",
+  "help.answer",
+  "help.alreadyAnswered",
+  "help.nowAssigned",
+  "currentPassword.required",
+  "currentPassword.wrong",
+  "currentPassword.locked",
 ] as const;
 
 export type ValidationKey = (typeof validationKeys)[number];

@@ -25,11 +25,12 @@ export const participantFilterSchema = z.object({
   countryCode: optional(z.string().trim().toUpperCase().length(2).refine(isCountryCode)),
   caseworker: optional(z.union([z.literal(NOT_ASSIGNED), z.uuid().toLowerCase()])),
   source: optional(z.enum(SOURCES)),
+  cohort: optional(z.string().trim().min(1).max(200)),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 export type ParticipantFilter = z.infer<typeof participantFilterSchema>;
 
-export const FILTER_KEYS = ["q", "stage", "provinceCode", "migrantStatus", "countryCode", "caseworker", "source"] as const;
+export const FILTER_KEYS = ["q", "stage", "provinceCode", "migrantStatus", "countryCode", "caseworker", "source", "cohort"] as const;
 
 type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 

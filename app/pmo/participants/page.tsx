@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { MIGRANT_STATUSES, SOURCES, STAGES } from "@/db/schema";
+import { listCohorts } from "@/lib/data/imports";
 import { listCaseworkerChoices, listParticipantsForPmo } from "@/lib/data/pmo-participants";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
@@ -32,7 +33,12 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
   const viewer = await requireUserWith("read:participant:any");
   const raw = await searchParams;
   const filter = parseParticipantFilter(raw);
-  const [list, caseworkers] = await Promise.all([listParticipantsForPmo(viewer, filter), listCaseworkerChoices(viewer)]);
+  const [list, caseworkers, cohorts] = await Promise.all([
+    listParticipantsForPmo(viewer, filter),
+    listCaseworkerChoices(viewer),
+    listCohorts(viewer),
+  ]);
+  const tImports = await getTranslations("pmoImports");
   const locale = (await getLocale()) === "en" ? "en" : "id";
   const t = await getTranslations("pmoParticipants");
   const tStage = await getTranslations("stage");
@@ -132,6 +138,15 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
               <option value="">{t("allSources")}</option>
               {SOURCES.map((s) => (
                 <option key={s} value={s}>{sourceLabel[s]}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="cohort" className="block text-sm font-medium">{tImports("cohortFilter")}</label>
+            <select id="cohort" name="cohort" defaultValue={filter.cohort ?? ""} className={selectClass}>
+              <option value="">{tImports("allCohorts")}</option>
+              {[...new Set([...cohorts, ...(filter.cohort ? [filter.cohort] : [])])].map((c) => (
+                <option key={c} value={c}>{c}</option>
               ))}
             </select>
           </div>

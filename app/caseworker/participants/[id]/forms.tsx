@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
-import { changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
+import { answerHelpAction, changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
 
 type State = {
   ok?: boolean;
@@ -43,10 +43,13 @@ export type LogServiceFormProps = {
     notes: string | null;
     nextFollowUpOn: string | null;
   };
+  /** Answering a help request: the answer goes with the logged service, in one step. */
+  answering?: { id: string; topic: string; message: string };
 };
 
 export function LogServiceForm(props: LogServiceFormProps) {
-  const [state, action, pending] = useActionState(logServiceAction, {} as State);
+  // The page remounts this form (a new key) when it switches between logging and answering.
+  const [state, action, pending] = useActionState(props.answering ? answerHelpAction : logServiceAction, {} as State);
   return (
     <ActionForm action={action} className="space-y-3" noValidate>
       <LogServiceFields key={state.attempt ?? "first"} {...props} state={state} pending={pending} />
@@ -56,6 +59,7 @@ export function LogServiceForm(props: LogServiceFormProps) {
 
 function LogServiceFields({ state, pending, ...props }: LogServiceFormProps & { state: State; pending: boolean }) {
   const t = useTranslations("casefile");
+  const tHelp = useTranslations("casefileHelp");
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   // After an error show what was typed; otherwise the record being corrected, or defaults.
   const v: Record<string, string | null | undefined> = !state.ok && state.values ? state.values : { ...props.correcting, occurredOn: props.correcting?.occurredOn ?? props.today };
@@ -66,6 +70,7 @@ function LogServiceFields({ state, pending, ...props }: LogServiceFormProps & { 
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="submissionId" value={props.submissionId} />
       {props.correcting ? <input type="hidden" name="correctsId" value={props.correcting.id} /> : null}
+      {props.answering ? <AnswerField answering={props.answering} error={e.answer} value={v.answer ?? ""} /> : null}
       <Field name="serviceCode" label={t("serviceCode")} errors={e.serviceCode} required>
         {(p) => (
           <select {...p} defaultValue={v.serviceCode ?? ""}>
@@ -120,7 +125,25 @@ function LogServiceFields({ state, pending, ...props }: LogServiceFormProps & { 
       <Field name="nextFollowUpOn" label={t("nextFollowUpOn")} errors={e.nextFollowUpOn}>
         {(p) => <input {...p} type="date" min={props.minDate} defaultValue={v.nextFollowUpOn ?? ""} />}
       </Field>
-      <SubmitButton pending={pending}>{t("saveLog")}</SubmitButton>
+      <SubmitButton pending={pending}>{props.answering ? tHelp("submit") : t("saveLog")}</SubmitButton>
+    </>
+  );
+}
+
+/** The question being answered and the answer to it (needs the "casefileHelp" namespace). */
+function AnswerField({ answering, error, value }: { answering: { id: string; topic: string; message: string }; error?: string[]; value: string }) {
+  const t = useTranslations("casefileHelp");
+  return (
+    <>
+      <input type="hidden" name="requestId" value={answering.id} />
+      <blockquote className="rounded-md border-l-4 border-amber-500 bg-amber-50 p-3">
+        <p className="font-semibold">{answering.topic}</p>
+        <p className="whitespace-pre-line">{answering.message}</p>
+      </blockquote>
+      <Field name="answer" label={t("answer")} hint={t("answerHint")} errors={error} required>
+        {(p) => <textarea {...p} rows={4} maxLength={2000} defaultValue={value} />}
+      </Field>
+      <p className="text-sm text-slate-700">{t("serviceHint")}</p>
     </>
   );
 }

@@ -3,8 +3,10 @@ import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
 import { CHANNELS, OUTCOMES, STAGES } from "@/db/schema";
+import { FormMessage } from "@/components/field";
 import { StageProgress } from "@/components/stage-progress";
 import { getCasefile } from "@/lib/data/casework";
+import { listCasefileHelpRequests } from "@/lib/data/help";
 import { requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince, findRegency } from "@/lib/reference/regions";
@@ -20,6 +22,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const viewer = await requireUserWith("read:participant:assigned");
   const { id } = await params;
   const file = await getCasefile(viewer, id);
+  const requests = await listCasefileHelpRequests(viewer, id);
   const p = file.participant;
   const locale = (await getLocale()) === "en" ? "en" : "id";
   const t = await getTranslations("casefile");
@@ -29,14 +32,25 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const tOutcome = await getTranslations("outcome");
   const tChannel = await getTranslations("channel");
   const tCommon = await getTranslations("common");
+  const tHelp = await getTranslations("casefileHelp");
+  const tTopic = await getTranslations("blockerPlain");
   const format = await getFormatter();
   const messages = await getMessages();
   const today = todayInJakarta();
   const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
   const name = (o: { nameId: string; nameEn: string }) => (locale === "en" ? o.nameEn : o.nameId);
 
-  const correctId = (await searchParams).correct;
+  const query = await searchParams;
+  const correctId = query.correct;
   const correcting = typeof correctId === "string" ? file.logs.find((l) => l.id === correctId && !l.correctedById) : undefined;
+  // Answering a help request: the log form takes the answer too (?answer=<request id>).
+  const answerId = query.answer;
+  const answeringRequest = !correcting && typeof answerId === "string" ? requests.find((r) => r.id === answerId && r.status === "open") : undefined;
+  const answering = answeringRequest
+    ? { id: answeringRequest.id, topic: tTopic(answeringRequest.topic as "other"), message: answeringRequest.message }
+    : undefined;
+  const justAnswered = typeof query.answered === "string" && requests.some((r) => r.id === query.answered && r.status === "answered");
+  const when = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
   const serviceOptions = (inStage: boolean) =>
     file.catalogue.filter((s) => (s.stage === p.stage) === inStage).map((s) => ({ code: s.code, name: name(s) }));
   const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") }[p.source];
@@ -120,6 +134,44 @@ export default async function CasefilePage({ params, searchParams }: Props) {
         ) : null}
       </header>
 
+      <section id="help" aria-labelledby="help-h" className="space-y-2 rounded-lg border border-amber-300 bg-white p-4">
+        <h2 id="help-h" className="text-lg font-semibold">{tHelp("title")}</h2>
+        {justAnswered ? <FormMessage tone="ok" message={tHelp("saved")} /> : null}
+        {requests.length === 0 ? (
+          <p className="text-slate-700">{tHelp("empty")}</p>
+        ) : (
+          <ul className="divide-y divide-slate-200">
+            {requests.map((r) => (
+              <li key={r.id} className="space-y-1 py-2" data-request={r.id}>
+                <div className="flex flex-wrap items-baseline justify-between gap-2">
+                  <p className="font-semibold">{tTopic(r.topic as "other")}</p>
+                  <span className={r.status === "open" ? "rounded bg-amber-100 px-2 text-sm text-amber-950" : "rounded bg-teal-100 px-2 text-sm text-teal-950"}>
+                    {r.status === "open" ? tHelp("open") : tHelp("answered")}
+                  </span>
+                </div>
+                <p className="text-sm text-slate-700">{tHelp("askedOn", { date: when(r.createdAt) })}</p>
+                <p className="whitespace-pre-line">{r.message}</p>
+                {r.answer ? (
+                  <div className="rounded-md border-l-4 border-teal-700 bg-teal-50 p-2">
+                    <p className="whitespace-pre-line">{r.answer}</p>
+                    <p className="text-sm text-slate-700">
+                      {tHelp("answeredOn", {
+                        date: when(r.answeredAt!),
+                        name: r.answeredBy?.role === "pmo" ? tHelp("pmoName") : (r.answeredBy?.name ?? ""),
+                      })}
+                    </p>
+                  </div>
+                ) : answering?.id === r.id ? null : (
+                  <Link href={`/caseworker/participants/${p.id}?answer=${r.id}#log`} className="inline-block rounded-md bg-teal-800 px-3 py-1.5 text-sm font-semibold text-white">
+                    {tHelp("answerLink")}
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section aria-labelledby="identity-h" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="identity-h" className="mb-2 text-lg font-semibold">{t("identity")}</h2>
         <dl className="grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr]">
@@ -180,11 +232,20 @@ export default async function CasefilePage({ params, searchParams }: Props) {
         </dl>
       </section>
 
-      <NextIntlClientProvider messages={{ casefile: messages.casefile, common: messages.common, activation: messages.activation }}>
+      <NextIntlClientProvider
+        messages={{ casefile: messages.casefile, common: messages.common, activation: messages.activation, casefileHelp: messages.casefileHelp }}
+      >
         <section id="log" aria-labelledby="log-h" className="rounded-lg border border-teal-300 bg-white p-4">
           <h2 id="log-h" className="mb-1 text-lg font-semibold">
-            {correcting ? t("correctTitle", { date: dateOf(correcting.occurredOn) }) : t("logTitle")}
+            {correcting ? t("correctTitle", { date: dateOf(correcting.occurredOn) }) : answering ? tHelp("answerTitle") : t("logTitle")}
           </h2>
+          {answering ? (
+            <p className="mb-3 text-sm">
+              <Link href={`/caseworker/participants/${p.id}#help`} className="text-teal-800 underline">
+                {tHelp("cancel")}
+              </Link>
+            </p>
+          ) : null}
           {correcting ? (
             <p className="mb-3 text-sm">
               {t("correctHint")}{" "}
@@ -194,7 +255,8 @@ export default async function CasefilePage({ params, searchParams }: Props) {
             </p>
           ) : null}
           <LogServiceForm
-            key={correcting?.id ?? "new"}
+            key={correcting?.id ?? answering?.id ?? "new"}
+            answering={answering}
             participantId={p.id}
             submissionId={crypto.randomUUID()}
             today={today}

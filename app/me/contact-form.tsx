@@ -1,0 +1,46 @@
+"use client";
+
+import { useActionState } from "react";
+import { useTranslations } from "next-intl";
+import { ActionForm } from "@/components/action-form";
+import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { updateOwnContactAction } from "./actions";
+
+type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+
+/**
+ * The participant's phone, email and address. A plain <details> keeps it out of the way
+ * on a small screen; it opens by itself to show an answer.
+ */
+export function OwnContactForm(props: { participantId: string; version: number; phone: string; email: string; address: string }) {
+  const t = useTranslations("meSelf");
+  const tCommon = useTranslations("common");
+  const [state, action, pending] = useActionState(updateOwnContactAction, {} as State);
+  const e = state.ok ? {} : (state.fieldErrors ?? {});
+  const v = state.ok || !state.values ? { phone: props.phone, email: props.email, address: props.address } : state.values;
+  const formErrors = e.form;
+  return (
+    <details open={state.attempt ? true : undefined} className="rounded-lg border border-slate-200 bg-white p-4">
+      <summary className="cursor-pointer font-semibold text-teal-900">{t("contactTitle")}</summary>
+      <ActionForm action={action} className="mt-3 space-y-3" noValidate key={state.attempt}>
+        {state.ok ? <FormMessage tone="ok" message={state.message} /> : <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />}
+        <p className="text-sm text-slate-700">{t("contactIntro")}</p>
+        <input type="hidden" name="participantId" value={props.participantId} />
+        <input type="hidden" name="version" value={props.version} />
+        <Field name="phone" label={t("phone")} errors={e.phone} required>
+          {(p) => <input {...p} type="tel" autoComplete="tel" defaultValue={v.phone} maxLength={40} />}
+        </Field>
+        <Field name="email" label={t("email")} errors={e.email} optionalLabel={tCommon("optional")}>
+          {(p) => <input {...p} type="email" autoComplete="email" defaultValue={v.email} maxLength={254} />}
+        </Field>
+        <Field name="address" label={t("address")} errors={e.address} required>
+          {(p) => <textarea {...p} rows={2} defaultValue={v.address} maxLength={300} />}
+        </Field>
+        <Field name="currentPassword" label={t("currentPassword")} hint={t("currentPasswordHint")} errors={e.currentPassword}>
+          {(p) => <input {...p} type="password" autoComplete="current-password" maxLength={1024} />}
+        </Field>
+        <SubmitButton pending={pending}>{t("saveContact")}</SubmitButton>
+      </ActionForm>
+    </details>
+  );
+}

@@ -1,0 +1,165 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import { eq, sql } from "drizzle-orm";
+import { after, NextRequest } from "next/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { db } from "@/db";
+import { auditEvents, imports } from "@/db/schema";
+import { createTestUser, freshDatabase } from "@/db/test-utils";
+import type { SessionUser } from "@/lib/data/permissions";
+import { getUser } from "@/lib/data/session";
+import { GET as progress } from "./[id]/progress/route";
+import { GET as report } from "./[id]/report/route";
+import { readUploadProblem, uploadProblemQuery } from "./upload-error";
+import { POST as upload } from "./upload/route";
+
+// The import's route handlers: their HTTP answers, with the signed-in user stubbed (the
+// session is Auth.js's, tested end to end) and after() run by the test; the data layer,
+// the multipart parsing and the database are real.
+
+vi.mock("@/lib/data/session", () => ({ getUser: vi.fn() }));
+vi.mock("next-intl/server", () => ({
+  getTranslations: async () =>
+    Object.assign((key: string, values?: Record<string, unknown>) => (values?.line ? `${key}(${values.line})` : key), { has: () => true }),
+}));
+vi.mock("next/server", async (original) => ({ ...(await original<typeof import("next/server")>()), after: vi.fn() }));
+
+const signedIn = (user: SessionUser | null) => vi.mocked(getUser).mockResolvedValue(user);
+const ORIGIN = "http://pendamping.test";
+const FIXTURES = path.join(process.cwd(), "test/fixtures/imports");
+let pmo: SessionUser;
+
+afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
+beforeAll(async () => {
+  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "import-route-"));
+  await freshDatabase();
+  pmo = await createTestUser("pmo");
+});
+beforeEach(() => {
+  vi.mocked(getUser).mockReset();
+  vi.mocked(after).mockReset();
+});
+
+async function post(fields: { cohort?: string; file?: string | null }, origin: string | null = ORIGIN) {
+  const body = new FormData();
+  if (fields.cohort !== undefined) body.set("cohort", fields.cohort);
+  if (fields.file) body.set("file", new File([await readFile(path.join(FIXTURES, fields.file))], fields.file, { type: "text/csv" }));
+  else if (fields.file === null) body.set("file", new File([], "", { type: "application/octet-stream" }));
+  const headers: Record<string, string> = { host: new URL(ORIGIN).host };
+  if (origin) headers.origin = origin;
+  return upload(new NextRequest(`${ORIGIN}/pmo/imports/upload`, { method: "POST", body, headers }));
+}
+const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
+const importCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(imports))[0].n;
+
+describe("POST /pmo/imports/upload", () => {
+  it("takes a good file, answers at once with the import's page, and checks it after the answer", async () => {
+    signedIn(pmo);
+    const response = await post({ cohort: "Wisma Atlet Juni 2021", file: "good.csv" });
+    expect(response.status).toBe(303);
+    const location = response.headers.get("location")!;
+    expect(location).toMatch(/^\/pmo\/imports\/[0-9a-f-]{36}$/);
+    const id = location.split("/").pop()!;
+    const [row] = await db.select().from(imports).where(eq(imports.id, id));
+    expect(row).toMatchObject({ state: "checking", cohort: "Wisma Atlet Juni 2021", fileName: "good.csv", rowsTotal: 3 });
+
+    // The check was handed to after(): it runs once the answer has gone out.
+    expect(vi.mocked(after)).toHaveBeenCalledTimes(1);
+    await vi.mocked(after).mock.calls[0][0];
+    const answer = await progress(new NextRequest(`${ORIGIN}/pmo/imports/${id}/progress`), ctx(id));
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ state: "checked", done: 3, total: 3, totals: { rows: 3, ready: 3, refused: 0, duplicate: 0 } });
+  });
+
+  it("sends a bad file back to the form with its one problem, the cohort kept, and writes nothing", async () => {
+    signedIn(pmo);
+    const before = await importCount();
+    const response = await post({ cohort: "Kohort A", file: "wrong-header.csv" });
+    expect(response.status).toBe(303);
+    const url = new URL(response.headers.get("location")!, ORIGIN);
+    expect(url.pathname).toBe("/pmo/imports");
+    expect(url.hash).toBe("#upload");
+    expect(readUploadProblem(Object.fromEntries(url.searchParams))).toMatchObject({
+      field: "file",
+      error: { key: "header", missing: ["nama_lengkap", "tanggal_lahir"], unknown: ["nama", "tgl_lahir"] },
+    });
+    expect(url.searchParams.get("cohort")).toBe("Kohort A");
+    expect(await importCount()).toBe(before);
+    expect(vi.mocked(after)).not.toHaveBeenCalled();
+
+    for (const [fields, error] of [
+      [{ cohort: "  ", file: "good.csv" }, "cohortRequired"],
+      [{ cohort: "Kohort B" }, "noFile"],
+      [{ cohort: "Kohort B", file: null }, "noFile"],
+      [{ cohort: "Kohort B", file: "too-many-fields.csv" }, "tooManyFields"],
+      [{ cohort: "Kohort B", file: "not-utf8.csv" }, "notUtf8"],
+      [{ cohort: "Kohort B", file: "empty.csv" }, "empty"],
+    ] as const) {
+      const answer = await post(fields);
+      expect(new URL(answer.headers.get("location")!, ORIGIN).searchParams.get("error"), JSON.stringify(fields)).toBe(error);
+    }
+    expect(await importCount()).toBe(before);
+  });
+
+  it("refuses caseworkers and participants (403), sends visitors to /login, and refuses other origins", async () => {
+    const before = await importCount();
+    for (const role of ["caseworker", "participant"] as const) {
+      signedIn(await createTestUser(role));
+      expect((await post({ cohort: "x", file: "good.csv" })).status, role).toBe(403);
+    }
+    signedIn(null);
+    const visitor = await post({ cohort: "x", file: "good.csv" });
+    expect(visitor.status).toBe(303);
+    expect(visitor.headers.get("location")).toBe("/login");
+    signedIn(pmo);
+    expect((await post({ cohort: "x", file: "good.csv" }, "http://evil.test")).status).toBe(403);
+    expect(await importCount()).toBe(before);
+  });
+});
+
+describe("GET /pmo/imports/[id]/report and /progress", () => {
+  it("downloads the report as CSV in the reader's words, and refuses other roles", async () => {
+    signedIn(pmo);
+    const response = await post({ cohort: "Kohort laporan", file: "bad-phone.csv" });
+    const id = response.headers.get("location")!.split("/").pop()!;
+    await vi.mocked(after).mock.calls[0][0];
+
+    const csv = await report(new NextRequest(`${ORIGIN}/pmo/imports/${id}/report`), ctx(id));
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="laporan-impor-kohort-laporan-\d{8}\.csv"$/);
+    const rows: string[][] = parse(Buffer.from(await csv.arrayBuffer()).toString("utf8"), { bom: true });
+    expect(rows).toEqual([
+      ["baris", "status", "nik", "nama_lengkap", "alasan"],
+      ["3", "lineStatus.refused", "3174••••••••0002", "Agus Salim", "column.no_hp: reason.phone.invalid"],
+      ["4", "lineStatus.refused", "3174••••••••0003", "Eko Prasetyo", "column.no_hp: reason.phone.notMobile"],
+    ]);
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.action, "import.report_download"))).toHaveLength(1);
+
+    for (const role of ["caseworker", "participant"] as const) {
+      signedIn(await createTestUser(role));
+      const refused = await report(new NextRequest(`${ORIGIN}/pmo/imports/${id}/report`), ctx(id));
+      expect(refused.status, role).toBe(403);
+      expect(await refused.text()).not.toContain("•");
+      const noProgress = await progress(new NextRequest(`${ORIGIN}/pmo/imports/${id}/progress`), ctx(id));
+      expect(noProgress.status, role).toBe(403);
+    }
+    signedIn(null);
+    expect((await report(new NextRequest(`${ORIGIN}/pmo/imports/${id}/report`), ctx(id))).headers.get("location")).toBe("/login");
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.action, "import.report_download"))).toHaveLength(1);
+  });
+});
+
+describe("the upload problem in the query string", () => {
+  it("reads back what was written, and ignores what it does not know", () => {
+    const query = uploadProblemQuery({ field: "file", error: { key: "tooFewFields", line: 4, count: 7, expected: 9 } }, "Wisma");
+    expect(readUploadProblem(Object.fromEntries(new URLSearchParams(query)))).toMatchObject({
+      field: "file",
+      error: { key: "tooFewFields", line: 4, count: 7, expected: 9 },
+    });
+    expect(readUploadProblem({ error: "<script>" })).toBeNull();
+    expect(readUploadProblem({ error: "cohortTooLong" })).toEqual({ field: "cohort", key: "cohortTooLong" });
+  });
+});

@@ -1,0 +1,102 @@
+import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
+import { can } from "@/lib/data/permissions";
+import { defaultPeriod, type DashboardFilter } from "@/lib/data/programme";
+import { getUser, requireUserWith } from "@/lib/data/session";
+import { provinces } from "@/lib/reference/regions";
+import { dashboardFilterSchema } from "@/lib/validation/dashboard";
+import { SurveySection } from "../survey-section";
+
+export async function generateMetadata(): Promise<Metadata> {
+  if (!can(await getUser(), "read:dashboard:any")) return {};
+  return { title: (await getTranslations("pmoSurvey"))("title") };
+}
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** The evaluation survey on its own page, with the dashboard's filters. */
+export default async function PmoSurveyPage({ searchParams }: { searchParams: SearchParams }) {
+  const viewer = await requireUserWith("read:dashboard:any");
+  const raw = await searchParams;
+  const input = dashboardFilterSchema.parse({
+    from: one(raw.from),
+    to: one(raw.to),
+    provinceCode: one(raw.provinceCode),
+    migrantStatus: one(raw.migrantStatus),
+    source: one(raw.source),
+  });
+  // The same default period as the dashboard's.
+  const fallback = input.from && input.to ? null : await defaultPeriod();
+  const filter: DashboardFilter = {
+    from: input.from ?? (input.to && input.to < fallback!.from ? input.to : fallback!.from),
+    to: input.to ?? fallback!.to,
+    provinceCode: input.provinceCode,
+    migrantStatus: input.migrantStatus,
+    source: input.source,
+  };
+  if (filter.from > filter.to) filter.from = filter.to;
+  const t = await getTranslations("pmo");
+  const tSurvey = await getTranslations("pmoSurvey");
+  const format = await getFormatter();
+  const monthName = (m: string) => format.dateTime(new Date(`${m}-15T00:00:00Z`), { month: "long", year: "numeric" });
+  const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
+  const select = "mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5";
+
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">{tSurvey("title")}</h1>
+      <form method="get" action="/pmo/survey" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6">
+        <label className="text-sm font-medium">
+          {t("from")}
+          <input type="month" name="from" defaultValue={filter.from} className={select} />
+        </label>
+        <label className="text-sm font-medium">
+          {t("to")}
+          <input type="month" name="to" defaultValue={filter.to} className={select} />
+        </label>
+        <label className="text-sm font-medium">
+          {t("province")}
+          <select name="provinceCode" defaultValue={filter.provinceCode ?? ""} className={select}>
+            <option value="">{t("allProvinces")}</option>
+            {provinces.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium">
+          {t("status")}
+          <select name="migrantStatus" defaultValue={filter.migrantStatus ?? ""} className={select}>
+            <option value="">{t("allStatuses")}</option>
+            {MIGRANT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s === "calon" ? t("calonShare") : t("mantanShare")}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium">
+          {t("source")}
+          <select name="source" defaultValue={filter.source ?? ""} className={select}>
+            <option value="">{t("allSources")}</option>
+            {SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {sourceLabel[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="flex items-end">
+          <button type="submit" className="w-full rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
+            {t("apply")}
+          </button>
+        </div>
+      </form>
+      <p className="text-slate-700">{t("period", { from: monthName(filter.from), to: monthName(filter.to) })}</p>
+      <SurveySection viewer={viewer} filter={filter} />
+    </div>
+  );
+}

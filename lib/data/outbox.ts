@@ -1,0 +1,238 @@
+import "server-only";
+import { and, asc, count, desc, eq, notInArray, sql } from "drizzle-orm";
+import { createTranslator } from "next-intl";
+import nodemailer, { type Transporter } from "nodemailer";
+import { db, type Tx } from "@/db";
+import { OUTBOX_STATES, outboxMessages, participants, users, type Locale } from "@/db/schema";
+import { messagesFor } from "@/lib/i18n/messages";
+import { maskPhone } from "@/lib/validation";
+import { requirePermission, type SessionUser } from "./permissions";
+
+// Messages to participants (an email, or a WhatsApp text). A change that causes one
+// writes it here in its own transaction; deliverOutbox sends it afterwards, so a slow or
+// broken mail server never holds up or undoes the change. Without SMTP_URL, and for
+// WhatsApp (no transport in this deployment), the row is "recorded": the outbox is the
+// record, and the PMO reads it at /pmo/outbox.
+
+export const OUTBOX_MAX_ATTEMPTS = 5;
+export const OUTBOX_PAGE_SIZE = 50;
+export const OUTBOX_KINDS = ["help_answered", "deadline_reminder"] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+type Recipient = { channel: "email" | "whatsapp"; recipient: string; locale: Locale; fullName: string };
+
+/** Where a participant's messages go: email when they have one, else WhatsApp to the phone. */
+async function recipientOf(tx: Tx, participantId: string): Promise<Recipient | null> {
+  const [row] = await tx
+    .select({ email: users.email, phone: users.phone, locale: users.locale, fullName: participants.fullName })
+    .from(participants)
+    .innerJoin(users, eq(users.id, participants.userId))
+    .where(eq(participants.id, participantId));
+  if (!row) return null;
+  if (row.email) return { channel: "email", recipient: row.email, locale: row.locale, fullName: row.fullName };
+  if (row.phone) return { channel: "whatsapp", recipient: row.phone, locale: row.locale, fullName: row.fullName };
+  return null;
+}
+
+type Translate = (key: string, values?: Record<string, string | number>) => string;
+
+/** The catalogue's texts for messages, in the recipient's language, outside any request. */
+export function outboxTranslator(locale: Locale): Translate {
+  return createTranslator({
+    locale,
+    messages: messagesFor(locale) as never,
+    namespace: "outboxText" as never,
+  }) as unknown as Translate;
+}
+
+/** A date (YYYY-MM-DD) written out in the reader's language: "3 Juli 2021". */
+export function longDate(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "id-ID", { dateStyle: "long", timeZone: "UTC" }).format(
+    new Date(`${iso}T00:00:00Z`),
+  );
+}
+
+/**
+ * Writes one message to a participant inside the caller's transaction, in their language.
+ * A dedupe key makes it once-only: a second call with the same key writes nothing.
+ * Returns the new row's id, or null (no account to write to, or already queued).
+ */
+export async function queueMessage(
+  tx: Tx,
+  msg: { participantId: string; kind: OutboxKind; dedupeKey?: string; values?: (locale: Locale) => Record<string, string | number> },
+): Promise<string | null> {
+  const to = await recipientOf(tx, msg.participantId);
+  if (!to) return null;
+  const t = outboxTranslator(to.locale);
+  const values = { name: to.fullName, ...(msg.values?.(to.locale) ?? {}) };
+  const [row] = await tx
+    .insert(outboxMessages)
+    .values({
+      channel: to.channel,
+      recipient: to.recipient,
+      // WhatsApp has no subject line.
+      subject: to.channel === "email" ? t(`${msg.kind}.subject`, values) : null,
+      body: t(`${msg.kind}.body`, values),
+      kind: msg.kind,
+      participantId: msg.participantId,
+      dedupeKey: msg.dedupeKey ?? null,
+    })
+    .onConflictDoNothing({ target: outboxMessages.dedupeKey })
+    .returning({ id: outboxMessages.id });
+  return row?.id ?? null;
+}
+
+export type MailTransport = Pick<Transporter, "sendMail">;
+export type DeliveryReport = { sent: number; recorded: number; retried: number; failed: number; errors: number };
+
+let smtp: Transporter | undefined;
+/** The SMTP transport of SMTP_URL (smtp://user:pass@host:587, smtps://…), or null without it. */
+function transportFromEnv(): MailTransport | null {
+  const url = process.env.SMTP_URL;
+  if (!url) return null;
+  // Short timeouts: a message is sent while its row is locked.
+  smtp ??= nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+  return smtp;
+}
+
+const DEFAULT_FROM = "Pendamping PMI <no-reply@pendamping.invalid>";
+
+/**
+ * Sends what is pending, one message per transaction: the row is locked (FOR UPDATE SKIP
+ * LOCKED, so several senders never pick the same one) while it is sent, then marked
+ * sent, recorded (no transport for its channel), or, when sending fails, left pending
+ * with the error and one more attempt counted, and failed after maxAttempts. Each message
+ * is tried at most once per run. Never throws: it reports what it did.
+ */
+export async function deliverOutbox(
+  opts: { transport?: MailTransport | null; limit?: number; maxAttempts?: number; from?: string } = {},
+): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, recorded: 0, retried: 0, failed: 0, errors: 0 };
+  const limit = opts.limit ?? 100;
+  const maxAttempts = opts.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
+  const from = opts.from ?? process.env.SMTP_FROM ?? DEFAULT_FROM;
+  const tried: string[] = [];
+  try {
+    const transport = opts.transport === undefined ? transportFromEnv() : opts.transport;
+    for (let i = 0; i < limit; i++) {
+      const more = await db.transaction(async (tx) => {
+        const [m] = await tx
+          .select()
+          .from(outboxMessages)
+          .where(and(eq(outboxMessages.state, "pending"), tried.length ? notInArray(outboxMessages.id, tried) : undefined))
+          .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.id))
+          .limit(1)
+          .for("update", { skipLocked: true });
+        if (!m) return false;
+        tried.push(m.id);
+        if (m.channel !== "email" || !transport) {
+          await tx.update(outboxMessages).set({ state: "recorded" }).where(eq(outboxMessages.id, m.id));
+          report.recorded++;
+          return true;
+        }
+        const attempts = m.attempts + 1;
+        try {
+          await transport.sendMail({ from, to: m.recipient, subject: m.subject ?? undefined, text: m.body });
+          await tx
+            .update(outboxMessages)
+            .set({ state: "sent", attempts, sentAt: new Date(), lastError: null })
+            .where(eq(outboxMessages.id, m.id));
+          report.sent++;
+        } catch (error) {
+          const failed = attempts >= maxAttempts;
+          await tx
+            .update(outboxMessages)
+            .set({ state: failed ? "failed" : "pending", attempts, lastError: errorText(error) })
+            .where(eq(outboxMessages.id, m.id));
+          if (failed) report.failed++;
+          else report.retried++;
+        }
+        return true;
+      });
+      if (!more) break;
+    }
+  } catch (error) {
+    // Whoever triggered delivery (an answered request, the sender script) carries on.
+    report.errors++;
+    console.error("outbox delivery stopped:", errorText(error));
+  }
+  return report;
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.slice(0, 500) || "error";
+}
+
+/** "ani•••@contoh.id": enough to recognise, not enough to copy. */
+export function maskEmail(email: string): string {
+  const at = email.indexOf("@");
+  if (at < 1) return "•••";
+  return `${email.slice(0, Math.min(3, at))}•••${email.slice(at)}`;
+}
+
+export type OutboxRow = {
+  id: string;
+  channel: string;
+  recipientMasked: string;
+  subject: string | null;
+  body: string;
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  kind: string;
+  participantId: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+};
+
+/** The outbox for the PMO: newest first, by state; recipients masked, as in every list. */
+export async function listOutbox(viewer: SessionUser, query: { state?: OutboxState; page?: number } = {}) {
+  requirePermission(viewer, "read:outbox:any");
+  const page = Math.max(1, query.page ?? 1);
+  const where = query.state ? eq(outboxMessages.state, query.state) : undefined;
+  const [rows, [{ n: total }], stateRows] = await Promise.all([
+    db
+      .select()
+      .from(outboxMessages)
+      .where(where)
+      .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+      .limit(OUTBOX_PAGE_SIZE)
+      .offset((page - 1) * OUTBOX_PAGE_SIZE),
+    db.select({ n: count() }).from(outboxMessages).where(where),
+    db.select({ state: outboxMessages.state, n: count() }).from(outboxMessages).groupBy(outboxMessages.state),
+  ]);
+  const byState = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as Record<OutboxState, number>;
+  for (const r of stateRows) byState[r.state as OutboxState] = r.n;
+  return {
+    rows: rows.map(
+      (r): OutboxRow => ({
+        id: r.id,
+        channel: r.channel,
+        recipientMasked: r.channel === "email" ? maskEmail(r.recipient) : maskPhone(r.recipient),
+        subject: r.subject,
+        body: r.body,
+        state: r.state as OutboxState,
+        attempts: r.attempts,
+        lastError: r.lastError,
+        kind: r.kind,
+        participantId: r.participantId,
+        createdAt: r.createdAt,
+        sentAt: r.sentAt,
+      }),
+    ),
+    total,
+    page,
+    pageCount: Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE)),
+    byState,
+  };
+}
+
+/** Counts of rows by state (the sender script prints them). System use: no viewer. */
+export async function outboxCounts(): Promise<Record<OutboxState, number>> {
+  const stateRows = await db.select({ state: outboxMessages.state, n: sql<number>`count(*)::int` }).from(outboxMessages).groupBy(outboxMessages.state);
+  const byState = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as Record<OutboxState, number>;
+  for (const r of stateRows) byState[r.state as OutboxState] = r.n;
+  return byState;
+}

@@ -1,0 +1,134 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { notFound } from "next/navigation";
+import { db, type Tx } from "@/db";
+import { participants, users, type Participant } from "@/db/schema";
+import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
+import { maskPhone } from "@/lib/validation";
+import type { OwnContactInput } from "@/lib/validation/own-contact";
+import { recordAudit } from "./audit";
+import type { MutationResult } from "./casework";
+import { isUniqueViolation, pgErrorInfo } from "./db-errors";
+import { requirePermission, type SessionUser } from "./permissions";
+import { identifierKey, lockedUntil, recordFailure } from "./throttle";
+
+// What a participant does for themself: the helpers that find their own record, and
+// their contact data. The survey and help requests are in survey.ts and help.ts.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The signed-in participant's own record, or null (a participant user without one). */
+export async function findOwnParticipant(tx: Tx | typeof db, viewer: SessionUser): Promise<Participant | null> {
+  const [row] = await tx.select().from(participants).where(eq(participants.userId, viewer.id)).limit(1);
+  return row ?? null;
+}
+
+/**
+ * The participant a posted form names, if it is the viewer's own; otherwise HTTP 404.
+ * Whatever ids a form carries, a participant only ever writes to their own record.
+ */
+export async function ownParticipant(
+  tx: Tx | typeof db,
+  viewer: SessionUser,
+  participantId: string,
+  opts: { lock?: boolean } = {},
+): Promise<Participant> {
+  if (!UUID.test(participantId)) notFound();
+  const query = tx
+    .select()
+    .from(participants)
+    .where(and(eq(participants.id, participantId), eq(participants.userId, viewer.id)))
+    .limit(1);
+  const [row] = opts.lock ? await query.for("update") : await query;
+  if (!row) notFound();
+  return row;
+}
+
+export type OwnContact = { participantId: string; version: number; phone: string; email: string; address: string };
+
+/** The contact data a participant may change at /me, whole (it is their own). */
+export async function getOwnContact(viewer: SessionUser): Promise<OwnContact | null> {
+  requirePermission(viewer, "read:participant:own");
+  const [row] = await db
+    .select({
+      participantId: participants.id,
+      version: participants.version,
+      address: participants.address,
+      phone: users.phone,
+      email: users.email,
+    })
+    .from(participants)
+    .innerJoin(users, eq(users.id, participants.userId))
+    .where(eq(participants.userId, viewer.id))
+    .limit(1);
+  if (!row) return null;
+  return { participantId: row.participantId, version: row.version, phone: row.phone ?? "", email: row.email ?? "", address: row.address ?? "" };
+}
+
+/**
+ * A participant changes their phone, email and address. The phone and the email are how
+ * they sign in, so changing either asks for the current password. Refused, with nothing
+ * written, when the record changed since the form was loaded (its version moved on).
+ */
+export async function updateOwnContact(viewer: SessionUser, input: OwnContactInput): Promise<MutationResult> {
+  requirePermission(viewer, "update:participant:own");
+  await ownParticipant(db, viewer, input.participantId);
+  const [account] = await db
+    .select({ phone: users.phone, email: users.email, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, viewer.id));
+  const signInChanged = account.phone !== input.phone || (account.email ?? null) !== input.email;
+  // The password is checked outside the transaction: hashing takes a moment, and the
+  // version check below refuses the write if anything changed meanwhile.
+  if (signInChanged) {
+    if (!input.currentPassword) return { ok: false, fieldErrors: { currentPassword: ["currentPassword.required"] } };
+    // Wrong passwords here count with the sign-in throttle of the account's own phone and
+    // email: a borrowed, signed-in phone is no way round it for guessing the password.
+    const keys = [account.phone, account.email].filter((v): v is string => Boolean(v)).map(identifierKey);
+    if (await lockedUntil(keys)) {
+      await burnPasswordCheck(input.currentPassword);
+      return { ok: false, fieldErrors: { currentPassword: ["currentPassword.locked"] } };
+    }
+    const ok = account.passwordHash ? await verifyPassword(account.passwordHash, input.currentPassword) : false;
+    if (!ok) {
+      await recordFailure(keys);
+      return { ok: false, fieldErrors: { currentPassword: ["currentPassword.wrong"] } };
+    }
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const p = await ownParticipant(tx, viewer, input.participantId, { lock: true });
+      if (p.version !== input.version) return { ok: false, fieldErrors: { form: ["record.stale"] } };
+      const [before] = await tx.select({ phone: users.phone, email: users.email }).from(users).where(eq(users.id, viewer.id));
+      if (before.phone !== account.phone || before.email !== account.email) {
+        return { ok: false, fieldErrors: { form: ["record.stale"] } };
+      }
+      const now = new Date();
+      await tx.update(users).set({ phone: input.phone, email: input.email, updatedAt: now }).where(eq(users.id, viewer.id));
+      await tx
+        .update(participants)
+        .set({ address: input.address, version: sql`${participants.version} + 1`, updatedAt: now })
+        .where(eq(participants.id, p.id));
+      await recordAudit(tx, {
+        actor: viewer,
+        action: "participant.contact_update",
+        entityType: "participant",
+        entityId: p.id,
+        before: { phone: before.phone ? maskPhone(before.phone) : null, email: before.email },
+        after: {
+          phone: maskPhone(input.phone),
+          email: input.email,
+          addressChanged: (p.address ?? "") !== input.address,
+          passwordChecked: signInChanged,
+          by: "participant",
+        },
+      });
+      return { ok: true } as const;
+    });
+  } catch (error) {
+    const info = pgErrorInfo(error);
+    if (isUniqueViolation(info, "users_phone_key")) return { ok: false, fieldErrors: { phone: ["phone.taken"] } };
+    if (isUniqueViolation(info, "users_email_key")) return { ok: false, fieldErrors: { email: ["email.taken"] } };
+    throw error;
+  }
+}
