@@ -59,8 +59,10 @@ describe("email", () => {
 
 describe("checkPassword", () => {
   it.each<[string, ValidationKey[]]>([
-    ["12345678", []],
-    ["password", []], // no composition rules
+    ["12345678", ["password.common"]],
+    ["password", ["password.common"]], // no composition rules, but not a common password
+    ["kursus menjahit di malang", []],
+    ["12345678a-sandi", []],
     ["kata sandi saya", []],
     ["a".repeat(128), []],
     ["😀".repeat(8), []], // code points, not UTF-16 units

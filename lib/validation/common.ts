@@ -1,3 +1,4 @@
+import { isCommonPassword } from "./common-passwords";
 import type { ValidationKey } from "./keys";
 import type { Sex } from "./nik";
 
@@ -70,6 +71,8 @@ export function checkPassword(password: string): ValidationKey[] {
   const len = charLength(String(password ?? ""));
   if (len < PASSWORD_MIN_LENGTH) return ["password.tooShort"];
   if (len > PASSWORD_MAX_LENGTH) return ["password.tooLong"];
+  // No composition rules, but not one of the passwords attackers try first.
+  if (isCommonPassword(String(password))) return ["password.common"];
   return [];
 }
 

@@ -38,6 +38,7 @@ export const validationKeys = [
   "email.taken", // DB layer
   "password.tooShort",
   "password.tooLong",
+  "password.common",
 
   // Person / address
   "fullName.required",
