@@ -1,0 +1,103 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { APIRequestContext } from "@playwright/test";
+import { demo, expect, signIn, test } from "./fixtures";
+
+// Every door, found by itself: each page.tsx and route.ts under app/ is listed here with
+// the answer each visitor gets. A new page or route handler without an entry fails this
+// test, so nobody can add one without deciding who may open it.
+//
+// ok = 200; login = sent to /login; home = sent to the user's own home (signed-in users
+// on public forms); 403 / 404 / 405 = that status. Dynamic segments get a random id, so
+// a role that may open the page still gets 404 for it.
+
+type Answer = "ok" | "login" | "home" | 403 | 404 | 405;
+type Row = { anonymous: Answer; participant: Answer; caseworker: Answer; pmo: Answer };
+
+const publicForm: Row = { anonymous: "ok", participant: "home", caseworker: "home", pmo: "home" };
+const everyone: Row = { anonymous: "ok", participant: "ok", caseworker: "ok", pmo: "ok" };
+const participantOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: own, caseworker: 403, pmo: 403 });
+const caseworkerOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: own, pmo: 403 });
+const pmoOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: 403, pmo: own });
+
+const DOORS: Record<string, Row> = {
+  "/": everyone,
+  "/activate": publicForm,
+  "/login": publicForm,
+  "/register": publicForm,
+  "/api/health": everyone,
+  "/api/auth/[...nextauth]": everyone,
+  "/me": participantOnly(),
+  "/me/help": participantOnly(),
+  "/me/help/[id]": participantOnly(404),
+  "/me/survey": participantOnly(),
+  "/caseworker": caseworkerOnly(),
+  "/caseworker/register": caseworkerOnly(),
+  "/caseworker/participants/[id]": caseworkerOnly(404),
+  "/pmo": pmoOnly(),
+  "/pmo/audit": pmoOnly(),
+  "/pmo/caseworkers": pmoOnly(),
+  "/pmo/help": pmoOnly(),
+  "/pmo/imports": pmoOnly(),
+  "/pmo/imports/[id]": pmoOnly(404),
+  "/pmo/imports/[id]/progress": { anonymous: "login", participant: 403, caseworker: 403, pmo: 404 },
+  "/pmo/imports/[id]/report": { anonymous: "login", participant: 403, caseworker: 403, pmo: 404 },
+  "/pmo/imports/upload": { anonymous: 405, participant: 405, caseworker: 405, pmo: 405 },
+  "/pmo/outbox": pmoOnly(),
+  "/pmo/participants": pmoOnly(),
+  "/pmo/participants/[id]": pmoOnly(404),
+  "/pmo/participants/export": { anonymous: "login", participant: 403, caseworker: 403, pmo: "ok" },
+  "/pmo/survey": pmoOnly(),
+};
+
+function findDoors(dir: string, prefix = ""): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) {
+      // Route groups "(name)" do not appear in the URL.
+      const segment = name.startsWith("(") ? "" : `/${name}`;
+      found.push(...findDoors(full, prefix + segment));
+    } else if (name === "page.tsx" || name === "route.ts") {
+      found.push(prefix || "/");
+    }
+  }
+  return found;
+}
+
+const urlOf = (door: string) =>
+  door === "/api/auth/[...nextauth]" ? "/api/auth/session" : door.replace(/\[[^\]]+\]/g, "0b6a3c52-1c39-4c0e-9a51-8d0f2f3e4a11");
+
+async function answerOf(request: APIRequestContext, url: string): Promise<Answer | number> {
+  const response = await request.get(url, { maxRedirects: 0 });
+  const status = response.status();
+  if (status >= 300 && status < 400) {
+    const location = response.headers()["location"] ?? "";
+    return /\/login(\?|$)/.test(location) ? "login" : "home";
+  }
+  return status === 200 ? "ok" : status;
+}
+
+test("every page and route handler is in the table of doors", () => {
+  const found = findDoors(fileURLToPath(new URL("../app", import.meta.url))).sort();
+  expect(found).toEqual(Object.keys(DOORS).sort());
+});
+
+for (const [who, email] of [
+  ["anonymous", null],
+  ["participant", demo.participant],
+  ["caseworker", demo.caseworker1],
+  ["pmo", demo.pmo],
+] as const) {
+  test(`every door answers the ${who} as documented`, async ({ page }) => {
+    if (email) await signIn(page, email, demo.password);
+    const request = page.context().request;
+    const wrong: string[] = [];
+    for (const [door, row] of Object.entries(DOORS)) {
+      const answer = await answerOf(request, urlOf(door));
+      if (answer !== row[who]) wrong.push(`${door}: expected ${row[who]}, got ${answer}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+}
