@@ -3,7 +3,9 @@
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
+import { headers } from "next/headers";
 import { activateAccount } from "@/lib/data/activation";
+import { clientIp } from "@/lib/data/throttle";
 import { formError, formFields, typedValues, type FormState } from "@/lib/forms";
 import { checkConsent, isBlank } from "@/lib/validation";
 
@@ -34,7 +36,8 @@ export async function activateAction(_prev: FormState, formData: FormData): Prom
   }
   if (Object.keys(missing).length > 0) return formError(missing, formData);
 
-  const result = await activateAccount({ identifier, code, password, consent: checkConsent(consent).length === 0 });
+  const ip = clientIp(await headers());
+  const result = await activateAccount({ identifier, code, password, consent: checkConsent(consent).length === 0, ip });
   if (!result.ok) return result.failed ? failed() : formError(result.fieldErrors, formData);
   // Signs the person in with the password just set; throws the redirect. The login page
   // sends a signed-in user on to their role's home (/me for a worker, /caseworker).

@@ -10,6 +10,7 @@ import { checkConsent, checkPassword, normalizeEmail, normalizePhone, type Valid
 import { CONSENT_VERSION } from "@/lib/validation/registration";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
+import { ipKey, lockedUntil, recordFailure } from "./throttle";
 
 // One-time activation codes. A caseworker gives one to a worker they registered (or to
 // one who forgot their password), the PMO to a caseworker whose account it made; the
@@ -157,13 +158,22 @@ class CodeTaken extends Error {}
  * every earlier session ends (session version), and a worker's consent is recorded if
  * it was still pending.
  */
-export async function activateAccount(input: ActivationInput): Promise<ActivationResult> {
+export async function activateAccount(input: ActivationInput & { ip?: string | null }): Promise<ActivationResult> {
   const passwordErrors = checkPassword(input.password);
   if (passwordErrors.length > 0) return { ok: false, fieldErrors: { password: passwordErrors } };
+
+  // Code guessing is also counted per IP address, in the database (every instance sees
+  // it), with the sign-in throttle's growing locks; per account, ten failures void a code.
+  const ipKeys = input.ip ? [ipKey(input.ip)] : [];
+  if (await lockedUntil(ipKeys)) {
+    await burnPasswordCheck(input.password);
+    return FAILED;
+  }
 
   const fail = async (userId?: string): Promise<ActivationResult> => {
     // A wrong try costs the same hashing time as a right one.
     await burnPasswordCheck(input.password);
+    await recordFailure(ipKeys);
     if (userId) {
       await db.transaction((tx) =>
         recordAudit(tx, { actor: null, action: "auth.activation_failed", entityType: "user", entityId: userId }),

@@ -74,3 +74,19 @@ describe("session lifetimes", () => {
     expect(await findSessionUser(worker.id, 1, now - 60_000, now)).not.toBeNull();
   });
 });
+
+describe("activation codes", () => {
+  it("are throttled per IP address: past the free failures even a right code is refused from there", async () => {
+    const { activateAccount } = await import("./activation");
+    await db.delete(authThrottle);
+    for (let i = 0; i <= THROTTLE.ip.free; i++) {
+      expect(await activateAccount({ identifier: `tebak${i}@contoh.id`, code: "ABCD-EFGH", password: "sandi-baru-tebakan", ip: "192.0.2.9" })).toEqual({
+        ok: false,
+        failed: true,
+      });
+    }
+    const [row] = await db.select().from(authThrottle).where(eq(authThrottle.key, "ip:192.0.2.9"));
+    expect(row.failures).toBe(THROTTLE.ip.free + 1);
+    expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+  });
+});
