@@ -57,7 +57,11 @@ export async function registerAssisted(viewer: SessionUser, data: RegistrationDa
       const repeated = await findSubmission(tx, viewer, data);
       if (repeated) return repeated;
       const fieldErrors = await conflicts(tx, data);
-      if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+      if (Object.keys(fieldErrors).length > 0) {
+        // A double submit whose first half committed a moment ago conflicts with itself:
+        // each statement sees the latest commits, so look for it again before refusing.
+        return (await findSubmission(tx, viewer, data)) ?? { ok: false, fieldErrors };
+      }
 
       const [user] = await tx
         .insert(users)

@@ -77,7 +77,11 @@ export async function registerSelf(data: SelfRegistrationData): Promise<Register
       const repeated = await findSubmission(tx, data);
       if (repeated) return repeated;
       const fieldErrors = await conflicts(tx, data);
-      if (Object.keys(fieldErrors).length > 0) return { ok: false as const, fieldErrors };
+      if (Object.keys(fieldErrors).length > 0) {
+        // A double submit whose first half committed a moment ago conflicts with itself:
+        // each statement sees the latest commits, so look for it again before refusing.
+        return (await findSubmission(tx, data)) ?? { ok: false as const, fieldErrors };
+      }
 
       const [user] = await tx
         .insert(users)
