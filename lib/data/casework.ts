@@ -103,6 +103,60 @@ export type CasefileStageChange = {
   changedByName: string | null;
 };
 
+/**
+ * A participant's timeline: service logs (corrected ones included, marked) and stage
+ * changes, each newest first. No permission check of its own: only for data-layer
+ * functions that have already checked the viewer may read this participant.
+ */
+export async function timelineOf(participantId: string): Promise<{ logs: CasefileLog[]; stageChanges: CasefileStageChange[] }> {
+  const author = alias(users, "author");
+  const correction = alias(serviceLogs, "correction");
+  const changer = alias(users, "changer");
+  const [logs, changes] = await Promise.all([
+    db
+      .select({
+        id: serviceLogs.id,
+        occurredOn: serviceLogs.occurredOn,
+        createdAt: serviceLogs.createdAt,
+        serviceCode: serviceLogs.serviceCode,
+        serviceNameId: services.nameId,
+        serviceNameEn: services.nameEn,
+        serviceStage: services.stage,
+        channel: serviceLogs.channel,
+        outcome: serviceLogs.outcome,
+        blockerCode: serviceLogs.blockerCode,
+        blockerNameId: blockers.nameId,
+        blockerNameEn: blockers.nameEn,
+        notes: serviceLogs.notes,
+        nextFollowUpOn: serviceLogs.nextFollowUpOn,
+        caseworkerName: author.name,
+        correctsId: serviceLogs.correctsId,
+        correctedById: correction.id,
+      })
+      .from(serviceLogs)
+      .innerJoin(services, eq(services.code, serviceLogs.serviceCode))
+      .innerJoin(author, eq(author.id, serviceLogs.caseworkerId))
+      .leftJoin(blockers, eq(blockers.code, serviceLogs.blockerCode))
+      .leftJoin(correction, eq(correction.correctsId, serviceLogs.id))
+      .where(eq(serviceLogs.participantId, participantId))
+      .orderBy(desc(serviceLogs.occurredOn), desc(serviceLogs.createdAt)),
+    db
+      .select({
+        id: stageChanges.id,
+        createdAt: stageChanges.createdAt,
+        fromStage: stageChanges.fromStage,
+        toStage: stageChanges.toStage,
+        reason: stageChanges.reason,
+        changedByName: changer.name,
+      })
+      .from(stageChanges)
+      .leftJoin(changer, eq(changer.id, stageChanges.changedBy))
+      .where(eq(stageChanges.participantId, participantId))
+      .orderBy(desc(stageChanges.createdAt)),
+  ]);
+  return { logs, stageChanges: changes };
+}
+
 export type Casefile = Awaited<ReturnType<typeof getCasefile>>;
 
 /**
@@ -117,50 +171,7 @@ export async function getCasefile(viewer: SessionUser, participantId: string) {
     ? await db.select({ phone: users.phone, email: users.email }).from(users).where(eq(users.id, p.userId))
     : [{ phone: null, email: null }];
 
-  const author = alias(users, "author");
-  const correction = alias(serviceLogs, "correction");
-  const logs: CasefileLog[] = await db
-    .select({
-      id: serviceLogs.id,
-      occurredOn: serviceLogs.occurredOn,
-      createdAt: serviceLogs.createdAt,
-      serviceCode: serviceLogs.serviceCode,
-      serviceNameId: services.nameId,
-      serviceNameEn: services.nameEn,
-      serviceStage: services.stage,
-      channel: serviceLogs.channel,
-      outcome: serviceLogs.outcome,
-      blockerCode: serviceLogs.blockerCode,
-      blockerNameId: blockers.nameId,
-      blockerNameEn: blockers.nameEn,
-      notes: serviceLogs.notes,
-      nextFollowUpOn: serviceLogs.nextFollowUpOn,
-      caseworkerName: author.name,
-      correctsId: serviceLogs.correctsId,
-      correctedById: correction.id,
-    })
-    .from(serviceLogs)
-    .innerJoin(services, eq(services.code, serviceLogs.serviceCode))
-    .innerJoin(author, eq(author.id, serviceLogs.caseworkerId))
-    .leftJoin(blockers, eq(blockers.code, serviceLogs.blockerCode))
-    .leftJoin(correction, eq(correction.correctsId, serviceLogs.id))
-    .where(eq(serviceLogs.participantId, p.id))
-    .orderBy(desc(serviceLogs.occurredOn), desc(serviceLogs.createdAt));
-
-  const changer = alias(users, "changer");
-  const changes: CasefileStageChange[] = await db
-    .select({
-      id: stageChanges.id,
-      createdAt: stageChanges.createdAt,
-      fromStage: stageChanges.fromStage,
-      toStage: stageChanges.toStage,
-      reason: stageChanges.reason,
-      changedByName: changer.name,
-    })
-    .from(stageChanges)
-    .leftJoin(changer, eq(changer.id, stageChanges.changedBy))
-    .where(eq(stageChanges.participantId, p.id))
-    .orderBy(desc(stageChanges.createdAt));
+  const { logs, stageChanges: changes } = await timelineOf(p.id);
 
   const catalogue = await db
     .select({ code: services.code, stage: services.stage, nameId: services.nameId, nameEn: services.nameEn })

@@ -5,11 +5,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
 import { db } from "@/db";
 import {
-  blockers,
   participants,
-  serviceLogs,
-  services,
-  stageChanges,
   users,
   type MigrantStatus,
   type Sex,
@@ -26,7 +22,7 @@ import {
   type ParticipantFilter,
 } from "@/lib/validation/pmo-participants";
 import { recordAudit } from "./audit";
-import { purchaseDeadline, registeredOn, type CasefileLog, type CasefileStageChange } from "./casework";
+import { purchaseDeadline, registeredOn, timelineOf } from "./casework";
 import { requirePermission, type SessionUser } from "./permissions";
 
 // The PMO's read-only view of every participant: the list with its filter, one
@@ -232,56 +228,6 @@ export async function getParticipantForPmo(viewer: SessionUser, participantId: s
     logs,
     stageChanges: changes,
   };
-}
-
-/** Service logs (corrected ones included, marked) and stage changes, each newest first. */
-async function timelineOf(participantId: string): Promise<{ logs: CasefileLog[]; stageChanges: CasefileStageChange[] }> {
-  const author = alias(users, "author");
-  const correction = alias(serviceLogs, "correction");
-  const changer = alias(users, "changer");
-  const [logs, changes] = await Promise.all([
-    db
-      .select({
-        id: serviceLogs.id,
-        occurredOn: serviceLogs.occurredOn,
-        createdAt: serviceLogs.createdAt,
-        serviceCode: serviceLogs.serviceCode,
-        serviceNameId: services.nameId,
-        serviceNameEn: services.nameEn,
-        serviceStage: services.stage,
-        channel: serviceLogs.channel,
-        outcome: serviceLogs.outcome,
-        blockerCode: serviceLogs.blockerCode,
-        blockerNameId: blockers.nameId,
-        blockerNameEn: blockers.nameEn,
-        notes: serviceLogs.notes,
-        nextFollowUpOn: serviceLogs.nextFollowUpOn,
-        caseworkerName: author.name,
-        correctsId: serviceLogs.correctsId,
-        correctedById: correction.id,
-      })
-      .from(serviceLogs)
-      .innerJoin(services, eq(services.code, serviceLogs.serviceCode))
-      .innerJoin(author, eq(author.id, serviceLogs.caseworkerId))
-      .leftJoin(blockers, eq(blockers.code, serviceLogs.blockerCode))
-      .leftJoin(correction, eq(correction.correctsId, serviceLogs.id))
-      .where(eq(serviceLogs.participantId, participantId))
-      .orderBy(desc(serviceLogs.occurredOn), desc(serviceLogs.createdAt)),
-    db
-      .select({
-        id: stageChanges.id,
-        createdAt: stageChanges.createdAt,
-        fromStage: stageChanges.fromStage,
-        toStage: stageChanges.toStage,
-        reason: stageChanges.reason,
-        changedByName: changer.name,
-      })
-      .from(stageChanges)
-      .leftJoin(changer, eq(changer.id, stageChanges.changedBy))
-      .where(eq(stageChanges.participantId, participantId))
-      .orderBy(desc(stageChanges.createdAt)),
-  ]);
-  return { logs, stageChanges: changes };
 }
 
 // ---------------------------------------------------------------------------
