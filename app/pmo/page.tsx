@@ -9,7 +9,7 @@ import { getDashboard } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince, provinces } from "@/lib/reference/regions";
-import { dashboardFilterSchema } from "@/lib/validation/dashboard";
+import { dashboardFilterFromParams } from "@/lib/validation/dashboard";
 import { SurveySection } from "./survey-section";
 import { TargetForm } from "./target-form";
 
@@ -19,19 +19,11 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
 
 export default async function PmoDashboardPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:dashboard:any");
   const raw = await searchParams;
-  const input = dashboardFilterSchema.parse({
-    from: one(raw.from),
-    to: one(raw.to),
-    provinceCode: one(raw.provinceCode),
-    migrantStatus: one(raw.migrantStatus),
-    source: one(raw.source),
-    cohort: one(raw.cohort),
-  });
+  const input = dashboardFilterFromParams(raw);
   const [d, cohorts] = await Promise.all([getDashboard(viewer, input), listCohorts(viewer)]);
   const t = await getTranslations("pmo");
   const tImports = await getTranslations("pmoImports");

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
 import { db, type Tx } from "@/db";
@@ -24,24 +24,30 @@ export type MutationResult = { ok: true } | { ok: false; fieldErrors: Partial<Re
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The participant, if assigned to this caseworker; otherwise HTTP 404, so that ids do
- * not tell which participants exist. Locks the row when asked (for writes).
+ * The participant with this id if the condition holds (the viewer's scope), locked when
+ * asked (for writes); otherwise HTTP 404, so that ids do not tell which participants exist.
  */
-export async function assignedParticipant(
+export async function scopedParticipant(
+  tx: Tx | typeof db,
+  participantId: string,
+  scope: SQL,
+  opts: { lock?: boolean } = {},
+): Promise<Participant> {
+  if (!UUID.test(participantId)) notFound();
+  const query = tx.select().from(participants).where(and(eq(participants.id, participantId), scope)).limit(1);
+  const [row] = opts.lock ? await query.for("update") : await query;
+  if (!row) notFound();
+  return row;
+}
+
+/** The participant, if assigned to this caseworker; otherwise HTTP 404. */
+export function assignedParticipant(
   tx: Tx | typeof db,
   viewer: SessionUser,
   participantId: string,
   opts: { lock?: boolean } = {},
 ): Promise<Participant> {
-  if (!UUID.test(participantId)) notFound();
-  const query = tx
-    .select()
-    .from(participants)
-    .where(and(eq(participants.id, participantId), eq(participants.caseworkerId, viewer.id)))
-    .limit(1);
-  const [row] = opts.lock ? await query.for("update") : await query;
-  if (!row) notFound();
-  return row;
+  return scopedParticipant(tx, participantId, eq(participants.caseworkerId, viewer.id), opts);
 }
 
 /** The Jakarta date on which a participant registered: no service can be logged before it. */

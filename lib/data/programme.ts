@@ -74,10 +74,8 @@ export async function defaultPeriod(): Promise<{ from: string; to: string }> {
   return { from, to };
 }
 
-export type Dashboard = Awaited<ReturnType<typeof getDashboard>>;
-
-export async function getDashboard(viewer: SessionUser, input: DashboardFilterInput) {
-  requirePermission(viewer, "read:dashboard:any");
+/** The filter with its period filled in: what the user chose, else the default period. */
+export async function resolveDashboardFilter(input: DashboardFilterInput): Promise<DashboardFilter> {
   const fallback = input.from && input.to ? null : await defaultPeriod();
   const f: DashboardFilter = {
     from: input.from ?? (input.to && input.to < fallback!.from ? input.to : fallback!.from),
@@ -88,6 +86,14 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
     cohort: input.cohort,
   };
   if (f.from > f.to) f.from = f.to;
+  return f;
+}
+
+export type Dashboard = Awaited<ReturnType<typeof getDashboard>>;
+
+export async function getDashboard(viewer: SessionUser, input: DashboardFilterInput) {
+  requirePermission(viewer, "read:dashboard:any");
+  const f = await resolveDashboardFilter(input);
   const months = monthsBetween(f.from, f.to);
   const { start, end } = monthRange(f);
   const scope = participantScope(f);

@@ -1,13 +1,12 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import { notFound } from "next/navigation";
+import { eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
 import { participants, users, type Participant } from "@/db/schema";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { maskPhone } from "@/lib/validation";
 import type { OwnContactInput } from "@/lib/validation/own-contact";
 import { recordAudit } from "./audit";
-import type { MutationResult } from "./casework";
+import { scopedParticipant, type MutationResult } from "./casework";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
 import { identifierKey, lockedUntil, recordFailure } from "./throttle";
@@ -15,7 +14,6 @@ import { identifierKey, lockedUntil, recordFailure } from "./throttle";
 // What a participant does for themself: the helpers that find their own record, and
 // their contact data. The survey and help requests are in survey.ts and help.ts.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The signed-in participant's own record, or null (a participant user without one). */
 export async function findOwnParticipant(tx: Tx | typeof db, viewer: SessionUser): Promise<Participant | null> {
@@ -27,21 +25,13 @@ export async function findOwnParticipant(tx: Tx | typeof db, viewer: SessionUser
  * The participant a posted form names, if it is the viewer's own; otherwise HTTP 404.
  * Whatever ids a form carries, a participant only ever writes to their own record.
  */
-export async function ownParticipant(
+export function ownParticipant(
   tx: Tx | typeof db,
   viewer: SessionUser,
   participantId: string,
   opts: { lock?: boolean } = {},
 ): Promise<Participant> {
-  if (!UUID.test(participantId)) notFound();
-  const query = tx
-    .select()
-    .from(participants)
-    .where(and(eq(participants.id, participantId), eq(participants.userId, viewer.id)))
-    .limit(1);
-  const [row] = opts.lock ? await query.for("update") : await query;
-  if (!row) notFound();
-  return row;
+  return scopedParticipant(tx, participantId, eq(participants.userId, viewer.id), opts);
 }
 
 export type OwnContact = { participantId: string; version: number; phone: string; email: string; address: string };

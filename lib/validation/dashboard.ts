@@ -52,3 +52,16 @@ export function shiftMonth(month: string, delta: number): string {
   const index = y * 12 + (m - 1) + delta;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
+
+/** The dashboard's filter from a page's query string (the dashboard and the survey page). */
+export function dashboardFilterFromParams(raw: Record<string, string | string[] | undefined>): DashboardFilterInput {
+  const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
+  return dashboardFilterSchema.parse({
+    from: one(raw.from),
+    to: one(raw.to),
+    provinceCode: one(raw.provinceCode),
+    migrantStatus: one(raw.migrantStatus),
+    source: one(raw.source),
+    cohort: one(raw.cohort),
+  });
+}

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { can } from "@/lib/data/permissions";
-import { defaultPeriod, type DashboardFilter } from "@/lib/data/programme";
+import { resolveDashboardFilter } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { provinces } from "@/lib/reference/regions";
-import { dashboardFilterSchema } from "@/lib/validation/dashboard";
+import { dashboardFilterFromParams } from "@/lib/validation/dashboard";
 import { SurveySection } from "../survey-section";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -14,29 +14,13 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The evaluation survey on its own page, with the dashboard's filters. */
 export default async function PmoSurveyPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:dashboard:any");
   const raw = await searchParams;
-  const input = dashboardFilterSchema.parse({
-    from: one(raw.from),
-    to: one(raw.to),
-    provinceCode: one(raw.provinceCode),
-    migrantStatus: one(raw.migrantStatus),
-    source: one(raw.source),
-  });
-  // The same default period as the dashboard's.
-  const fallback = input.from && input.to ? null : await defaultPeriod();
-  const filter: DashboardFilter = {
-    from: input.from ?? (input.to && input.to < fallback!.from ? input.to : fallback!.from),
-    to: input.to ?? fallback!.to,
-    provinceCode: input.provinceCode,
-    migrantStatus: input.migrantStatus,
-    source: input.source,
-  };
-  if (filter.from > filter.to) filter.from = filter.to;
+  const input = dashboardFilterFromParams(raw);
+  const filter = await resolveDashboardFilter(input);
   const t = await getTranslations("pmo");
   const tSurvey = await getTranslations("pmoSurvey");
   const format = await getFormatter();
