@@ -4,6 +4,7 @@
 // pseudo-random sequence), so every demo looks the same.
 import { eq, sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
+import { sealKk, sealNik } from "@/lib/crypto/identity";
 import { SERVICE_CATALOGUE, BLOCKERS, type ServiceStage } from "@/lib/reference/services";
 import { regenciesOf } from "@/lib/reference/regions";
 import { CONSENT_VERSION } from "@/lib/validation/registration";
@@ -192,8 +193,8 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
         .values({
           userId: user.id,
           fullName: p.fullName,
-          nik: p.nik,
-          kk: p.kk,
+          ...sealNik(p.nik),
+          ...sealKk(p.kk),
           birthDate: p.birthDate,
           sex: p.sex,
           provinceCode: p.provinceCode,

@@ -71,7 +71,7 @@ export const users = pgTable(
     check("users_locale_check", inList("locale", LOCALES)),
     check("users_email_check", sql`email is null or (email = lower(email) and email like '%_@_%')`),
     check("users_phone_check", sql`phone is null or phone ~ '^\\+[1-9][0-9]{6,14}$'`),
-    check("users_contact_check", sql`email is not null or phone is not null`),
+    check("users_contact_check", sql`email is not null or phone is not null or disabled_at is not null`),
   ],
 );
 
@@ -81,8 +81,18 @@ export const participants = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     userId: uuid("user_id").references(() => users.id),
     fullName: text("full_name").notNull(),
-    nik: text("nik").notNull(),
-    kk: text("kk"),
+    // NIK and KK are stored encrypted (lib/crypto/identity.ts): AES-256-GCM ciphertext,
+    // an HMAC-SHA-256 for uniqueness and exact search, and the NIK's last four digits for
+    // the caseload search. See docs/decisions/010-identity-encryption.md.
+    nikEnc: text("nik_enc"),
+    nikHash: text("nik_hash"),
+    nikLast4: text("nik_last4"),
+    kkEnc: text("kk_enc"),
+    kkHash: text("kk_hash"),
+    // The plaintext columns of before migration 0005. db:migrate encrypts every such row
+    // and empties these; a check keeps them empty on every encrypted row.
+    legacyNik: text("nik"),
+    legacyKk: text("kk"),
     birthDate: date("birth_date").notNull(),
     sex: text("sex").$type<Sex>().notNull(),
     provinceCode: text("province_code").notNull(),
@@ -96,6 +106,10 @@ export const participants = pgTable(
     arrivalDate: date("arrival_date"),
     quarantineLocation: text("quarantine_location"),
     cohort: text("cohort"),
+    // UU PDP: consent withdrawn by the participant (processing stops), and identity data
+    // erased after a completed deletion request (the anonymous row stays for the counts).
+    consentWithdrawnAt: timestamp("consent_withdrawn_at", { withTimezone: true }),
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
     stage: text("stage").$type<Stage>().notNull().default("registration"),
     stageChangedAt: timestamp("stage_changed_at", { withTimezone: true }).notNull().defaultNow(),
     withdrawnReason: text("withdrawn_reason"),
@@ -122,18 +136,30 @@ export const participants = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("participants_nik_key").on(t.nik),
+    uniqueIndex("participants_nik_key").on(t.nikHash),
     uniqueIndex("participants_user_key").on(t.userId),
     uniqueIndex("participants_submission_key").on(t.submissionId),
-    index("participants_kk_idx").on(t.kk),
+    index("participants_kk_idx").on(t.kkHash),
+    index("participants_nik_last4_idx").on(t.nikLast4),
     index("participants_caseworker_idx").on(t.caseworkerId, t.stage),
     index("participants_caseworker_followup_idx").on(t.caseworkerId, t.nextFollowUpOn, t.lastContactOn),
     index("participants_stage_idx").on(t.stage),
     index("participants_province_idx").on(t.provinceCode),
     index("participants_created_idx").on(t.createdAt, t.id),
     index("participants_country_idx").on(t.countryCode),
-    check("participants_nik_check", sql`nik ~ '^[0-9]{16}$' and substr(nik, 13, 4) <> '0000'`),
-    check("participants_kk_check", sql`kk is null or kk ~ '^[0-9]{16}$'`),
+    check("participants_legacy_nik_check", sql`nik is null or (nik ~ '^[0-9]{16}$' and nik_hash is null)`),
+    check("participants_legacy_kk_check", sql`kk is null or (kk ~ '^[0-9]{16}$' and kk_hash is null)`),
+    check(
+      "participants_nik_check",
+      sql`(nik_hash is null) = (nik_enc is null) and (nik_hash is null) = (nik_last4 is null)
+        and (nik_hash is null or (nik_hash ~ '^[0-9a-f]{64}$' and nik_last4 ~ '^[0-9]{4}$' and nik_last4 <> '0000'))`,
+    ),
+    check("participants_kk_check", sql`(kk_hash is null) = (kk_enc is null) and (kk_hash is null or kk_hash ~ '^[0-9a-f]{64}$')`),
+    check(
+      "participants_identity_check",
+      sql`case when erased_at is null then nik_hash is not null or nik is not null
+        else nik_hash is null and nik is null and kk_hash is null and kk is null and address is null end`,
+    ),
     check("participants_sex_check", inList("sex", SEXES)),
     check("participants_stage_check", inList("stage", STAGES)),
     check("participants_status_check", inList("migrant_status", MIGRANT_STATUSES)),
@@ -360,6 +386,46 @@ export const helpRequests = pgTable(
   ],
 );
 
+/**
+ * A participant's requests under UU PDP No. 27/2022 (/me/data): deletion of their data or
+ * withdrawal of consent. The PMO answers each within 3 × 24 hours (due_at). A download of
+ * one's own data needs no request; it is answered at once and audited.
+ */
+export const DATA_REQUEST_KINDS = ["deletion", "consent_withdrawal"] as const;
+export const DATA_REQUEST_STATES = ["open", "completed", "refused"] as const;
+export type DataRequestKind = (typeof DATA_REQUEST_KINDS)[number];
+export type DataRequestState = (typeof DATA_REQUEST_STATES)[number];
+
+export const dataRequests = pgTable(
+  "data_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    participantId: uuid("participant_id")
+      .notNull()
+      .references(() => participants.id),
+    kind: text("kind").$type<DataRequestKind>().notNull(),
+    status: text("status").$type<DataRequestState>().notNull().default("open"),
+    reason: text("reason"),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decidedBy: uuid("decided_by").references(() => users.id),
+    decisionNote: text("decision_note"),
+  },
+  (t) => [
+    // One open request of a kind per participant: a double submit finds the first.
+    uniqueIndex("data_requests_open_key").on(t.participantId, t.kind).where(sql`status = 'open'`),
+    index("data_requests_status_due_idx").on(t.status, t.dueAt),
+    check("data_requests_kind_check", inList("kind", DATA_REQUEST_KINDS)),
+    check("data_requests_status_check", inList("status", DATA_REQUEST_STATES)),
+    check("data_requests_due_check", sql`due_at > requested_at`),
+    check(
+      "data_requests_decided_check",
+      sql`(status = 'open') = (decided_at is null) and (decided_at is null or decided_by is not null)`,
+    ),
+  ],
+);
+
 export const OUTBOX_CHANNELS = ["email", "whatsapp"] as const;
 export const OUTBOX_STATES = ["pending", "sent", "failed", "recorded"] as const;
 
@@ -438,7 +504,10 @@ export const importRows = pgTable(
       .references(() => imports.id),
     line: integer("line").notNull(),
     status: text("status").notNull(),
-    nik: text("nik"),
+    // HMAC of the row's NIK (as participants.nik_hash): duplicates are found by it. The
+    // row's data holds the NIK and KK encrypted, never in clear.
+    nikHash: text("nik_hash"),
+    legacyNik: text("nik"),
     reasons: text("reasons").array(),
     data: jsonb("data"),
     participantId: uuid("participant_id").references(() => participants.id),

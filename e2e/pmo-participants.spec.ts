@@ -75,7 +75,7 @@ test.describe("PMO: all participants", () => {
     expect(firstLine).toBe(HEADER);
     expect(records.map((r) => r.nama_lengkap).sort()).toEqual(names);
     for (const r of records) {
-      expect(r.nik).toMatch(/^\d{4}•{8}\d{4}$/);
+      expect(r.nik).toMatch(/^•{12}\d{4}$/);
       expect(r).toMatchObject({ tahap: "training", kode_provinsi: "33" });
     }
   });

@@ -19,6 +19,13 @@ const { participants, serviceLogs, ALL_STAGE_LIST } = await import("@/db/schema"
 const { listCaseload } = await import("@/lib/data/caseload");
 const { ALL_SERVICES } = await import("@/lib/reference/services");
 const { todayInJakarta } = await import("@/lib/validation");
+if (url && !process.env.DATA_KEYS) {
+  // A throwaway benchmark database: throwaway NIK keys.
+  const { randomBytes } = await import("node:crypto");
+  process.env.DATA_KEYS = `bench:${randomBytes(32).toString("base64")}`;
+  process.env.DATA_HASH_KEY = randomBytes(32).toString("base64");
+}
+const { sealNik } = await import("@/lib/crypto/identity");
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 500);
 const LOGS = Number(process.env.BENCH_LOGS ?? 10_000);
@@ -34,8 +41,7 @@ const rows = Array.from({ length: PARTICIPANTS * 2 }, (_, i) => {
   const day = 1 + (i % 28);
   return {
     fullName: `Peserta ${["Ani", "Budi", "Citra", "Dewi", "Eko", "Fitri"][i % 6]} ${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(97 + ((i / 26) | 0) % 26)}`,
-    nik: `3174${String(1 + (i % 40)).padStart(2, "0")}${String(day).padStart(2, "0")}0690${String(1 + i).padStart(4, "0")}`,
-    kk: null,
+    ...sealNik(`3174${String(1 + (i % 40)).padStart(2, "0")}${String(day).padStart(2, "0")}0690${String(1 + i).padStart(4, "0")}`),
     birthDate: `1990-06-${String(day).padStart(2, "0")}`,
     sex: "L" as const,
     provinceCode: "31",

@@ -19,6 +19,7 @@
 //   TEST_SKIP_E2E=1             skip step 5
 //   TEST_ONLY=unit              run only steps 3 and 4 (Vitest)
 //   AUTH_SECRET                 used for step 5; a random one is made when unset
+//   DATA_KEYS, DATA_HASH_KEY    NIK/KK keys for step 5 on PostgreSQL; random ones when unset
 //   E2E_PORT                    port for the end-to-end server (default 3100)
 //   CHROMIUM_PATH               browser for step 5 (default /usr/bin/chromium)
 //
@@ -166,7 +167,15 @@ async function endToEnd() {
   const port = process.env.E2E_PORT || "3100";
   let env;
   if (databaseUrl) {
-    env = cleanEnv({ DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, AUTH_TRUST_HOST: "true", E2E_PORT: port }, ["PGLITE_DIR"]);
+    // NIK/KK encryption keys (lib/crypto/identity.ts): required on PostgreSQL.
+    const keys = {
+      DATA_KEYS: process.env.DATA_KEYS || `e2e:${randomBytes(32).toString("base64")}`,
+      DATA_HASH_KEY: process.env.DATA_HASH_KEY || randomBytes(32).toString("base64"),
+    };
+    env = cleanEnv(
+      { DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, AUTH_TRUST_HOST: "true", E2E_PORT: port, ...keys },
+      ["PGLITE_DIR"],
+    );
     console.log("$ npx tsx scripts/reset-db.mts   (fresh schemas in DATABASE_URL)");
     const reset = await run("npx", ["tsx", "scripts/reset-db.mts"], { env });
     if (reset.code !== 0) {

@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { auditEvents, participants, type Stage } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
+import { sealedIdentity } from "@/lib/testing/sealed";
 import { assignmentSchema, UNASSIGN } from "@/lib/validation/pmo-staff";
 import { ASSIGNMENT_PAGE_SIZE, assignParticipants, listAssignable, listAssignableCaseworkers } from "./assignments";
 import * as audit from "./audit";
@@ -20,7 +21,7 @@ async function participant(opts: { caseworkerId?: string | null; stage?: Stage; 
     .insert(participants)
     .values({
       fullName: opts.fullName ?? `Peserta Uji ${++made}`,
-      nik: makeNik({ birthDate: "1991-03-14", sex: "P" }),
+      ...sealedIdentity(makeNik({ birthDate: "1991-03-14", sex: "P" })),
       birthDate: "1991-03-14",
       sex: "P",
       provinceCode: opts.provinceCode ?? "31",
@@ -232,7 +233,7 @@ describe("listAssignable", () => {
     expect(byDefault.total).toBe(byDefault.unassigned);
     expect(byDefault.rows.every((r) => r.caseworkerId === null)).toBe(true);
     expect(byDefault.rows.map((r) => r.id)).toContain(waiting.id);
-    expect(byDefault.rows[0].nikMasked).toMatch(/^\d{4}•{8}\d{4}$/);
+    expect(byDefault.rows[0].nikMasked).toMatch(/^•{12}\d{4}$/);
 
     const ofCw = await listAssignable(pmo, { assigned: cw.id });
     expect(ofCw.rows.map((r) => r.id)).toEqual([assigned.id]);

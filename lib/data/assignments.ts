@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from "driz
 import { alias } from "drizzle-orm/pg-core";
 import { db } from "@/db";
 import { participants, users, type Stage } from "@/db/schema";
-import { maskNik } from "@/lib/validation";
+import { maskNikLast4 } from "@/lib/validation";
 import type { AssignmentInput, AssignmentQuery } from "@/lib/validation/pmo-staff";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
@@ -67,7 +67,7 @@ export async function listAssignable(viewer: SessionUser, query: Partial<Assignm
       .select({
         id: participants.id,
         fullName: participants.fullName,
-        nik: participants.nik,
+        nikLast4: participants.nikLast4,
         stage: participants.stage,
         provinceCode: participants.provinceCode,
         caseworkerId: participants.caseworkerId,
@@ -82,7 +82,7 @@ export async function listAssignable(viewer: SessionUser, query: Partial<Assignm
       .offset((page - 1) * ASSIGNMENT_PAGE_SIZE),
   ]);
   return {
-    rows: rows.map(({ nik, ...r }) => ({ ...r, nikMasked: maskNik(nik) })),
+    rows: rows.map(({ nikLast4, ...r }) => ({ ...r, nikMasked: maskNikLast4(nikLast4) })),
     total,
     page,
     pageCount: Math.max(1, Math.ceil(total / ASSIGNMENT_PAGE_SIZE)),

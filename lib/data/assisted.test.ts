@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { activationCodes, auditEvents, participants, stageChanges, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
+import { decryptIdentity, identityHash } from "@/lib/crypto/identity";
 import { makeKk, registrationForm } from "@/lib/testing/identity";
 import { assistedRegistrationSchema, CONSENT_VERSION } from "@/lib/validation/registration";
 import { hashCode, normalizeCode } from "./activation";
@@ -34,13 +35,17 @@ describe("registerAssisted", () => {
     const [p] = await db.select().from(participants).where(eq(participants.id, result.participantId));
     expect(p).toMatchObject({
       userId: user.id,
-      nik: data.nik,
+      nikHash: identityHash(data.nik),
+      nikLast4: data.nik.slice(-4),
+      legacyNik: null,
       stage: "registration",
       source: "assisted",
       caseworkerId: caseworker.id,
       consentVersion: CONSENT_VERSION,
       consentCollectedBy: caseworker.id,
     });
+    expect(decryptIdentity("nik", p.nikEnc!)).toBe(data.nik);
+    expect(decryptIdentity("kk", p.kkEnc!)).toBe(data.kk);
     expect(p.consentAt).toBeInstanceOf(Date);
     const changes = await db.select().from(stageChanges).where(eq(stageChanges.participantId, p.id));
     expect(changes).toMatchObject([{ fromStage: null, toStage: "registration", changedBy: caseworker.id }]);
@@ -87,7 +92,7 @@ describe("registerAssisted", () => {
 
     const third = await registerAssisted(caseworker, data);
     expect(third).toEqual({ ok: true, userId: a.userId, participantId: a.participantId, repeated: true, activation: null });
-    expect(await db.select().from(participants).where(eq(participants.nik, data.nik))).toHaveLength(1);
+    expect(await db.select().from(participants).where(eq(participants.nikHash, identityHash(data.nik)))).toHaveLength(1);
     expect(await db.select().from(activationCodes).where(eq(activationCodes.userId, a.userId))).toHaveLength(1);
   });
 

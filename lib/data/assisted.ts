@@ -1,6 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { db, type Tx } from "@/db";
+import { identityHash, sealKk, sealNik } from "@/lib/crypto/identity";
 import { participants, stageChanges, users } from "@/db/schema";
 import { CONSENT_VERSION, type RegistrationData } from "@/lib/validation/registration";
 import { createActivationCode, type IssuedCode } from "./activation";
@@ -26,7 +27,7 @@ async function findSubmission(
     .select({
       id: participants.id,
       userId: participants.userId,
-      nik: participants.nik,
+      nikHash: participants.nikHash,
       source: participants.source,
       caseworkerId: participants.caseworkerId,
     })
@@ -34,7 +35,7 @@ async function findSubmission(
     .where(eq(participants.submissionId, data.submissionId))
     .limit(1);
   if (!earlier) return null;
-  if (earlier.userId && earlier.nik === data.nik && earlier.source === "assisted" && earlier.caseworkerId === viewer.id) {
+  if (earlier.userId && earlier.nikHash === identityHash(data.nik) && earlier.source === "assisted" && earlier.caseworkerId === viewer.id) {
     return { ok: true, userId: earlier.userId, participantId: earlier.id, repeated: true, activation: null };
   }
   // The same form id with a different person, or somebody else's form: ask for a fresh form.
@@ -72,8 +73,8 @@ export async function registerAssisted(viewer: SessionUser, data: RegistrationDa
         .values({
           userId: user.id,
           fullName: data.fullName,
-          nik: data.nik,
-          kk: data.kk,
+          ...sealNik(data.nik),
+          ...sealKk(data.kk),
           birthDate: data.birthDate,
           sex: data.sex,
           provinceCode: data.provinceCode,

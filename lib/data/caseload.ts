@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
 import { helpRequests, participants, STAGES, users, type Stage } from "@/db/schema";
-import { maskNik, maskPhone, todayInJakarta } from "@/lib/validation";
+import { maskNikLast4, maskPhone, todayInJakarta } from "@/lib/validation";
 import type { CaseloadQuery } from "@/lib/validation/caseworker";
 import { purchaseDeadline } from "./casework";
 import { requirePermission, type SessionUser } from "./permissions";
@@ -46,7 +46,7 @@ function searchCondition(q: string): SQL | undefined {
     // 0812… and 62812… are both +62812… in the database.
     const national = digits.replace(/^0/, "").replace(/^62/, "");
     const conditions: SQL[] = [sql`${users.phone} like ${`%${national}%`}`];
-    if (digits.length === 4) conditions.push(sql`right(${participants.nik}, 4) = ${digits}`);
+    if (digits.length === 4) conditions.push(eq(participants.nikLast4, digits));
     return or(...conditions);
   }
   const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -94,7 +94,7 @@ export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQ
     .select({
       id: participants.id,
       fullName: participants.fullName,
-      nik: participants.nik,
+      nikLast4: participants.nikLast4,
       phone: users.phone,
       stage: participants.stage,
       provinceCode: participants.provinceCode,
@@ -124,7 +124,7 @@ export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQ
     rows: rows.map((r) => ({
       id: r.id,
       fullName: r.fullName,
-      nikMasked: maskNik(r.nik),
+      nikMasked: maskNikLast4(r.nikLast4),
       phoneMasked: r.phone ? maskPhone(r.phone) : null,
       stage: r.stage,
       provinceCode: r.provinceCode,

@@ -27,7 +27,7 @@ async function participantOf(caseworker: SessionUser | null, overrides: Partial<
     .set({ caseworkerId: caseworker?.id ?? null, createdAt: new Date("2021-06-01T09:00:00+07:00") })
     .where(eq(participants.id, result.participantId));
   const [row] = await db.select().from(participants).where(eq(participants.id, result.participantId));
-  return { ...row, phone: data.phone };
+  return { ...row, nik: data.nik, phone: data.phone };
 }
 
 function rawLog(participantId: string, overrides: Partial<Record<string, string>> = {}) {

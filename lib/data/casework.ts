@@ -3,6 +3,7 @@ import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
 import { db, type Tx } from "@/db";
+import { openKk, openNik } from "@/lib/crypto/identity";
 import {
   blockers,
   participants,
@@ -13,7 +14,7 @@ import {
   type Participant,
   type Stage,
 } from "@/db/schema";
-import { maskNik, maskPhone, todayInJakarta, type ValidationKey } from "@/lib/validation";
+import { maskNikLast4, maskPhone, todayInJakarta, type ValidationKey } from "@/lib/validation";
 import type { ContactInput, MilestonesInput, StageChangeInput } from "@/lib/validation/caseworker";
 import { recordAudit } from "./audit";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
@@ -198,9 +199,9 @@ export async function getCasefile(viewer: SessionUser, participantId: string) {
       id: p.id,
       version: p.version,
       fullName: p.fullName,
-      nik: p.nik,
-      nikMasked: maskNik(p.nik),
-      kk: p.kk,
+      nik: openNik(p),
+      nikMasked: maskNikLast4(p.nikLast4),
+      kk: openKk(p),
       birthDate: p.birthDate,
       sex: p.sex,
       provinceCode: p.provinceCode,

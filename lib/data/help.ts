@@ -4,7 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
 import { db } from "@/db";
 import { helpRequests, participants, serviceLogs, users, type Stage } from "@/db/schema";
-import { maskNik, maskPhone, type ValidationKey } from "@/lib/validation";
+import { maskNikLast4, maskPhone, type ValidationKey } from "@/lib/validation";
 import type { ServiceLogInput } from "@/lib/validation/caseworker";
 import { MAX_OPEN_REQUESTS, type HelpAnswerInput, type HelpRequestInput } from "@/lib/validation/help";
 import { recordAudit } from "./audit";
@@ -265,7 +265,7 @@ export async function listPmoHelpQueue(viewer: SessionUser): Promise<PmoQueueRow
       createdAt: helpRequests.createdAt,
       participantId: participants.id,
       fullName: participants.fullName,
-      nik: participants.nik,
+      nikLast4: participants.nikLast4,
       phone: users.phone,
       provinceCode: participants.provinceCode,
       stage: participants.stage,
@@ -276,7 +276,7 @@ export async function listPmoHelpQueue(viewer: SessionUser): Promise<PmoQueueRow
     .where(and(eq(helpRequests.status, "open"), isNull(participants.caseworkerId)))
     .orderBy(asc(helpRequests.createdAt), asc(helpRequests.id))
     .limit(200);
-  return found.map(({ nik, phone, ...r }) => ({ ...r, nikMasked: maskNik(nik), phoneMasked: phone ? maskPhone(phone) : null }));
+  return found.map(({ nikLast4, phone, ...r }) => ({ ...r, nikMasked: maskNikLast4(nikLast4), phoneMasked: phone ? maskPhone(phone) : null }));
 }
 
 /**

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, dbKind } from "@/db";
 import { auditEvents, importRows, imports, participants, stageChanges, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
+import { decryptIdentity, identityHash, sealNik } from "@/lib/crypto/identity";
 import { makeNik } from "@/lib/testing/identity";
 import { CONSENT_VERSION } from "@/lib/validation/registration";
 import { activateAccount, issueActivationCode } from "./activation";
@@ -106,7 +107,7 @@ describe("the check of each fixture gives the expected report and writes nothing
     if (want.setup?.nik) {
       await db.insert(participants).values({
         fullName: "Sudah Terdaftar",
-        nik: want.setup.nik,
+        ...sealNik(want.setup.nik),
         birthDate: "1992-08-27",
         sex: "P",
         provinceCode: "35",
@@ -125,16 +126,22 @@ describe("the check of each fixture gives the expected report and writes nothing
     expect(await snapshot()).toEqual(before);
   });
 
-  it("stores each line's result, the ready ones with their normalised data", async () => {
+  it("stores each line's result, the ready ones with their normalised data and the NIK only sealed", async () => {
     const id = await checked("good.csv");
     const stored = await db.select().from(importRows).where(eq(importRows.importId, id)).orderBy(importRows.line);
-    expect(stored.map((r) => [r.line, r.status, r.nik])).toEqual([
-      [2, "ready", "3174011705900001"],
-      [3, "ready", "3507025203880002"],
-      [4, "ready", "3301016108950003"],
-    ]);
+    const niks = ["3174011705900001", "3507025203880002", "3301016108950003"];
+    expect(stored.map((r) => [r.line, r.status, r.nikHash])).toEqual(niks.map((nik, i) => [i + 2, "ready", identityHash(nik)]));
+    for (const [i, r] of stored.entries()) {
+      const data = r.data as Record<string, string>;
+      expect(decryptIdentity("nik", data.nikEnc)).toBe(niks[i]);
+      expect(data).toMatchObject({ nikHash: identityHash(niks[i]), nikLast4: niks[i].slice(-4) });
+      expect(r.legacyNik).toBeNull();
+      expect(JSON.stringify(r)).not.toContain(niks[i]);
+    }
     expect(stored[1].data).toEqual({
-      nik: "3507025203880002",
+      nikEnc: expect.any(String),
+      nikHash: identityHash(niks[1]),
+      nikLast4: "0002",
       fullName: "Siti Aminah",
       birthDate: "1988-03-12",
       sex: "P",
@@ -205,7 +212,7 @@ describe("progress, history and the report", () => {
       .insert(imports)
       .values({ cohort: "Mati", fileName: "mati.csv", fileSha256: "0".repeat(64), fileBytes: 10, rowsTotal: 5, rowsChecked: 2, createdBy: pmo.id, createdAt: new Date(Date.now() - 20 * 60_000) })
       .returning();
-    await db.insert(importRows).values({ importId: old.id, line: 2, status: "ready", nik: "3174011705900009", reasons: [] });
+    await db.insert(importRows).values({ importId: old.id, line: 2, status: "ready", nikHash: identityHash("3174011705900009"), reasons: [] });
     const view = await getImport(pmo, old.id);
     expect(view.progress).toMatchObject({ state: "failed", error: "stale" });
     expect(await db.select().from(importRows).where(eq(importRows.importId, old.id))).toEqual([]);
@@ -241,9 +248,9 @@ describe("progress, history and the report", () => {
     expect(text.startsWith("\ufeffbaris,status,nik,nama_lengkap,alasan\r\n")).toBe(true);
     const table: string[][] = parse(text, { bom: true });
     expect(table.slice(1)).toEqual([
-      ["3", "Ditolak", "3174••••••••0002", "Agus Salim", "tanggal_lahir: date.invalid"],
-      ["4", "Ditolak", "3174••••••••0003", "Eko Prasetyo", "tanggal_kedatangan: date.invalid"],
-      ["5", "Ditolak", "3174••••••••0004", "Joko Susilo", "tanggal_kedatangan: returnDate.future"],
+      ["3", "Ditolak", "••••••••••••0002", "Agus Salim", "tanggal_lahir: date.invalid"],
+      ["4", "Ditolak", "••••••••••••0003", "Eko Prasetyo", "tanggal_kedatangan: date.invalid"],
+      ["5", "Ditolak", "••••••••••••0004", "Joko Susilo", "tanggal_kedatangan: returnDate.future"],
     ]);
     const events = await db.select().from(auditEvents).where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, "import.report_download")));
     expect(events).toHaveLength(1);
@@ -268,7 +275,8 @@ describe("import on confirmation", () => {
     expect(rows.map((r) => r.p.caseworkerId)).toEqual([cw1.id, cw2.id, cw1.id]);
     expect(rows[1].p).toMatchObject({
       fullName: "Siti Aminah",
-      nik: "3507025203880002",
+      nikHash: identityHash("3507025203880002"),
+      nikLast4: "0002",
       birthDate: "1988-03-12",
       sex: "P",
       provinceCode: "35",
@@ -282,7 +290,8 @@ describe("import on confirmation", () => {
       stage: "registration",
       consentAt: null,
       consentVersion: null,
-      kk: null,
+      kkHash: null,
+      legacyNik: null,
     });
     expect(rows[1].u).toMatchObject({ role: "participant", name: "Siti Aminah", phone: "+6281234567802", passwordHash: null, email: null });
     const changes = await db.select().from(stageChanges).where(inArray(stageChanges.participantId, rows.map((r) => r.p.id)));
@@ -342,7 +351,10 @@ describe("import on confirmation", () => {
       [2, "duplicate", ["nik.taken"]],
       [3, "duplicate", ["nik.taken"]],
     ]);
-    const niks = await db.select({ nik: participants.nik, cohort: participants.cohort, cw: participants.caseworkerId }).from(participants).where(inArray(participants.nik, b.map((p) => p.nik)));
+    const niks = await db
+      .select({ cohort: participants.cohort, cw: participants.caseworkerId })
+      .from(participants)
+      .where(inArray(participants.nikHash, b.map((p) => identityHash(p.nik))));
     expect(niks.filter((n) => n.cohort === "Kohort A").map((n) => n.cw)).toEqual([cw2.id, cw2.id]);
     expect(niks.filter((n) => n.cohort === "Kohort B").map((n) => n.cw)).toEqual([null, null, null]);
   });

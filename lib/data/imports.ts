@@ -5,7 +5,8 @@ import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 
 import { notFound } from "next/navigation";
 import { db, dbKind, type Tx } from "@/db";
 import { auditEvents, importRows, imports, users } from "@/db/schema";
-import { maskNik, todayInJakarta } from "@/lib/validation";
+import { sealNik } from "@/lib/crypto/identity";
+import { maskNikLast4, todayInJakarta } from "@/lib/validation";
 import {
   checkImportRow,
   cohortSchema,
@@ -192,15 +193,15 @@ export async function checkImport(viewer: SessionUser, importId: string, opts: C
   // One batch is written while the next is read and checked.
   let writing: Promise<void> = Promise.resolve();
   try {
-    type Checked = { line: number; status: "ready" | "refused"; nik: string | null; reasons: string[]; data: unknown };
+    type Checked = { line: number; status: "ready" | "refused"; nikHash: string | null; reasons: string[]; data: unknown };
     let batch: Checked[] = [];
     let checked = 0;
     const write = async (lines: Checked[]) => {
       // The batch travels as one JSON parameter: one insert statement per batch, and no
       // thousands of bind parameters to build.
       await db.execute(sql`
-        insert into import_rows (import_id, line, status, nik, reasons, data)
-        select ${importId}, (e->>'line')::int, e->>'status', e->>'nik',
+        insert into import_rows (import_id, line, status, nik_hash, reasons, data)
+        select ${importId}, (e->>'line')::int, e->>'status', e->>'nikHash',
                array(select jsonb_array_elements_text(e->'reasons')), e->'data'
         from jsonb_array_elements(${JSON.stringify(lines)}::jsonb) e`);
       checked += lines.length;
@@ -224,12 +225,16 @@ export async function checkImport(viewer: SessionUser, importId: string, opts: C
     for await (const { line, record } of readImportRows(filePath)) {
       const result = checkImportRow(record, today);
       const ok = result.reasons.length === 0;
+      // The NIK is kept only as the participant row will hold it: encrypted, its keyed
+      // hash (for the duplicate checks) and its last four digits (for the report).
+      const sealed = result.nik ? sealNik(result.nik) : null;
+      const { nik: _nik, ...data } = result.data as { nik?: string };
       batch.push({
         line,
         status: ok ? "ready" : "refused",
-        nik: result.nik,
+        nikHash: sealed?.nikHash ?? null,
         reasons: result.reasons,
-        data: ok ? result.data : { ...result.data, phone: result.phone },
+        data: ok ? { ...data, ...sealed } : { ...data, phone: result.phone, nikLast4: sealed?.nikLast4 ?? null },
       });
       if (batch.length >= batchSize) await flush();
     }
@@ -285,13 +290,13 @@ export async function checkImport(viewer: SessionUser, importId: string, opts: C
 async function markDuplicates(importId: string): Promise<void> {
   await db.execute(sql`
     update import_rows r set status = 'duplicate', reasons = coalesce(r.reasons, '{}') || array['nik:nik.taken']
-    where r.import_id = ${importId} and r.nik is not null
-      and exists (select 1 from participants p where p.nik = r.nik)`);
+    where r.import_id = ${importId} and r.nik_hash is not null
+      and exists (select 1 from participants p where p.nik_hash = r.nik_hash)`);
   await db.execute(sql`
     update import_rows r set status = 'duplicate', reasons = coalesce(r.reasons, '{}') || array['nik:import.nikInFile:' || d.first_line]
     from (
-      select line, min(line) over (partition by nik) as first_line
-      from import_rows where import_id = ${importId} and nik is not null
+      select line, min(line) over (partition by nik_hash) as first_line
+      from import_rows where import_id = ${importId} and nik_hash is not null
     ) d
     where r.import_id = ${importId} and r.line = d.line and d.line > d.first_line`);
   await db.execute(sql`
@@ -441,7 +446,7 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
       const lateNik = await rows<{ line: number }>(
         sql`update import_rows r set status = 'duplicate', reasons = coalesce(r.reasons, '{}') || array['nik:nik.taken']
             where r.import_id = ${importId} and r.status = 'ready'
-              and exists (select 1 from participants p where p.nik = r.nik)
+              and exists (select 1 from participants p where p.nik_hash = r.nik_hash)
             returning r.line`,
         tx,
       );
@@ -478,10 +483,11 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
           ),
           new_participants as (
             insert into participants (
-              id, user_id, full_name, nik, birth_date, sex, province_code, migrant_status, country_code,
+              id, user_id, full_name, nik_enc, nik_hash, nik_last4, birth_date, sex, province_code, migrant_status, country_code,
               return_date, arrival_date, quarantine_location, cohort, caseworker_id, source
             )
-            select s.participant_id, s.user_id, s.data->>'fullName', s.data->>'nik', (s.data->>'birthDate')::date,
+            select s.participant_id, s.user_id, s.data->>'fullName', s.data->>'nikEnc', s.data->>'nikHash', s.data->>'nikLast4',
+                   (s.data->>'birthDate')::date,
                    s.data->>'sex', s.data->>'provinceCode', 'mantan', s.data->>'countryCode',
                    (s.data->>'arrivalDate')::date, (s.data->>'arrivalDate')::date, s.data->>'quarantineLocation',
                    ${locked.cohort},
@@ -690,7 +696,7 @@ export async function getImport(viewer: SessionUser, importId: string, opts: { p
 
 async function reportLines(importId: string, window: { limit: number; offset?: number; afterLine?: number }): Promise<ReportLine[]> {
   const found = await db
-    .select({ line: importRows.line, status: importRows.status, nik: importRows.nik, reasons: importRows.reasons, data: importRows.data })
+    .select({ line: importRows.line, status: importRows.status, reasons: importRows.reasons, data: importRows.data })
     .from(importRows)
     .where(
       and(
@@ -706,7 +712,7 @@ async function reportLines(importId: string, window: { limit: number; offset?: n
     line: r.line,
     status: r.status as "refused" | "duplicate",
     fullName: String((r.data as { fullName?: string } | null)?.fullName ?? ""),
-    nikMasked: r.nik ? maskNik(r.nik) : null,
+    nikMasked: maskNikLast4((r.data as { nikLast4?: string | null } | null)?.nikLast4 ?? null) || null,
     reasons: (r.reasons ?? []).map((reason: ImportReason) => parseReason(reason)),
   }));
 }

@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { auditEvents, participants, serviceLogs, stageChanges, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
+import { decryptIdentity, identityHash, sealKk, sealNik } from "@/lib/crypto/identity";
 import { makeKk, makeNik, registrationForm } from "@/lib/testing/identity";
+import { sealedIdentity } from "@/lib/testing/sealed";
 import { selfRegistrationSchema, CONSENT_VERSION } from "@/lib/validation/registration";
 import { listCaseload } from "./caseload";
 import { getOwnHome, registerSelf } from "./participants";
@@ -33,7 +35,11 @@ describe("registerSelf", () => {
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
 
     const [p] = await db.select().from(participants).where(eq(participants.id, result.participantId));
-    expect(p).toMatchObject({ nik: data.nik, stage: "registration", source: "self", consentVersion: CONSENT_VERSION });
+    expect(p).toMatchObject({ nikHash: identityHash(data.nik), nikLast4: data.nik.slice(-4), legacyNik: null, legacyKk: null });
+    expect(decryptIdentity("nik", p.nikEnc!)).toBe(data.nik);
+    expect(decryptIdentity("kk", p.kkEnc!)).toBe(data.kk);
+    expect(JSON.stringify(p)).not.toContain(data.nik);
+    expect(p).toMatchObject({ stage: "registration", source: "self", consentVersion: CONSENT_VERSION });
     expect(p.consentAt).toBeInstanceOf(Date);
     expect(p.consentCollectedBy).toBe(user.id);
 
@@ -52,7 +58,7 @@ describe("registerSelf", () => {
     const data = parsed();
     const [first, second] = await Promise.all([registerSelf(data), registerSelf(data)]);
     expect(first.ok && second.ok).toBe(true);
-    const rows = await db.select().from(participants).where(eq(participants.nik, data.nik));
+    const rows = await db.select().from(participants).where(eq(participants.nikHash, identityHash(data.nik)));
     expect(rows).toHaveLength(1);
     const third = await registerSelf(data);
     expect(third).toMatchObject({ ok: true, repeated: true });
@@ -87,7 +93,7 @@ describe("registerSelf", () => {
 describe("database constraints", () => {
   const base = () => ({
     fullName: "Budi",
-    kk: makeKk(),
+    ...sealKk(makeKk()),
     birthDate: "1990-01-01",
     sex: "L" as const,
     provinceCode: "31",
@@ -95,29 +101,33 @@ describe("database constraints", () => {
     source: "self" as const,
   });
 
-  it("refuse a malformed NIK, a 0000 serial and a duplicate NIK", async () => {
-    await expect(db.insert(participants).values({ ...base(), nik: "12345" })).rejects.toThrow();
-    await expect(db.insert(participants).values({ ...base(), nik: "3174010101900000" })).rejects.toThrow();
+  it("refuse a row without a NIK, a half-sealed NIK, a 0000 serial and a duplicate NIK", async () => {
     const nik = makeNik({ birthDate: "1990-01-01", sex: "L" });
-    await db.insert(participants).values({ ...base(), nik });
-    await expect(db.insert(participants).values({ ...base(), nik })).rejects.toThrow();
+    await expect(db.insert(participants).values(base())).rejects.toThrow();
+    await expect(db.insert(participants).values({ ...base(), ...sealNik(nik), nikEnc: null })).rejects.toThrow();
+    await expect(db.insert(participants).values({ ...base(), ...sealNik(nik), nikHash: "not-a-hash" })).rejects.toThrow();
+    await expect(db.insert(participants).values({ ...base(), ...sealNik("3174010101900000") })).rejects.toThrow();
+    // The plaintext column of before encryption takes no new value beside a sealed one.
+    await expect(db.insert(participants).values({ ...base(), ...sealNik(nik), legacyNik: nik })).rejects.toThrow();
+    await db.insert(participants).values({ ...base(), ...sealNik(nik) });
+    await expect(db.insert(participants).values({ ...base(), ...sealNik(nik) })).rejects.toThrow();
   });
 
   it("refuse a third participant on one KK even past the application", async () => {
     const kk = makeKk("3301");
     for (let i = 0; i < 2; i++) {
-      await db.insert(participants).values({ ...base(), kk, nik: makeNik({ birthDate: "1990-01-01", sex: "L" }) });
+      await db.insert(participants).values({ ...base(), ...sealedIdentity(makeNik({ birthDate: "1990-01-01", sex: "L" }), kk) });
     }
     await expect(
-      db.insert(participants).values({ ...base(), kk, nik: makeNik({ birthDate: "1990-01-01", sex: "L" }) }),
+      db.insert(participants).values({ ...base(), ...sealedIdentity(makeNik({ birthDate: "1990-01-01", sex: "L" }), kk) }),
     ).rejects.toThrow();
   });
 
   it("refuse a returned worker without a return date and an unknown stage", async () => {
     const nik = () => makeNik({ birthDate: "1990-01-01", sex: "L" });
-    await expect(db.insert(participants).values({ ...base(), nik: nik(), migrantStatus: "mantan" })).rejects.toThrow();
+    await expect(db.insert(participants).values({ ...base(), ...sealNik(nik()), migrantStatus: "mantan" })).rejects.toThrow();
     await expect(
-      db.insert(participants).values({ ...base(), nik: nik(), stage: "finished" as never }),
+      db.insert(participants).values({ ...base(), ...sealNik(nik()), stage: "finished" as never }),
     ).rejects.toThrow();
   });
 
@@ -138,7 +148,7 @@ describe("reading participants", () => {
 
     const home = await getOwnHome(viewer);
     expect(home).toMatchObject({ fullName: "Dewi Sartika", stage: "registration", caseworker: null, timeline: [] });
-    expect(home?.nikMasked).toBe(`${data.nik.slice(0, 4)}••••••••${data.nik.slice(12)}`);
+    expect(home?.nikMasked).toBe(`••••••••••••${data.nik.slice(12)}`);
 
     const caseworker = await createTestUser("caseworker");
     const pmo = await createTestUser("pmo");
@@ -157,7 +167,7 @@ describe("reading participants", () => {
 
     const { rows } = await listCaseload(mine);
     expect(rows.map((r) => r.id)).toEqual([a.participantId]);
-    expect(rows[0].nikMasked).toMatch(/^\d{4}•{8}\d{4}$/);
+    expect(rows[0].nikMasked).toMatch(/^•{12}\d{4}$/);
 
     const participant = await createTestUser("participant");
     const pmo = await createTestUser("pmo");

@@ -3,7 +3,8 @@ import { and, count, desc, eq, ne, or } from "drizzle-orm";
 import { db, type Tx } from "@/db";
 import { participants, serviceLogs, services, stageChanges, users, type Stage } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
-import { maskNik, maskPhone, MAX_PARTICIPANTS_PER_KK, type ValidationKey } from "@/lib/validation";
+import { identityHash, sealKk, sealNik } from "@/lib/crypto/identity";
+import { maskNikLast4, maskPhone, MAX_PARTICIPANTS_PER_KK, type ValidationKey } from "@/lib/validation";
 import { CONSENT_VERSION, type RegistrationData, type SelfRegistrationData } from "@/lib/validation/registration";
 import { recordAudit } from "./audit";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
@@ -17,9 +18,9 @@ export type RegisterResult =
 /** Uniqueness and the 2-per-KK rule, checked before writing so every problem is reported at once. */
 export async function conflicts(tx: Tx, data: RegistrationData): Promise<FieldErrors> {
   const errors: FieldErrors = {};
-  const [nik] = await tx.select({ id: participants.id }).from(participants).where(eq(participants.nik, data.nik)).limit(1);
+  const [nik] = await tx.select({ id: participants.id }).from(participants).where(eq(participants.nikHash, identityHash(data.nik))).limit(1);
   if (nik) errors.nik = ["nik.taken"];
-  const [kk] = await tx.select({ n: count() }).from(participants).where(eq(participants.kk, data.kk));
+  const [kk] = await tx.select({ n: count() }).from(participants).where(eq(participants.kkHash, identityHash(data.kk)));
   if (kk.n >= MAX_PARTICIPANTS_PER_KK) errors.kk = ["kk.limit"];
   const contact = await tx
     .select({ email: users.email, phone: users.phone })
@@ -43,12 +44,12 @@ export function constraintToFieldErrors(error: unknown): FieldErrors | null {
 /** The registration this form already made, if it was submitted before. */
 async function findSubmission(tx: Tx | typeof db, data: SelfRegistrationData): Promise<RegisterResult | null> {
   const [earlier] = await tx
-    .select({ id: participants.id, userId: participants.userId, nik: participants.nik })
+    .select({ id: participants.id, userId: participants.userId, nikHash: participants.nikHash })
     .from(participants)
     .where(eq(participants.submissionId, data.submissionId))
     .limit(1);
   if (!earlier) return null;
-  if (earlier.userId && earlier.nik === data.nik) {
+  if (earlier.userId && earlier.nikHash === identityHash(data.nik)) {
     return { ok: true, userId: earlier.userId, participantId: earlier.id, repeated: true };
   }
   // The same form posted again with a different person in it: ask for a fresh form.
@@ -56,7 +57,7 @@ async function findSubmission(tx: Tx | typeof db, data: SelfRegistrationData): P
 }
 
 export const auditView = (data: RegistrationData) => ({
-  nik: maskNik(data.nik),
+  nik: maskNikLast4(data.nik.slice(-4)),
   provinceCode: data.provinceCode,
   migrantStatus: data.migrantStatus,
   countryCode: data.countryCode,
@@ -93,8 +94,8 @@ export async function registerSelf(data: SelfRegistrationData): Promise<Register
         .values({
           userId: user.id,
           fullName: data.fullName,
-          nik: data.nik,
-          kk: data.kk,
+          ...sealNik(data.nik),
+          ...sealKk(data.kk),
           birthDate: data.birthDate,
           sex: data.sex,
           provinceCode: data.provinceCode,
@@ -179,7 +180,7 @@ export async function getOwnHome(viewer: SessionUser): Promise<ParticipantHome |
       stageChangedAt: participants.stageChangedAt,
       migrantStatus: participants.migrantStatus,
       countryCode: participants.countryCode,
-      nik: participants.nik,
+      nikLast4: participants.nikLast4,
       caseworkerId: participants.caseworkerId,
       phone: users.phone,
       email: users.email,
@@ -230,7 +231,7 @@ export async function getOwnHome(viewer: SessionUser): Promise<ParticipantHome |
     stageChangedAt: row.stageChangedAt,
     migrantStatus: row.migrantStatus,
     countryCode: row.countryCode,
-    nikMasked: maskNik(row.nik),
+    nikMasked: maskNikLast4(row.nikLast4),
     phoneMasked: row.phone ? maskPhone(row.phone) : null,
     email: row.email,
     caseworker: caseworker ?? null,

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { auditEvents, participants, serviceLogs, stageChanges, users, type Source, type Stage } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
-import { maskNik, maskPhone } from "@/lib/validation";
+import { decryptIdentity, identityHash, sealNik } from "@/lib/crypto/identity";
+import { maskNik, maskNikLast4, maskPhone } from "@/lib/validation";
 import {
   exportPurposeSchema,
   NOT_ASSIGNED,
@@ -66,7 +67,7 @@ async function seedParticipants() {
     await db.insert(participants).values({
       userId: user?.id ?? null,
       fullName: `${FIRST[i % FIRST.length]} ${FAMILY[i % FAMILY.length]} ${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`,
-      nik: nikOf(i),
+      ...sealNik(nikOf(i)),
       birthDate: "1990-05-15",
       sex: i % 2 ? "L" : "P",
       provinceCode: PROVINCES[i % PROVINCES.length],
@@ -167,7 +168,7 @@ describe("listParticipantsForPmo", () => {
     const list = await listParticipantsForPmo(pmo, { source: "import", page: 999 });
     expect(list.page).toBe(list.pageCount);
     for (const r of list.rows) {
-      expect(r.nikMasked).toMatch(/^3174•{8}\d{4}$/);
+      expect(r.nikMasked).toMatch(/^•{12}\d{4}$/);
       expect(r.phoneMasked).toBeNull();
     }
     const withPhone = await listParticipantsForPmo(pmo, { source: "self" });
@@ -179,7 +180,8 @@ describe("listParticipantsForPmo", () => {
   });
 
   it("searches by whole NIK (exactly, in any spacing), never by a part of it", async () => {
-    const [target] = await rows<{ id: string; nik: string }>(sql`select id, nik from participants where nik = ${nikOf(42)}`);
+    const [found] = await rows<{ id: string }>(sql`select id from participants where nik_hash = ${identityHash(nikOf(42))}`);
+    const target = { id: found.id, nik: nikOf(42) };
     const spaced = `${target.nik.slice(0, 4)} ${target.nik.slice(4, 8)}.${target.nik.slice(8, 12)}-${target.nik.slice(12)}`;
     for (const q of [target.nik, spaced]) {
       const list = await listParticipantsForPmo(pmo, { q });
@@ -268,8 +270,8 @@ describe("exportParticipants", () => {
   it("writes exactly the filter's rows (every page, across batches), NIKs and phones masked", async () => {
     let result!: Awaited<ReturnType<typeof exportParticipants>>;
     for (const c of combos()) {
-      const expected = await rows<{ id: string; nik: string; phone: string | null; stage: string; province_code: string; full_name: string; caseworker: string | null }>(sql`
-        select p.id, p.nik, u.phone, p.stage, p.province_code, p.full_name, cw.name as caseworker
+      const expected = await rows<{ id: string; nik_last4: string; phone: string | null; stage: string; province_code: string; full_name: string; caseworker: string | null }>(sql`
+        select p.id, p.nik_last4, u.phone, p.stage, p.province_code, p.full_name, cw.name as caseworker
         from participants p left join users u on u.id = p.user_id left join users cw on cw.id = p.caseworker_id
         where ${c.where} order by p.id`);
       // A batch of 7 makes even the small filters take several batches.
@@ -280,8 +282,8 @@ describe("exportParticipants", () => {
       expect(records.map((r) => r.id), c.name).toEqual(expected.map((e) => e.id));
       records.forEach((r, i) => {
         const e = expected[i];
-        expect(r.nik).toBe(maskNik(e.nik));
-        expect(r.nik).toMatch(/^\d{4}•{8}\d{4}$/);
+        expect(r.nik).toBe(maskNikLast4(e.nik_last4));
+        expect(r.nik).toMatch(/^•{12}\d{4}$/);
         expect(r.no_hp).toBe(e.phone ? maskPhone(e.phone) : "");
         expect(r.tahap).toBe(e.stage);
         expect(r.kode_provinsi).toBe(e.province_code);
@@ -298,7 +300,7 @@ describe("exportParticipants", () => {
 
   it("holds no whole NIK anywhere in the masked file, and neutralises formulas in free text", async () => {
     const text = await readAll((await exportParticipants(pmo, parseParticipantFilter({}))).stream);
-    const niks = (await rows<{ nik: string }>(sql`select nik from participants`)).map((r) => r.nik);
+    const niks = (await rows<{ nik_enc: string }>(sql`select nik_enc from participants`)).map((r) => decryptIdentity("nik", r.nik_enc));
     for (const nik of niks) expect(text).not.toContain(nik);
     const { records } = parseCsv(text);
     expect(records).toHaveLength(niks.length);
@@ -319,8 +321,10 @@ describe("exportParticipants", () => {
 
   it("gives whole NIKs only with a purpose, and records the purpose, the filter and the count", async () => {
     const purpose = "Pencocokan dengan data BP2MI untuk laporan Juli";
-    const expected = await rows<{ id: string; nik: string }>(sql`
-      select p.id, p.nik from participants p where p.stage = 'lms' and p.province_code = '35' order by p.id`);
+    const expected = (
+      await rows<{ id: string; nik_enc: string }>(sql`
+        select p.id, p.nik_enc from participants p where p.stage = 'lms' and p.province_code = '35' order by p.id`)
+    ).map((e) => ({ id: e.id, nik: decryptIdentity("nik", e.nik_enc) }));
     expect(expected.length).toBeGreaterThan(0);
     const filter = parseParticipantFilter({ stage: "lms", provinceCode: "35" });
     const result = await exportParticipants(pmo, filter, { purpose: `  ${purpose} ` });
@@ -353,9 +357,10 @@ describe("exportParticipants", () => {
 
 describe("getParticipantForPmo", () => {
   it("shows the whole NIK, contact, caseworker and the timeline newest first, and audits the showing", async () => {
-    const [p] = await rows<{ id: string; nik: string; phone: string }>(sql`
-      select p.id, p.nik, u.phone from participants p join users u on u.id = p.user_id
+    const [found] = await rows<{ id: string; nik_enc: string; phone: string }>(sql`
+      select p.id, p.nik_enc, u.phone from participants p join users u on u.id = p.user_id
       where p.caseworker_id = ${cw1.id} order by p.id limit 1`);
+    const p = { ...found, nik: decryptIdentity("nik", found.nik_enc) };
     const log = (occurredOn: string, extra: Partial<typeof serviceLogs.$inferInsert> = {}) =>
       db
         .insert(serviceLogs)
@@ -440,10 +445,15 @@ describe.runIf(Boolean(process.env.EXPORT_MEMORY_ROWS))("export memory", () => {
         select 'participant', 'm' || g, '+62819' || lpad(g::text, 8, '0') from generate_series(1, ${n}) g
         returning id, phone
       )
-      insert into participants (user_id, full_name, nik, birth_date, sex, province_code, migrant_status, country_code, sector, stage, source, caseworker_id)
-      select u.id, 'Peserta Massal ' || right(u.phone, 8), '3275' || lpad((1 + (right(u.phone, 8)::int / 9000))::text, 2, '0') || '150590' || lpad((right(u.phone, 8)::int % 9000 + 1)::text, 4, '0'),
+      , n as (
+        select u.id, u.phone, '3275' || lpad((1 + (right(u.phone, 8)::int / 9000))::text, 2, '0') || '150590' || lpad((right(u.phone, 8)::int % 9000 + 1)::text, 4, '0') as nik
+        from u
+      )
+      -- A masked export never opens nik_enc, so a stand-in ciphertext does here.
+      insert into participants (user_id, full_name, nik_enc, nik_hash, nik_last4, birth_date, sex, province_code, migrant_status, country_code, sector, stage, source, caseworker_id)
+      select n.id, 'Peserta Massal ' || right(n.phone, 8), 'mem:' || n.nik, encode(sha256(convert_to(n.nik, 'UTF8')), 'hex'), right(n.nik, 4),
         '1990-05-15', 'L', '32', 'calon', 'MY', 'Perkebunan', 'registration', 'self', ${cw1.id}
-      from u`);
+      from n`);
     const gc = (globalThis as { gc?: () => void }).gc;
     const heap = () => {
       gc?.();

@@ -4,6 +4,7 @@ import { and, asc, count, desc, eq, gt, ilike, isNull, type SQL } from "drizzle-
 import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
 import { db } from "@/db";
+import { identityHash, openKk, openNik } from "@/lib/crypto/identity";
 import {
   participants,
   users,
@@ -13,7 +14,7 @@ import {
   type Stage,
 } from "@/db/schema";
 import { findProvince, findRegency } from "@/lib/reference/regions";
-import { maskNik, maskPhone } from "@/lib/validation";
+import { maskNik, maskNikLast4, maskPhone } from "@/lib/validation";
 import {
   exportPurposeSchema,
   filterOnly,
@@ -43,7 +44,7 @@ export function participantSearch(q: string): SQL | undefined {
   if (!text) return undefined;
   const digits = text.replace(/[\s().+-]/g, "");
   if (/^\d+$/.test(digits)) {
-    if (digits.length === 16) return eq(participants.nik, digits);
+    if (digits.length === 16) return eq(participants.nikHash, identityHash(digits));
     // Phones are stored in E.164: 0812… and 62812… are both +62812….
     const national = digits.replace(/^0/, "").replace(/^62/, "") || digits;
     return ilike(users.phone, `%${national}%`);
@@ -109,7 +110,7 @@ export async function listParticipantsForPmo(
     .select({
       id: participants.id,
       fullName: participants.fullName,
-      nik: participants.nik,
+      nikLast4: participants.nikLast4,
       phone: users.phone,
       stage: participants.stage,
       provinceCode: participants.provinceCode,
@@ -128,7 +129,7 @@ export async function listParticipantsForPmo(
     rows: rows.map((r) => ({
       id: r.id,
       fullName: r.fullName,
-      nikMasked: maskNik(r.nik),
+      nikMasked: maskNikLast4(r.nikLast4),
       phoneMasked: r.phone ? maskPhone(r.phone) : null,
       stage: r.stage,
       provinceCode: r.provinceCode,
@@ -191,8 +192,8 @@ export async function getParticipantForPmo(viewer: SessionUser, participantId: s
     participant: {
       id: p.id,
       fullName: p.fullName,
-      nik: p.nik,
-      kk: p.kk,
+      nik: openNik(p),
+      kk: openKk(p),
       birthDate: p.birthDate,
       sex: p.sex,
       provinceCode: p.provinceCode,
@@ -264,7 +265,8 @@ export const EXPORT_BATCH_SIZE = 1000;
 type ExportRow = {
   id: string;
   fullName: string;
-  nik: string;
+  nikEnc: string | null;
+  nikLast4: string | null;
   sex: Sex;
   birthDate: string;
   phone: string | null;
@@ -295,7 +297,7 @@ function toRecord(r: ExportRow, full: boolean): Record<ExportColumn, string> {
   return {
     id: r.id,
     nama_lengkap: text(r.fullName),
-    nik: full ? r.nik : maskNik(r.nik),
+    nik: full ? (openNik(r) ?? "") : maskNikLast4(r.nikLast4),
     jenis_kelamin: r.sex,
     tanggal_lahir: r.birthDate,
     no_hp: r.phone ? maskPhone(r.phone) : "",
@@ -322,7 +324,8 @@ function exportBatch(where: SQL | undefined, afterId: string | null, size: numbe
     .select({
       id: participants.id,
       fullName: participants.fullName,
-      nik: participants.nik,
+      nikEnc: participants.nikEnc,
+      nikLast4: participants.nikLast4,
       sex: participants.sex,
       birthDate: participants.birthDate,
       phone: users.phone,

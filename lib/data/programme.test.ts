@@ -5,6 +5,7 @@ import { loadDemoData } from "@/db/demo-data";
 import { participants, serviceLogs, stageChanges, targets, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
+import { sealedIdentity } from "@/lib/testing/sealed";
 import type { DashboardFilterInput } from "@/lib/validation/dashboard";
 import { getDashboard, setTarget } from "./programme";
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
       .insert(participants)
       .values({
         fullName: `Tepi Bulan ${i}`,
-        nik: makeNik({ birthDate: "1988-03-09", sex: "L", regencyCode: e.province === "35" ? "3507" : "5201" }),
+        ...sealedIdentity(makeNik({ birthDate: "1988-03-09", sex: "L", regencyCode: e.province === "35" ? "3507" : "5201" })),
         birthDate: "1988-03-09",
         sex: "L",
         provinceCode: e.province,

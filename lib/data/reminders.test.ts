@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { auditEvents, outboxMessages, participants, surveyResponses } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
+import { sealedIdentity } from "@/lib/testing/sealed";
 import { createTestParticipant } from "@/lib/testing/participants";
 import { todayInJakarta } from "@/lib/validation";
 import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from "./reminders";
@@ -95,7 +96,7 @@ describe("queueDeadlineReminders", () => {
     // Imported, no account yet: nobody to write to.
     await db.insert(participants).values({
       fullName: "Tanpa Akun",
-      nik: makeNik({ birthDate: "1990-01-01", sex: "L" }),
+      ...sealedIdentity(makeNik({ birthDate: "1990-01-01", sex: "L" })),
       birthDate: "1990-01-01",
       sex: "L",
       provinceCode: "31",

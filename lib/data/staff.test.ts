@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { activationCodes, auditEvents, participants, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
+import { sealedIdentity } from "@/lib/testing/sealed";
 import { newCaseworkerSchema } from "@/lib/validation/pmo-staff";
 import { activateAccount, hashCode, normalizeCode } from "./activation";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers } from "./staff";
@@ -157,7 +158,7 @@ describe("disableCaseworker and enableCaseworker", () => {
     const cw = await createTestUser("caseworker");
     await db.insert(participants).values({
       fullName: "Peserta Tetap",
-      nik: makeNik({ birthDate: "1992-02-02", sex: "L" }),
+      ...sealedIdentity(makeNik({ birthDate: "1992-02-02", sex: "L" })),
       birthDate: "1992-02-02",
       sex: "L",
       provinceCode: "32",

@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { auditEvents, EMPLOYMENT_STATUSES, participants, PLANS_ABROAD, surveyResponses, TRAINING_HELPED } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
+import { sealedIdentity } from "@/lib/testing/sealed";
 import { createTestParticipant } from "@/lib/testing/participants";
 import { HARDEST_CHOICES, surveySchema } from "@/lib/validation/survey";
 import type { DashboardFilter } from "./programme";
@@ -127,7 +128,7 @@ describe("getSurveySummary", () => {
               .insert(participants)
               .values({
                 fullName: `Survei ${i}`,
-                nik: makeNik({ birthDate: "1989-02-03", sex: "P", regencyCode: province === "35" ? "3507" : "5201" }),
+                ...sealedIdentity(makeNik({ birthDate: "1989-02-03", sex: "P", regencyCode: province === "35" ? "3507" : "5201" })),
                 birthDate: "1989-02-03",
                 sex: "P",
                 provinceCode: province,

@@ -128,6 +128,11 @@ export function checkNik(nik: string, opts: CheckNikOptions): ValidationKey[] {
 const BULLET = "\u2022";
 
 /** "3174 0112 3456 0001" → "3174••••••••0001". Anything not 16 digits: bullets except the last 4. */
+/** A stored NIK shown masked: only its last four digits are kept in clear (nik_last4). */
+export function maskNikLast4(last4: string | null): string {
+  return last4 ? BULLET.repeat(12) + last4 : "";
+}
+
 export function maskNik(nik: string): string {
   const n = normalizeDigits(nik);
   if (SIXTEEN_DIGITS.test(n)) return n.slice(0, 4) + BULLET.repeat(8) + n.slice(12);

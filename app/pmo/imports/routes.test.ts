@@ -133,8 +133,8 @@ describe("GET /pmo/imports/[id]/report and /progress", () => {
     const rows: string[][] = parse(Buffer.from(await csv.arrayBuffer()).toString("utf8"), { bom: true });
     expect(rows).toEqual([
       ["baris", "status", "nik", "nama_lengkap", "alasan"],
-      ["3", "lineStatus.refused", "3174••••••••0002", "Agus Salim", "column.no_hp: reason.phone.invalid"],
-      ["4", "lineStatus.refused", "3174••••••••0003", "Eko Prasetyo", "column.no_hp: reason.phone.notMobile"],
+      ["3", "lineStatus.refused", "••••••••••••0002", "Agus Salim", "column.no_hp: reason.phone.invalid"],
+      ["4", "lineStatus.refused", "••••••••••••0003", "Eko Prasetyo", "column.no_hp: reason.phone.notMobile"],
     ]);
     expect(await db.select().from(auditEvents).where(eq(auditEvents.action, "import.report_download"))).toHaveLength(1);
 

@@ -1,3 +1,4 @@
+import { sealNik } from "@/lib/crypto/identity";
 import { parse } from "csv-parse/sync";
 import { and, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await db.insert(participants).values(
     niks.map((nik, i) => ({
       fullName: `Peserta Rute ${"ABC"[i]}`,
-      nik,
+      ...sealNik(nik),
       birthDate: "1990-05-15",
       sex: "P" as const,
       provinceCode: nik.slice(0, 2),
@@ -64,7 +65,7 @@ describe("GET /pmo/participants/export", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     const [header, ...body] = await table(response);
     expect(header).toEqual([...EXPORT_COLUMNS]);
-    expect(body.map((r) => r[2]).sort()).toEqual(["3578••••••••0001", "3578••••••••0002"]);
+    expect(body.map((r) => r[2]).sort()).toEqual(["••••••••••••0001", "••••••••••••0002"]);
     const [event] = await db.select().from(auditEvents).where(eq(auditEvents.action, "participant.export"));
     expect(event.after).toEqual({ filter: { stage: "lms", provinceCode: "35" }, rowCount: 2 });
   });
