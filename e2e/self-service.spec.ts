@@ -263,7 +263,7 @@ test.describe("asking for help", () => {
     await pmo.goto("/pmo/help");
     const item = pmo.locator("li[data-request]", { hasText: name });
     await expect(item.getByText("Kapan saya dihubungi petugas?")).toBeVisible();
-    await expect(item.getByRole("link", { name: "Tugaskan pendamping" })).toHaveAttribute("href", /\/pmo\/caseworkers\?q=/);
+    await expect(item.getByRole("link", { name: "Tugaskan pendamping" })).toHaveAttribute("href", /\/pmo\/caseworkers\?s=/);
     await expectNoSeriousA11yViolations(pmo);
     await item.locator("textarea").fill("Pendamping untuk provinsi Anda akan ditugaskan minggu ini.");
     await item.getByRole("button", { name: "Kirim jawaban" }).click();

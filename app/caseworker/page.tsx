@@ -9,6 +9,10 @@ import { getUser, requireUserWith } from "@/lib/data/session";
 import { findProvince } from "@/lib/reference/regions";
 import { todayInJakarta } from "@/lib/validation";
 import { caseloadQuerySchema } from "@/lib/validation/caseworker";
+import { hasClearSearch, openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
+import { redirect } from "next/navigation";
+import { searchCaseloadAction } from "./actions";
+import { caseloadQuery } from "./query";
 
 export async function generateMetadata(): Promise<Metadata> {
   // Metadata renders before the page refuses: other roles get the site's default title.
@@ -20,11 +24,18 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function CaseworkerPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:participant:assigned");
-  const raw = await searchParams;
+  const given = await searchParams;
+  if (hasClearSearch(given)) {
+    // An old link with the search in clear: sealed, so it leaves the address bar and history.
+    const clear = caseloadQuerySchema.parse({ q: given.q, stage: given.stage || undefined });
+    const sealed = sealQuery(caseloadQuery(clear, 1), viewer.id);
+    redirect(sealed ? `/caseworker?${sealed}` : "/caseworker");
+  }
+  const raw = openSearchParams(given, viewer.id);
   const query = caseloadQuerySchema.parse({
-    q: typeof raw.q === "string" ? raw.q : undefined,
-    stage: typeof raw.stage === "string" && raw.stage ? raw.stage : undefined,
-    page: typeof raw.page === "string" ? raw.page : undefined,
+    q: raw.q,
+    stage: raw.stage ? raw.stage : undefined,
+    page: raw.page,
   });
   const [caseload, reminders] = await Promise.all([listCaseload(viewer, query), getCaseworkerReminders(viewer)]);
   const t = await getTranslations("caseworker");
@@ -34,11 +45,7 @@ export default async function CaseworkerPage({ searchParams }: { searchParams: S
   const format = await getFormatter();
   const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
   const hrefFor = (page: number) => {
-    const params = new URLSearchParams();
-    if (query.q) params.set("q", query.q);
-    if (query.stage) params.set("stage", query.stage);
-    if (page > 1) params.set("page", String(page));
-    const s = params.toString();
+    const s = sealQuery(caseloadQuery(query, page), viewer.id);
     return s ? `/caseworker?${s}` : "/caseworker";
   };
   const max = Math.max(1, ...Object.values(caseload.byStage));
@@ -161,7 +168,7 @@ export default async function CaseworkerPage({ searchParams }: { searchParams: S
         </table>
       </section>
 
-      <form method="get" action="/caseworker" role="search" className="flex flex-wrap items-end gap-2">
+      <form action={searchCaseloadAction} role="search" className="flex flex-wrap items-end gap-2">
         <div className="min-w-48 flex-1">
           <label htmlFor="q" className="block text-sm font-medium">
             {t("searchLabel")}

@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { db, dbKind, type Tx } from "@/db";
 import { auditEvents, importRows, imports, users } from "@/db/schema";
 import { sealNik } from "@/lib/crypto/identity";
+import { logError } from "@/lib/log";
 import { maskNikLast4, todayInJakarta } from "@/lib/validation";
 import {
   checkImportRow,
@@ -163,7 +164,7 @@ export function startImportCheck(viewer: SessionUser, importId: string): Promise
   running.set(importId, { phase: "checking", done: task?.done ?? 0, total: task?.total ?? 0 });
   return checkImport(viewer, importId).then(
     () => undefined,
-    (error) => console.error(`[import ${importId}] check stopped:`, error),
+    (error) => logError(`[import ${importId}] check stopped`, error),
   );
 }
 
@@ -273,7 +274,7 @@ export async function checkImport(viewer: SessionUser, importId: string, opts: C
       await db.delete(importRows).where(eq(importRows.importId, importId));
     } else {
       const id = errorId();
-      console.error(`[import ${importId}] row check failed (error ${id}):`, error);
+      logError(`[import ${importId}] row check failed (error ${id})`, error);
       await failImport(viewer, importId, "checking", `checkFailed:${id}`);
     }
   } finally {
@@ -398,7 +399,7 @@ export function startImport(viewer: SessionUser, importId: string): Promise<void
   if (!running.has(importId)) running.set(importId, { phase: "importing", done: 0, total: 0 });
   return runImport(viewer, importId).then(
     () => undefined,
-    (error) => console.error(`[import ${importId}] import stopped:`, error),
+    (error) => logError(`[import ${importId}] import stopped`, error),
   );
 }
 
@@ -547,7 +548,7 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
   } catch (error) {
     if (error instanceof Abandoned) return null;
     const key = error instanceof ImportFailure ? error.key : `importFailed:${errorId()}`;
-    if (!(error instanceof ImportFailure)) console.error(`[import ${importId}] import failed (error ${key.split(":")[1]}):`, error);
+    if (!(error instanceof ImportFailure)) logError(`[import ${importId}] import failed (error ${key.split(":")[1]})`, error);
     await failImport(viewer, importId, "importing", key);
     return null;
   } finally {

@@ -1,4 +1,5 @@
 import "server-only";
+import { logError } from "@/lib/log";
 import { and, asc, count, desc, eq, notInArray, sql } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import nodemailer, { type Transporter } from "nodemailer";
@@ -155,7 +156,7 @@ export async function deliverOutbox(
   } catch (error) {
     // Whoever triggered delivery (an answered request, the sender script) carries on.
     report.errors++;
-    console.error("outbox delivery stopped:", errorText(error));
+    logError("outbox delivery stopped", error);
   }
   return report;
 }

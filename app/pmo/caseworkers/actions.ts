@@ -6,10 +6,13 @@ import { z } from "zod";
 import { activateUrl, expiryText } from "@/app/activate/display";
 import { assignParticipants } from "@/lib/data/assignments";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode } from "@/lib/data/staff";
-import { requireUser } from "@/lib/data/session";
+import { requireUser, requireUserWith } from "@/lib/data/session";
+import { sealQuery } from "@/lib/crypto/search-seal";
+import { redirect } from "next/navigation";
 import { formError, formFields, type FormState } from "@/lib/forms";
-import { assignmentSchema, caseworkerIdSchema, caseworkerStatusSchema, newCaseworkerSchema } from "@/lib/validation/pmo-staff";
+import { assignmentQuerySchema, assignmentSchema, caseworkerIdSchema, caseworkerStatusSchema, newCaseworkerSchema } from "@/lib/validation/pmo-staff";
 import type { ShownCode } from "@/components/activation-code";
+import { assignmentQuery } from "./query";
 
 // Each action: check the user, parse with zod, call the data layer (which checks the
 // permission and writes the audit event in the same transaction), answer with form state.
@@ -127,4 +130,12 @@ export async function assignParticipantsAction(_prev: AssignState, formData: For
           .filter(Boolean)
           .join(" ");
   return { ok: true, attempt: crypto.randomUUID(), message };
+}
+
+/** The assignment list's filter form: the name search is sealed into the link, never in clear. */
+export async function searchAssignableAction(formData: FormData): Promise<never> {
+  const viewer = await requireUserWith("update:assignment:any");
+  const query = assignmentQuerySchema.parse({ ...formFields(formData), page: undefined });
+  const sealed = sealQuery(assignmentQuery(query), viewer.id);
+  redirect(`${PATH}${sealed ? `?${sealed}` : ""}#assign`);
 }

@@ -2,14 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getMessages, getTranslations } from "next-intl/server";
+import { redirect } from "next/navigation";
 import { STAGES } from "@/db/schema";
+import { hasClearSearch, openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { listAssignable, listAssignableCaseworkers } from "@/lib/data/assignments";
 import { can, requirePermission } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { listCaseworkers } from "@/lib/data/staff";
 import { findProvince, provinces } from "@/lib/reference/regions";
 import { assignmentQuerySchema, UNASSIGN, type AssignmentQuery } from "@/lib/validation/pmo-staff";
+import { searchAssignableAction } from "./actions";
 import { AssignForm, CaseworkerActions, CreateCaseworkerForm } from "./forms";
+import { assignmentQuery } from "./query";
 
 export async function generateMetadata(): Promise<Metadata> {
   // Metadata renders before the page refuses: other roles get the site's default title.
@@ -21,14 +25,9 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
 
-function listHref(query: AssignmentQuery, page = 1): string {
-  const params = new URLSearchParams();
-  if (query.assigned !== "unassigned") params.set("assigned", query.assigned);
-  if (query.stage) params.set("stage", query.stage);
-  if (query.province) params.set("province", query.province);
-  if (query.q) params.set("q", query.q);
-  if (page > 1) params.set("page", String(page));
-  const s = params.toString();
+function listHref(userId: string, query: AssignmentQuery, page = 1): string {
+  // The name search goes into the link sealed (lib/crypto/search-seal.ts), never in clear.
+  const s = sealQuery(assignmentQuery(query, page), userId);
   return `/pmo/caseworkers${s ? `?${s}` : ""}#assign`;
 }
 
@@ -36,7 +35,12 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
   // Both permissions: the page manages accounts and assignments (the PMO holds both).
   const viewer = await requireUserWith("manage:caseworker:any");
   requirePermission(viewer, "update:assignment:any");
-  const raw = await searchParams;
+  const given = await searchParams;
+  if (hasClearSearch(given)) {
+    const clear = assignmentQuerySchema.parse({ assigned: one(given.assigned), stage: one(given.stage), province: one(given.province), q: one(given.q) });
+    redirect(listHref(viewer.id, clear).replace("#assign", ""));
+  }
+  const raw = openSearchParams(given, viewer.id);
   const query = assignmentQuerySchema.parse({
     assigned: one(raw.assigned),
     stage: one(raw.stage),
@@ -122,7 +126,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
                     </ul>
                     {c.caseload > 0 ? (
                       <Link
-                        href={listHref({ assigned: c.id, q: "", page: 1 })}
+                        href={listHref(viewer.id, { assigned: c.id, q: "", page: 1 })}
                         aria-label={`${t("showCaseload")}: ${c.name}`}
                         className="text-sm text-teal-800 underline"
                       >
@@ -155,7 +159,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
           <p className="max-w-3xl text-slate-700">{t("assignIntro")}</p>
           <p>
             <Link
-              href={listHref({ assigned: "unassigned", q: "", page: 1 })}
+              href={listHref(viewer.id, { assigned: "unassigned", q: "", page: 1 })}
               className={`inline-block rounded-full px-3 py-1 font-semibold tabular-nums ${
                 list.unassigned > 0 ? "bg-amber-100 text-amber-950" : "bg-teal-50 text-teal-900"
               }`}
@@ -164,7 +168,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
             </Link>
           </p>
 
-          <form method="get" action="/pmo/caseworkers#assign" role="search" aria-label={t("filterTitle")} className="flex flex-wrap items-end gap-3">
+          <form action={searchAssignableAction} role="search" aria-label={t("filterTitle")} className="flex flex-wrap items-end gap-3">
             <div>
               <label htmlFor="assigned" className="block text-sm font-medium">
                 {t("assignedFilter")}
@@ -238,7 +242,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
           {list.pageCount > 1 ? (
             <nav aria-label={t("pagination")} className="flex items-center justify-between">
               {list.page > 1 ? (
-                <Link href={listHref(query, list.page - 1)} className="underline">
+                <Link href={listHref(viewer.id, query, list.page - 1)} className="underline">
                   {t("previous")}
                 </Link>
               ) : (
@@ -246,7 +250,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
               )}
               <span>{t("page", { page: list.page, pages: list.pageCount })}</span>
               {list.page < list.pageCount ? (
-                <Link href={listHref(query, list.page + 1)} className="underline">
+                <Link href={listHref(viewer.id, query, list.page + 1)} className="underline">
                   {t("next")}
                 </Link>
               ) : (

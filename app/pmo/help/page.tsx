@@ -1,3 +1,4 @@
+import { sealQuery } from "@/lib/crypto/search-seal";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
@@ -50,7 +51,7 @@ export default async function PmoHelpPage({ searchParams }: { searchParams: Sear
               <p className="font-semibold">{tTopic(r.topic as "other")}</p>
               <p className="whitespace-pre-line">{r.message}</p>
               <p className="flex flex-wrap gap-4 text-sm">
-                <Link href={`/pmo/caseworkers?q=${encodeURIComponent(r.fullName)}#assign`} className="font-medium text-teal-800 underline">
+                <Link href={`/pmo/caseworkers?${sealQuery(`q=${encodeURIComponent(r.fullName)}`, viewer.id)}#assign`} className="font-medium text-teal-800 underline">
                   {t("assign")}
                 </Link>
                 <Link href={`/pmo/participants/${r.participantId}`} className="font-medium text-teal-800 underline">

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { MIGRANT_STATUSES, SOURCES, STAGES } from "@/db/schema";
+import { hasClearSearch, openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { listCohorts } from "@/lib/data/imports";
 import { listCaseworkerChoices, listParticipantsForPmo } from "@/lib/data/pmo-participants";
 import { can } from "@/lib/data/permissions";
@@ -17,6 +19,7 @@ import {
   PURPOSE_MIN,
   type ExportPurposeError,
 } from "@/lib/validation/pmo-participants";
+import { searchParticipantsAction } from "./actions";
 import { FullExportForm } from "./full-export-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -31,7 +34,13 @@ const selectClass = "w-full rounded-md border border-slate-400 bg-white px-3 py-
 
 export default async function PmoParticipantsPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:participant:any");
-  const raw = await searchParams;
+  const given = await searchParams;
+  if (hasClearSearch(given)) {
+    // An old link with the search in clear: sealed, so it leaves the address bar and history.
+    const sealed = sealQuery(filterQuery(parseParticipantFilter(given)), viewer.id);
+    redirect(sealed ? `/pmo/participants?${sealed}` : "/pmo/participants");
+  }
+  const raw = openSearchParams(given, viewer.id);
   const filter = parseParticipantFilter(raw);
   const [list, caseworkers, cohorts] = await Promise.all([
     listParticipantsForPmo(viewer, filter),
@@ -45,9 +54,9 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
   const tStatus = await getTranslations("migrantStatus");
   const format = await getFormatter();
   const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
-  const query = filterQuery(filter);
+  const query = sealQuery(filterQuery(filter), viewer.id);
   const hrefFor = (page: number) => {
-    const s = filterQuery(filter, { page });
+    const s = sealQuery(filterQuery(filter, { page }), viewer.id);
     return s ? `/pmo/participants?${s}` : "/pmo/participants";
   };
   const exportHref = `/pmo/participants/export${query ? `?${query}` : ""}`;
@@ -67,7 +76,7 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
         </p>
       </div>
 
-      <form method="get" action="/pmo/participants" role="search" aria-label={t("filterLabel")} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <form action={searchParticipantsAction} role="search" aria-label={t("filterLabel")} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
         <div>
           <label htmlFor="q" className="block text-sm font-medium">
             {t("searchLabel")}

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
+import { openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { exportParticipants } from "@/lib/data/pmo-participants";
 import { can, type SessionUser } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
@@ -32,14 +33,15 @@ export async function POST(request: NextRequest): Promise<Response> {
   if (!parsed.success) {
     // Without JavaScript the form posts straight here: back to the list, the error beside the field.
     const error = parsed.error.issues[0]?.message as ExportPurposeError;
-    const query = filterQuery(parseParticipantFilter(request.nextUrl.searchParams));
+    const query = sealQuery(filterQuery(parseParticipantFilter(openSearchParams(request.nextUrl.searchParams, viewer.id))), viewer.id);
     return seeOther(`/pmo/participants?${query ? `${query}&` : ""}exportError=${error}#full-export`);
   }
   return csvResponse(viewer, request, parsed.data.purpose);
 }
 
 async function csvResponse(viewer: SessionUser, request: NextRequest, purpose: string | null): Promise<Response> {
-  const filter = parseParticipantFilter(request.nextUrl.searchParams);
+  // The search comes sealed (`s`), as the list's links carry it; a search in clear is ignored.
+  const filter = parseParticipantFilter(openSearchParams(request.nextUrl.searchParams, viewer.id));
   const { stream } = await exportParticipants(viewer, filter, { purpose });
   return new Response(stream, {
     headers: {

@@ -1,0 +1,18 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { sealQuery } from "@/lib/crypto/search-seal";
+import { requireUserWith } from "@/lib/data/session";
+import { formFields } from "@/lib/forms";
+import { filterQuery, parseParticipantFilter } from "@/lib/validation/pmo-participants";
+
+/**
+ * The filter form posts here instead of putting the search in the URL: the search is
+ * sealed into `s` (lib/crypto/search-seal.ts) and the browser is sent to the list.
+ */
+export async function searchParticipantsAction(formData: FormData): Promise<never> {
+  const viewer = await requireUserWith("read:participant:any");
+  const filter = parseParticipantFilter(formFields(formData));
+  const query = sealQuery(filterQuery(filter), viewer.id);
+  redirect(query ? `/pmo/participants?${query}` : "/pmo/participants");
+}
