@@ -215,6 +215,11 @@ type Plan<R> = {
   unaudited?: Unaudited;
   /** The call answers a refusal ({ ok: false }) and still writes its audit event. */
   refused?: boolean;
+  /**
+   * The call changes existing rows, yet no event records "before": why that is right
+   * (a state the action's name implies, a secret, a summary derived from other rows).
+   */
+  noBefore?: string;
 };
 type Scenario = { name: string; arrange: () => Promise<Plan<unknown>> };
 
@@ -237,6 +242,12 @@ const scenario = <R,>(name: string, arrange: () => Promise<Plan<R>>): Scenario =
   arrange: arrange as unknown as () => Promise<Plan<unknown>>,
 });
 const write = (...scenarios: Scenario[]): Entry => ({ kind: "write", scenarios });
+
+// Why some changes of existing rows carry no "before" in their event (see Plan.noBefore).
+const SUMMARY =
+  "the participant's contact summary (last_contact_on, next_follow_up_on) is derived from the service logs and recomputed in the same transaction; the log itself is the record";
+const IMPORT_STATE = "the import's state moves as the action's name says (checking → checked → importing → imported, or → failed); the counts are in after";
+const SIGN_IN = "last_login_at and last_seen_at are bookkeeping of the sign-in, which is the event";
 
 const THROTTLE = "attempt counters of the sign-in throttle (auth_throttle): security bookkeeping, not a business record; the attempt itself is what is audited where there is an account to name";
 
@@ -265,6 +276,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => issueActivationCode(cw, p.participantId),
         events: [{ actor: cw, action: "activation_code.issue", entityType: "user", entityId: p.user.id, after: true }],
+        noBefore: "the earlier unused code is revoked by the new one, as activation_code.issue means; codes are secrets and never logged",
       };
     }),
   ),
@@ -274,6 +286,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => activateAccount({ identifier: a.phone, code: a.code, password: "sandi-baru-yang-panjang", consent: true, ip: "10.9.0.1" }),
         events: [{ actor: { id: a.userId, role: "participant" }, action: "auth.activate", entityType: "user", entityId: a.userId }],
+        noBefore: "the code is used up and a password set (never logged) with a new session version: auth.activate says all of it",
       };
     }),
     scenario("a wrong code is audited and counted", async () => {
@@ -499,6 +512,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => checkImport(pmo, id),
         events: [{ actor: pmo, action: "import.check", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
         unaudited: {
           why: "the check's per-line results (import_rows) and its progress (imports.rows_checked) are written batch by batch, so that a 200,000-row file neither waits for one huge transaction nor holds it in memory; the state change to 'checked' is audited (import.check), and a failed check deletes its rows under import.fail",
           allow: { import_rows: "*", imports: ["rows_checked"] },
@@ -512,6 +526,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => startImportCheck(pmo, id),
         events: [{ actor: pmo, action: "import.check", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
         unaudited: { why: "as checkImport (it runs checkImport)", allow: { import_rows: "*", imports: ["rows_checked"] } },
       };
     }),
@@ -522,6 +537,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => confirmImport(pmo, { importId: id, caseworkerIds: [cw.id] }),
         events: [{ actor: pmo, action: "import.confirm", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
       };
     }),
   ),
@@ -531,6 +547,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => runImport(pmo, id),
         events: [{ actor: pmo, action: "import.run", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
       };
     }),
   ),
@@ -540,6 +557,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => startImport(pmo, id),
         events: [{ actor: pmo, action: "import.run", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
       };
     }),
   ),
@@ -549,6 +567,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => getImport(pmo, id),
         events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
       };
     }),
   ),
@@ -558,6 +577,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => getImportProgress(pmo, id),
         events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
       };
     }),
   ),
@@ -567,6 +587,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => listImports(pmo),
         events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
       };
     }),
   ),
@@ -734,6 +755,7 @@ const TABLE: Record<string, Entry> = {
         events: (r: Awaited<ReturnType<typeof recordService>>) => [
           { actor: cw, action: "service_log.create", entityType: "service_log", entityId: r.ok ? r.id : "?", after: true },
         ],
+        noBefore: SUMMARY,
       };
     }),
     scenario("a correction of a logged service", async () => {
@@ -743,6 +765,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => recordService(cw, logInput(p.participantId, { correctsId: first.id, occurredOn: "2021-06-11" })),
         events: [{ actor: cw, action: "service_log.correct", entityType: "service_log", after: true }],
+        noBefore: SUMMARY,
       };
     }),
   ),
@@ -756,6 +779,7 @@ const TABLE: Record<string, Entry> = {
             return insertServiceLog(tx, cw, row, logInput(p.participantId));
           }),
         events: [{ actor: cw, action: "service_log.create", entityType: "service_log", after: true }],
+        noBefore: SUMMARY,
       };
     }),
   ),
@@ -862,6 +886,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => authenticate(user.email, TEST_PASSWORD),
         events: [{ actor: user, action: "auth.sign_in", entityType: "user", entityId: user.id }],
+        noBefore: SIGN_IN,
       };
     }),
   ),
@@ -871,6 +896,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => signInAttempt(user.email, TEST_PASSWORD, "10.9.0.4"),
         events: [{ actor: user, action: "auth.sign_in", entityType: "user", entityId: user.id }],
+        noBefore: SIGN_IN,
       };
     }),
   ),
@@ -881,6 +907,7 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => endAllSessions(user),
         events: [{ actor: user, action: "auth.sign_out", entityType: "user", entityId: user.id }],
+        noBefore: "the session version moves on, which is what auth.sign_out means",
       };
     }),
   ),
@@ -1035,6 +1062,19 @@ describe("every write leaves its audit event in the same transaction", () => {
         expect(outside.map((c) => `${c.kind} ${c.table} ${c.key}`), `${fn} wrote rows outside the audit event's transaction\n${report}`).toEqual([]);
         if (plan.auditOnly) expect(audited.map((c) => `${c.kind} ${c.table}`), `${fn} should write its audit event only`).toEqual([]);
         else expect(audited.length, `${fn}: no data change in the audit event's transaction\n${report}`).toBeGreaterThan(0);
+
+        // A change of an existing record says what was there before, or the table says why not.
+        const updated = audited.filter((c) => c.kind === "update");
+        if (plan.noBefore) {
+          expect(updated.length, `${fn}: noBefore is given, but the call changes no existing row`).toBeGreaterThan(0);
+        } else if (updated.length > 0) {
+          const txs = new Set(updated.map((c) => c.xmin));
+          const tables = [...new Set(updated.map((c) => `${c.table} [${c.columns.join(", ")}]`))].join("; ");
+          expect(
+            events.filter((e) => txs.has(e.xmin as string) && e.before !== null).length,
+            `${fn} changes existing rows (${tables}) but no audit event records "before": record it, or say why not in noBefore`,
+          ).toBeGreaterThan(0);
+        }
 
         // The events: actor, action, entity, before/after.
         const expected = typeof plan.events === "function" ? plan.events(result) : plan.events;
