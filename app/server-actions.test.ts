@@ -130,7 +130,11 @@ async function openRequest(p: TestParticipant): Promise<string> {
 
 async function checkedImport(): Promise<string> {
   const nik = makeNik({ birthDate: "1990-05-17", sex: "L" });
-  const csv = `nik,nama_lengkap,tanggal_lahir,jenis_kelamin,no_hp,kode_provinsi,negara_penempatan,tanggal_kedatangan,lokasi_karantina\n${nik},Budi Santoso,1990-05-17,L,${makePhone()},31,MY,2021-06-10,Wisma Atlet\n`;
+  const csv = [
+    "nik,nama_lengkap,tanggal_lahir,jenis_kelamin,no_hp,kode_provinsi,negara_penempatan,tanggal_kedatangan,lokasi_karantina",
+    `${nik},Budi Santoso,1990-05-17,L,${makePhone()},31,MY,2021-06-10,Wisma Atlet`,
+    "",
+  ].join("\n");
   const up = await uploadImport(pmo, { cohort: "Kohort Aksi", fileName: "aksi.csv", body: [Buffer.from(csv)] });
   if (!up.ok) throw new Error(JSON.stringify(up));
   await checkImport(pmo, up.importId);

@@ -514,7 +514,10 @@ const TABLE: Record<string, Entry> = {
         events: [{ actor: pmo, action: "import.check", entityType: "import", entityId: id, after: true }],
         noBefore: IMPORT_STATE,
         unaudited: {
-          why: "the check's per-line results (import_rows) and its progress (imports.rows_checked) are written batch by batch, so that a 200,000-row file neither waits for one huge transaction nor holds it in memory; the state change to 'checked' is audited (import.check), and a failed check deletes its rows under import.fail",
+          why:
+            "the check's per-line results (import_rows) and its progress (imports.rows_checked) are written batch by batch, " +
+            "so that a 200,000-row file neither waits for one huge transaction nor holds it in memory; the state change to " +
+            "'checked' is audited (import.check), and a failed check deletes its rows under import.fail",
           allow: { import_rows: "*", imports: ["rows_checked"] },
         },
       };
