@@ -1,0 +1,501 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { after } from "next/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/db";
+import { users } from "@/db/schema";
+import { createTestUser, freshDatabase } from "@/db/test-utils";
+import { auth } from "@/lib/auth";
+import { createHelpRequest } from "@/lib/data/help";
+import { checkImport, uploadImport } from "@/lib/data/imports";
+import type { SessionUser } from "@/lib/data/permissions";
+import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
+import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
+import { createTestParticipant, type TestParticipant } from "@/lib/testing/participants";
+
+// Every server action, found by this test itself: each module under app/ that starts
+// with "use server", and each function it exports, must be in ACTIONS below with the
+// answer each caller gets. A new action without an entry fails the first test.
+//
+// Each action is posted with a valid form (so that only the caller decides the answer)
+// by a visitor without a session, a participant, a caseworker and the PMO, and where the
+// action takes a record id, by a participant or caseworker naming someone else's record.
+// A refusal must write nothing: every table is compared before and after, row by row
+// (lib/testing/db-snapshot.ts). The same form posted by the right caller must write, so
+// the refusals are not refusals of a broken form.
+//
+// The session is stubbed where Auth.js hands it over (auth() in lib/auth); requireUser,
+// the session version check and everything after it are the app's own. Next's request
+// APIs (headers, cookies, revalidatePath, after) are stubbed; redirect(), forbidden() and
+// notFound() are Next's own, read from the error each throws.
+
+vi.mock("@/lib/auth", async () => {
+  const { redirect: go } = await import("next/navigation");
+  return {
+    auth: vi.fn(async () => null),
+    // Auth.js answers a sign-in or sign-out with a redirect.
+    signIn: vi.fn(async (_provider: string, opts?: { redirectTo?: string }) => go(opts?.redirectTo ?? "/")),
+    signOut: vi.fn(async (opts?: { redirectTo?: string }) => go(opts?.redirectTo ?? "/")),
+    handlers: {},
+  };
+});
+// next-auth itself does not load outside Next (it imports "next/server" without an
+// extension); the sign-in action only needs its error class.
+vi.mock("next-auth", () => ({ AuthError: class AuthError extends Error {} }));
+vi.mock("next-intl/server", () => ({
+  getTranslations: async () => Object.assign((key: string) => key, { has: () => false }),
+  getFormatter: async () => ({ dateTime: () => "1 Juli 2021 10.00" }),
+}));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ host: "pendamping.test" }),
+  cookies: async () => ({ get: () => undefined, set: () => {}, delete: () => {} }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
+vi.mock("next/server", async (original) => ({ ...(await original<typeof import("next/server")>()), after: vi.fn() }));
+
+const ROOT = process.cwd();
+const APP = path.join(ROOT, "app");
+
+// ---------------------------------------------------------------------------
+// Callers and fixtures
+// ---------------------------------------------------------------------------
+
+type Caller = "anonymous" | "participant" | "caseworker" | "pmo";
+const CALLERS: Caller[] = ["anonymous", "participant", "caseworker", "pmo"];
+
+/** The answer an action gives: sent to /login, 403, 404, a form answer refusing, done, or done and sent on. */
+type Answer = "login" | 403 | 404 | "refused" | "ok" | "redirect";
+
+let pmo: SessionUser;
+/** The session auth() hands over for the next call. */
+async function signedIn(user: SessionUser | null): Promise<void> {
+  if (!user) {
+    vi.mocked(auth).mockResolvedValue(null as never);
+    return;
+  }
+  const [row] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, user.id));
+  vi.mocked(auth).mockResolvedValue({ user: { id: user.id }, sv: row.sv, at: Date.now(), expires: "" } as never);
+}
+
+beforeAll(async () => {
+  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "server-actions-"));
+  await freshDatabase();
+  pmo = await createTestUser("pmo");
+});
+afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
+
+const JUNE = new Date("2021-06-01T09:00:00+07:00");
+function participant(opts: { caseworker?: SessionUser | null; stage?: "registration" | "completed" } = {}): Promise<TestParticipant> {
+  return createTestParticipant({ caseworkerId: opts.caseworker?.id ?? null, stage: opts.stage, set: { createdAt: JUNE } });
+}
+
+/** A fresh signed-in user of the role (a participant with their own record). */
+async function someone(caller: Caller): Promise<SessionUser | null> {
+  if (caller === "anonymous") return null;
+  if (caller === "participant") return (await participant()).user;
+  if (caller === "pmo") return pmo;
+  return createTestUser("caseworker");
+}
+
+function form(fields: Record<string, string | string[]>): FormData {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(fields)) {
+    for (const v of Array.isArray(value) ? value : [value]) data.append(key, v);
+  }
+  return data;
+}
+
+const serviceFields = (participantId: string) => ({
+  participantId,
+  submissionId: crypto.randomUUID(),
+  serviceCode: "prakerja_account",
+  occurredOn: "2021-06-10",
+  channel: "phone",
+  outcome: "done",
+});
+
+async function openRequest(p: TestParticipant): Promise<string> {
+  const asked = await createHelpRequest(p.user, {
+    participantId: p.participantId,
+    submissionId: crypto.randomUUID(),
+    topic: "other",
+    message: "Kode OTP tidak masuk",
+  });
+  if (!asked.ok) throw new Error(JSON.stringify(asked));
+  return asked.id;
+}
+
+async function checkedImport(): Promise<string> {
+  const nik = makeNik({ birthDate: "1990-05-17", sex: "L" });
+  const csv = [
+    "nik,nama_lengkap,tanggal_lahir,jenis_kelamin,no_hp,kode_provinsi,negara_penempatan,tanggal_kedatangan,lokasi_karantina",
+    `${nik},Budi Santoso,1990-05-17,L,${makePhone()},31,MY,2021-06-10,Wisma Atlet`,
+    "",
+  ].join("\n");
+  const up = await uploadImport(pmo, { cohort: "Kohort Aksi", fileName: "aksi.csv", body: [Buffer.from(csv)] });
+  if (!up.ok) throw new Error(JSON.stringify(up));
+  await checkImport(pmo, up.importId);
+  return up.importId;
+}
+
+// ---------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------
+
+/** What one post needs: who posts, and the form. `cross`: the record named is someone else's. */
+type Post = { user: SessionUser | null; form: FormData };
+type Arrange = (caller: Caller, cross: boolean) => Promise<Post>;
+type Row = Record<Caller, Answer>;
+type Spec = {
+  answers: Row;
+  /** Who may post another's record id to it, and what they get. */
+  cross?: Partial<Record<Caller, Answer>>;
+  arrange: Arrange;
+  /** Public by design (anyone may post): why. */
+  public?: string;
+  /** For a public action: the writes its "ok" answer may make for this caller. */
+  allowed?: (post: Post, changes: Change[]) => boolean;
+};
+
+const participantOnly: Pick<Spec, "answers" | "cross"> = {
+  answers: { anonymous: "login", participant: "ok", caseworker: 403, pmo: 403 },
+  cross: { participant: 404 },
+};
+const caseworkerOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => ({
+  answers: { anonymous: "login", participant: 403, caseworker: ok, pmo: 403 },
+  cross: { caseworker: 404 },
+});
+const pmoOnly = (ok: Answer = "ok", cross?: Answer): Pick<Spec, "answers" | "cross"> => ({
+  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok },
+  ...(cross ? { cross: { pmo: cross } } : {}),
+});
+
+/** The participant's own record, or (cross) another participant's; others post the same id. */
+async function ownRecord(caller: Caller, cross: boolean, opts: { stage?: "completed" } = {}) {
+  const cw = await createTestUser("caseworker");
+  const record = await participant({ caseworker: cw, stage: opts.stage });
+  const user = caller === "participant" ? (cross ? (await participant()).user : record.user) : await someone(caller);
+  return { user, record };
+}
+
+/** A participant of a caseworker; the caseworker posts for them, or (cross) another caseworker does. */
+async function casefile(caller: Caller, cross: boolean) {
+  const owner = await createTestUser("caseworker");
+  const record = await participant({ caseworker: owner });
+  const user = caller === "caseworker" ? (cross ? await createTestUser("caseworker") : owner) : await someone(caller);
+  return { user, record };
+}
+
+const ACTIONS: Record<string, Spec> = {
+  // --- app/actions.ts: the language switch and sign-out, in every page's header ---
+  "app/actions.ts#switchLocale": {
+    public: "the language switch: sets a cookie, writes nothing",
+    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
+    arrange: async (caller) => ({ user: await someone(caller), form: form({ locale: "en", returnTo: "/me" }) }),
+  },
+  "app/actions.ts#signOutEverywhere": {
+    public: "sign-out: ends the caller's own sessions and nobody else's",
+    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
+    arrange: async (caller) => ({ user: caller === "pmo" ? await createTestUser("pmo") : await someone(caller), form: form({}) }),
+    // The caller's own users row (session version) and the auth.sign_out event, nothing else.
+    allowed: (post, changes) =>
+      changes.every(
+        (c) =>
+          (c.table === "users" && c.kind === "update" && c.after?.id === post.user?.id) ||
+          (c.table === "audit_events" && c.kind === "insert" && c.after?.actor_id === post.user?.id && c.after?.action === "auth.sign_out"),
+      ),
+  },
+  // --- the public forms: an empty post is refused by every caller and writes nothing ---
+  "app/activate/actions.ts#activateAction": {
+    public: "activation with a one-time code: for people who cannot sign in yet",
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
+  },
+  "app/login/actions.ts#signInAction": {
+    public: "sign-in",
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
+  },
+  "app/register/actions.ts#registerAction": {
+    public: "self-registration: how a worker gets an account",
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
+  },
+
+  // --- the participant's own forms (/me) ---
+  "app/me/actions.ts#updateOwnContactAction": {
+    ...participantOnly,
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross);
+      // Phone and email kept (no password needed): a new address only.
+      return {
+        user,
+        form: form({ participantId: record.participantId, version: "1", phone: record.phone, email: record.email ?? "", address: "Jl. Anggrek No. 12, Bogor" }),
+      };
+    },
+  },
+  "app/me/help/actions.ts#askForHelpAction": {
+    ...participantOnly,
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross);
+      return { user, form: form({ participantId: record.participantId, submissionId: crypto.randomUUID(), topic: "other", message: "Saya butuh bantuan" }) };
+    },
+  },
+  "app/me/survey/actions.ts#submitSurveyAction": {
+    ...participantOnly,
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross, { stage: "completed" });
+      return {
+        user,
+        form: form({ participantId: record.participantId, employmentStatus: "looking", trainingHelped: "yes", satisfaction: "4", plansAbroad: "no" }),
+      };
+    },
+  },
+
+  // --- the caseworker's case file and assisted registration ---
+  "app/caseworker/participants/[id]/actions.ts#logServiceAction": {
+    ...caseworkerOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      return { user, form: form(serviceFields(record.participantId)) };
+    },
+  },
+  "app/caseworker/participants/[id]/actions.ts#changeStageAction": {
+    ...caseworkerOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      return { user, form: form({ participantId: record.participantId, version: "1", toStage: "training", reason: "Kartu sudah diterima" }) };
+    },
+  },
+  "app/caseworker/participants/[id]/actions.ts#updateContactAction": {
+    ...caseworkerOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      return { user, form: form({ participantId: record.participantId, version: "1", phone: makePhone(), email: "", address: "Jl. Mawar No. 7, Bekasi" }) };
+    },
+  },
+  "app/caseworker/participants/[id]/actions.ts#updateMilestonesAction": {
+    ...caseworkerOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      return { user, form: form({ participantId: record.participantId, version: "1", cardNumber: "1234567812345678", cardReceivedOn: "2021-06-05", wave: "17" }) };
+    },
+  },
+  "app/caseworker/participants/[id]/actions.ts#answerHelpAction": {
+    ...caseworkerOnly("redirect"),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      const requestId = await openRequest(record);
+      return { user, form: form({ ...serviceFields(record.participantId), requestId, answer: "Sudah dibantu lewat telepon" }) };
+    },
+  },
+  "app/caseworker/participants/[id]/activation-actions.ts#issueActivationCodeAction": {
+    ...caseworkerOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      return { user, form: form({ participantId: record.participantId }) };
+    },
+  },
+  "app/caseworker/register/actions.ts#registerAssistedAction": {
+    answers: { anonymous: "login", participant: 403, caseworker: "ok", pmo: 403 },
+    arrange: async (caller) => {
+      const { password: _p, ...fields } = registrationForm();
+      return { user: await someone(caller), form: form(fields) };
+    },
+  },
+
+  // --- the PMO's forms ---
+  "app/pmo/actions.ts#setTargetAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => ({ user: await someone(caller), form: form({ month: "2021-07", count: String(60 + Math.floor(Math.random() * 1000)) }) }),
+  },
+  "app/pmo/caseworkers/actions.ts#createCaseworkerAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => ({
+      user: await someone(caller),
+      form: form({ name: "Rina Wati", email: `rina.${crypto.randomUUID().slice(0, 8)}@bp2mi.go.id`, phone: "" }),
+    }),
+  },
+  // cross: the PMO naming a participant's account as if it were a caseworker's.
+  "app/pmo/caseworkers/actions.ts#setCaseworkerStatusAction": {
+    ...pmoOnly("ok", 404),
+    arrange: async (caller, cross) => {
+      const target = cross ? (await participant()).user : await createTestUser("caseworker");
+      return { user: await someone(caller), form: form({ caseworkerId: target.id, status: "disable" }) };
+    },
+  },
+  "app/pmo/caseworkers/actions.ts#issueCaseworkerCodeAction": {
+    ...pmoOnly("ok", 404),
+    arrange: async (caller, cross) => {
+      const target = cross ? (await participant()).user : await createTestUser("caseworker");
+      return { user: await someone(caller), form: form({ caseworkerId: target.id }) };
+    },
+  },
+  "app/pmo/caseworkers/actions.ts#assignParticipantsAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => {
+      const [p, target] = [await participant(), await createTestUser("caseworker")];
+      return { user: await someone(caller), form: form({ participantIds: [p.participantId], caseworkerId: target.id }) };
+    },
+  },
+  // cross: the PMO answering, from its queue, a request that is a caseworker's.
+  "app/pmo/help/actions.ts#answerQueueAction": {
+    ...pmoOnly("redirect", "refused"),
+    arrange: async (caller, cross) => {
+      const p = await participant({ caseworker: cross ? await createTestUser("caseworker") : null });
+      const requestId = await openRequest(p);
+      return { user: await someone(caller), form: form({ requestId, answer: "Silakan hubungi pusat bantuan" }) };
+    },
+  },
+  "app/pmo/imports/[id]/actions.ts#confirmImportAction": {
+    ...pmoOnly("redirect"),
+    arrange: async (caller) => {
+      const [importId, target] = [await checkedImport(), await createTestUser("caseworker")];
+      return { user: await someone(caller), form: form({ importId, caseworkerId: target.id }) };
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Discovery
+// ---------------------------------------------------------------------------
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...sourceFiles(full));
+    else if (/\.(ts|tsx|js|jsx|mjs)$/.test(name) && !/\.test\.tsx?$/.test(name)) out.push(full);
+  }
+  return out;
+}
+
+// The directive first in the file (after comments and blank lines): a module of actions.
+const MODULE_DIRECTIVE = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*["']use server["']/;
+
+function serverModules(): { modules: string[]; inline: string[] } {
+  const modules: string[] = [];
+  const inline: string[] = [];
+  for (const file of sourceFiles(APP)) {
+    const text = readFileSync(file, "utf8");
+    const rel = path.relative(ROOT, file).split(path.sep).join("/");
+    if (MODULE_DIRECTIVE.test(text)) modules.push(rel);
+    else if (/["']use server["']/.test(text)) inline.push(rel);
+  }
+  return { modules, inline };
+}
+
+type Action = (...args: unknown[]) => Promise<unknown>;
+
+async function discoverActions(): Promise<Map<string, Action>> {
+  const found = new Map<string, Action>();
+  for (const rel of serverModules().modules) {
+    const mod = (await import(path.join(ROOT, rel))) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value === "function") found.set(`${rel}#${name}`, value as Action);
+    }
+  }
+  return found;
+}
+
+let actions: Map<string, Action>;
+beforeAll(async () => {
+  actions = await discoverActions();
+});
+
+// ---------------------------------------------------------------------------
+// Posting
+// ---------------------------------------------------------------------------
+
+/** Background work handed to after(), run to its end before the tables are compared. */
+let pending: Promise<unknown>[] = [];
+vi.mocked(after).mockImplementation((task: unknown) => {
+  pending.push(Promise.resolve().then(() => (typeof task === "function" ? task() : task)));
+});
+
+function answerOf(result: unknown, error: unknown): Answer | string {
+  if (error) {
+    const digest = String((error as { digest?: unknown }).digest ?? "");
+    const status = /^NEXT_HTTP_ERROR_FALLBACK;(\d{3})$/.exec(digest);
+    if (status) return Number(status[1]) as Answer;
+    if (digest.startsWith("NEXT_REDIRECT")) return /;\/login(\?|;|$)/.test(digest) ? "login" : "redirect";
+    return `threw ${String(error)}`;
+  }
+  if (result && typeof result === "object" && "ok" in result) return (result as { ok: unknown }).ok === false ? "refused" : "ok";
+  return result === undefined ? "ok" : `answered ${JSON.stringify(result)}`;
+}
+
+async function post(name: string, p: Post) {
+  const action = actions.get(name)!;
+  await signedIn(p.user);
+  pending = [];
+  return changesOf(
+    async () => {
+      try {
+        // Form actions take (previous state, form data); the header's take the form data only.
+        return await (action.length >= 2 ? action({}, p.form) : action.length === 1 ? action(p.form) : action());
+      } finally {
+        await Promise.allSettled(pending);
+      }
+    },
+    // requireUser moves last_seen_at (at most once a minute): bookkeeping, not a write.
+    { ignoreColumns: { users: ["last_seen_at"] } },
+  );
+}
+
+// ---------------------------------------------------------------------------
+// The checks
+// ---------------------------------------------------------------------------
+
+describe("the table of server actions", () => {
+  it("has no action declared inline in a page or component (each lives in a module of actions)", () => {
+    expect(serverModules().inline, 'files with an inline "use server": move the action into an actions.ts and list it here').toEqual([]);
+  });
+
+  it("lists every exported action of every 'use server' module under app/, and nothing else", () => {
+    const found = [...actions.keys()].sort();
+    const missing = found.filter((name) => !(name in ACTIONS));
+    const stale = Object.keys(ACTIONS).filter((name) => !actions.has(name));
+    expect(missing, `server actions without an entry in app/server-actions.test.ts: ${missing.join(", ")}`).toEqual([]);
+    expect(stale, `entries for server actions that no longer exist: ${stale.join(", ")}`).toEqual([]);
+  });
+
+  it("gives a reason for each public action, and refuses visitors everywhere else", () => {
+    for (const [name, spec] of Object.entries(ACTIONS)) {
+      if (spec.public) expect(spec.public.length, name).toBeGreaterThan(5);
+      else expect(spec.answers.anonymous, `${name} without a session`).toBe("login");
+    }
+  });
+});
+
+const WRITES = new Set<Answer>(["ok", "redirect"]);
+
+describe("each caller gets the documented answer, and a refusal writes nothing", () => {
+  for (const [name, spec] of Object.entries(ACTIONS)) {
+    const cases = [
+      ...CALLERS.map((caller) => ({ caller, cross: false, answer: spec.answers[caller] })),
+      ...Object.entries(spec.cross ?? {}).map(([caller, answer]) => ({ caller: caller as Caller, cross: true, answer: answer! })),
+    ];
+    for (const c of cases) {
+      const who = c.cross ? `${c.caller} naming someone else's record` : c.caller;
+      it(`${name} › ${who} → ${c.answer}`, async () => {
+        const p = await spec.arrange(c.caller, c.cross);
+        const { result, error, changes } = await post(name, p);
+        const report = `changes:\n${describeChanges(changes)}`;
+        expect(answerOf(result, error), `${name} posted by ${who}`).toBe(c.answer);
+        if (!WRITES.has(c.answer)) {
+          expect(changes.map((x) => `${x.kind} ${x.table} [${x.columns.join(", ")}]`), `${name} refused ${who} but wrote\n${report}`).toEqual([]);
+        } else if (spec.public) {
+          const ok = spec.allowed ? spec.allowed(p, changes) : changes.length === 0;
+          expect(ok, `${name} (public) wrote more than it may for ${who}\n${report}`).toBe(true);
+        } else {
+          // The form that others were refused with is a good form.
+          expect(changes.length, `${name} did nothing for ${who}: the refusals above prove nothing\n${report}`).toBeGreaterThan(0);
+        }
+      });
+    }
+  }
+});

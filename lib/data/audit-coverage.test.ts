@@ -1,0 +1,1148 @@
+import { readdirSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/db";
+import { imports } from "@/db/schema";
+import { createTestUser, freshDatabase } from "@/db/test-utils";
+import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
+import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
+import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
+import { todayInJakarta } from "@/lib/validation";
+import { contactSchema, milestonesSchema, serviceLogSchema } from "@/lib/validation/caseworker";
+import { helpRequestSchema } from "@/lib/validation/help";
+import { ownContactSchema } from "@/lib/validation/own-contact";
+import { newCaseworkerSchema } from "@/lib/validation/pmo-staff";
+import { participantFilterSchema } from "@/lib/validation/pmo-participants";
+import { assistedRegistrationSchema, selfRegistrationSchema } from "@/lib/validation/registration";
+import { surveySchema } from "@/lib/validation/survey";
+import { activateAccount, issueActivationCode } from "./activation";
+import { assignParticipants, listAssignable, listAssignableCaseworkers } from "./assignments";
+import { registerAssisted } from "./assisted";
+import { recordAudit } from "./audit";
+import { auditFilterOptions, listAuditEvents } from "./audit-log";
+import { listCaseload } from "./caseload";
+import { assignedParticipant, changeStage, getCasefile, timelineOf, updateContact, updateMilestones } from "./casework";
+import { checkDatabase } from "./health";
+import {
+  answerHelpRequest,
+  answerUnassignedHelpRequest,
+  createHelpRequest,
+  getOwnHelpContext,
+  getOwnHelpRequest,
+  listCasefileHelpRequests,
+  listOwnHelpRequests,
+  listPmoHelpQueue,
+} from "./help";
+import { receiveImportFile, dropSpooled } from "./import-file";
+import {
+  checkImport,
+  confirmImport,
+  getImport,
+  getImportProgress,
+  importReportCsv,
+  listCohorts,
+  listImports,
+  runImport,
+  startImport,
+  startImportCheck,
+  uploadImport,
+} from "./imports";
+import { deliverOutbox, listOutbox, outboxCounts } from "./outbox";
+import { getOwnHome, registerSelf } from "./participants";
+import type { SessionUser } from "./permissions";
+import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
+import { defaultPeriod, getDashboard, getProgrammeSummary, resolveDashboardFilter, setTarget } from "./programme";
+import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from "./reminders";
+import { findOwnParticipant, getOwnContact, updateOwnContact } from "./self-service";
+import { insertServiceLog, recordService } from "./service-logs";
+import { getUser, requireUser, requireUserWith } from "./session";
+import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers } from "./staff";
+import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
+import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure } from "./throttle";
+import { authenticate, createStaffUser, endAllSessions, findSessionUser, signInAttempt } from "./users";
+
+// "Every write in the data layer leaves its audit event in the same transaction."
+//
+// 1. Every exported function of every module in lib/data/ is found by this test itself
+//    and must be in TABLE below: read-only (with the reason), mutating (with scenarios
+//    that call it with valid arguments), or a helper that writes inside its caller's
+//    transaction (with the callers whose scenarios prove it). A new function without an
+//    entry fails the first test, naming it.
+// 2. Each scenario runs between two snapshots of every table (lib/testing/db-snapshot.ts).
+//    Every row the call inserted or changed must carry the transaction id (xmin) of one of
+//    the audit events it wrote: same xmin, same transaction. The events must name the
+//    actor, the action and the entity, with "before" where the call edits an existing
+//    record. Reads are run too, and must write nothing at all.
+// 3. The few writes that are not audited on purpose (throttle counters, last_seen_at,
+//    outbox delivery state, the import check's row batches) are scenarios of their own,
+//    each with its reason, limited to the tables and columns named.
+
+// The session comes from Auth.js; here nobody is signed in (getUser answers null).
+vi.mock("@/lib/auth", () => ({ auth: vi.fn(async () => null) }));
+
+const DATA_DIR = path.join(process.cwd(), "lib/data");
+
+// ---------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------
+
+let pmo: SessionUser;
+let cw: SessionUser;
+/** A participant assigned to cw, for the reads. */
+let reader: TestParticipant;
+const JUNE = new Date("2021-06-01T09:00:00+07:00");
+
+beforeAll(async () => {
+  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "audit-coverage-"));
+  await freshDatabase();
+  pmo = await createTestUser("pmo");
+  cw = await createTestUser("caseworker", { name: "Pendamping Audit" });
+  reader = await participant({ caseworker: cw });
+});
+afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
+
+/** A self-registered participant (with an account), registered on 2021-06-01. */
+function participant(opts: { caseworker?: SessionUser | null; stage?: "registration" | "completed"; set?: Record<string, unknown> } = {}) {
+  return createTestParticipant({
+    caseworkerId: opts.caseworker?.id ?? null,
+    stage: opts.stage,
+    set: { createdAt: JUNE, ...opts.set },
+  });
+}
+
+const logInput = (participantId: string, extra: Record<string, string> = {}) =>
+  serviceLogSchema().parse({
+    participantId,
+    submissionId: crypto.randomUUID(),
+    serviceCode: "prakerja_account",
+    occurredOn: "2021-06-10",
+    channel: "whatsapp",
+    outcome: "done",
+    ...extra,
+  });
+
+const helpInput = (participantId: string) =>
+  helpRequestSchema.parse({ participantId, submissionId: crypto.randomUUID(), topic: "other", message: "Saya lupa kata sandi Prakerja" });
+
+const surveyInput = (participantId: string, satisfaction = "4") =>
+  surveySchema.parse({ participantId, employmentStatus: "looking", trainingHelped: "yes", satisfaction, plansAbroad: "no", hardest: [] });
+
+/** A quarantine list of `n` valid rows. */
+function cohortCsv(n: number): string {
+  const names = ["Budi Santoso", "Ani Lestari", "Dewi Sartika", "Agus Salim"];
+  const lines = ["nik,nama_lengkap,tanggal_lahir,jenis_kelamin,no_hp,kode_provinsi,negara_penempatan,tanggal_kedatangan,lokasi_karantina"];
+  for (let i = 0; i < n; i++) {
+    const nik = makeNik({ birthDate: "1990-05-17", sex: "L" });
+    lines.push(`${nik},${names[i % names.length]},1990-05-17,L,${makePhone()},31,MY,2021-06-10,Wisma Atlet`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function uploaded(rows = 2): Promise<string> {
+  const result = await uploadImport(pmo, { cohort: "Kohort Audit", fileName: "audit.csv", body: [Buffer.from(cohortCsv(rows))] });
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return result.importId;
+}
+async function checked(): Promise<string> {
+  const id = await uploaded();
+  await checkImport(pmo, id);
+  return id;
+}
+async function confirmed(): Promise<string> {
+  const id = await checked();
+  const result = await confirmImport(pmo, { importId: id, caseworkerIds: [cw.id] });
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return id;
+}
+/** An import left "checking" an hour ago by a server process that is gone. */
+async function staleImport(): Promise<string> {
+  const [row] = await db
+    .insert(imports)
+    .values({
+      cohort: "Kohort Basi",
+      fileName: "basi.csv",
+      fileSha256: "0".repeat(64),
+      fileBytes: 100,
+      state: "checking",
+      rowsTotal: 1,
+      createdBy: pmo.id,
+      createdAt: new Date(Date.now() - 60 * 60_000),
+    })
+    .returning({ id: imports.id });
+  return row.id;
+}
+
+async function assistedWithCode() {
+  const data = assistedRegistrationSchema().parse(registrationForm());
+  const result = await registerAssisted(cw, data);
+  if (!result.ok || result.repeated) throw new Error(JSON.stringify(result));
+  return { ...result, phone: data.phone, code: result.activation.code };
+}
+
+function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+// ---------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------
+
+type Actor = Pick<SessionUser, "id" | "role"> | null;
+/** An audit event the call must write. actor null = the system (no person behind it). */
+type Expected = {
+  actor: Actor;
+  action: string;
+  entityType: string;
+  /** undefined: any id; null: none */
+  entityId?: string | null;
+  /** The values before the change must be recorded. */
+  before?: boolean;
+  /** The values after the change must be recorded. */
+  after?: boolean;
+};
+/** Tables (all columns: "*") or columns whose writes need no audit event, and why. */
+type Unaudited = { why: string; allow: Record<string, "*" | string[]> };
+type Plan<R> = {
+  act: () => Promise<R>;
+  events: Expected[] | ((result: R) => Expected[]);
+  /** Writes nothing but its audit event (a showing of whole NIKs, an export). */
+  auditOnly?: boolean;
+  /** Writes besides those of the audited transaction that are not audited on purpose. */
+  unaudited?: Unaudited;
+  /** The call answers a refusal ({ ok: false }) and still writes its audit event. */
+  refused?: boolean;
+  /**
+   * The call changes existing rows, yet no event records "before": why that is right
+   * (a state the action's name implies, a secret, a summary derived from other rows).
+   */
+  noBefore?: string;
+};
+type Scenario = { name: string; arrange: () => Promise<Plan<unknown>> };
+
+type Entry =
+  | { kind: "read"; why: string; probe?: () => Promise<unknown> }
+  | { kind: "write"; scenarios: Scenario[] }
+  // Writes inside the caller's transaction and leaves the audit event to the caller: the
+  // callers' scenarios must show a write to `table` under their audit event.
+  | { kind: "within"; why: string; table: string; coveredBy: string[] }
+  // Writes without any audit event, on purpose.
+  | { kind: "unaudited"; scenarios: UnauditedCase[] };
+
+/** A call that writes without an audit event: act() prepares and returns the call. */
+type UnauditedCase = { name: string; why: string; allow: Record<string, "*" | string[]>; act: () => Promise<() => Promise<unknown>> };
+
+const read = (why: string, probe?: () => Promise<unknown>): Entry => ({ kind: "read", why, probe });
+const pure = (why = "pure: computes from its arguments, no database"): Entry => ({ kind: "read", why });
+const scenario = <R,>(name: string, arrange: () => Promise<Plan<R>>): Scenario => ({
+  name,
+  arrange: arrange as unknown as () => Promise<Plan<unknown>>,
+});
+const write = (...scenarios: Scenario[]): Entry => ({ kind: "write", scenarios });
+
+// Why some changes of existing rows carry no "before" in their event (see Plan.noBefore).
+const SUMMARY =
+  "the participant's contact summary (last_contact_on, next_follow_up_on) is derived from the service logs and recomputed in the same transaction; the log itself is the record";
+const IMPORT_STATE = "the import's state moves as the action's name says (checking → checked → importing → imported, or → failed); the counts are in after";
+const SIGN_IN = "last_login_at and last_seen_at are bookkeeping of the sign-in, which is the event";
+
+const THROTTLE = "attempt counters of the sign-in throttle (auth_throttle): security bookkeeping, not a business record; the attempt itself is what is audited where there is an account to name";
+
+const TABLE: Record<string, Entry> = {
+  // --- activation.ts ---
+  "activation.normalizeCode": pure(),
+  "activation.formatCode": pure(),
+  "activation.hashCode": pure(),
+  "activation.createActivationCode": {
+    kind: "within",
+    why: "makes a code inside the caller's transaction; the caller writes activation_code.issue",
+    table: "activation_codes",
+    coveredBy: ["activation.issueActivationCode", "assisted.registerAssisted", "staff.createCaseworker", "staff.issueCaseworkerCode"],
+  },
+  "activation.issueActivationCode": write(
+    scenario("a first code", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => issueActivationCode(cw, p.participantId),
+        events: [{ actor: cw, action: "activation_code.issue", entityType: "user", entityId: p.user.id, after: true }],
+      };
+    }),
+    scenario("a new code revokes the earlier one", async () => {
+      const p = await participant({ caseworker: cw });
+      await issueActivationCode(cw, p.participantId);
+      return {
+        act: () => issueActivationCode(cw, p.participantId),
+        events: [{ actor: cw, action: "activation_code.issue", entityType: "user", entityId: p.user.id, after: true }],
+        noBefore: "the earlier unused code is revoked by the new one, as activation_code.issue means; codes are secrets and never logged",
+      };
+    }),
+  ),
+  "activation.activateAccount": write(
+    scenario("a good code sets the password", async () => {
+      const a = await assistedWithCode();
+      return {
+        act: () => activateAccount({ identifier: a.phone, code: a.code, password: "sandi-baru-yang-panjang", consent: true, ip: "10.9.0.1" }),
+        events: [{ actor: { id: a.userId, role: "participant" }, action: "auth.activate", entityType: "user", entityId: a.userId }],
+        noBefore: "the code is used up and a password set (never logged) with a new session version: auth.activate says all of it",
+      };
+    }),
+    scenario("a wrong code is audited and counted", async () => {
+      const a = await assistedWithCode();
+      return {
+        act: () => activateAccount({ identifier: a.phone, code: "2222-2222", password: "sandi-baru-yang-panjang", ip: "10.9.0.2" }),
+        events: [{ actor: null, action: "auth.activation_failed", entityType: "user", entityId: a.userId }],
+        auditOnly: true,
+        refused: true,
+        unaudited: { why: THROTTLE, allow: { auth_throttle: "*" } },
+      };
+    }),
+  ),
+
+  // --- assignments.ts ---
+  "assignments.listAssignable": read("lists participants to assign", () => listAssignable(pmo, { assigned: "all" })),
+  "assignments.listAssignableCaseworkers": read("lists active caseworkers", () => listAssignableCaseworkers(pmo)),
+  "assignments.assignParticipants": write(
+    scenario("two participants to a caseworker", async () => {
+      const [a, b] = [await participant(), await participant()];
+      const event = (p: TestParticipant): Expected => ({
+        actor: pmo,
+        action: "participant.assign",
+        entityType: "participant",
+        entityId: p.participantId,
+        before: true,
+        after: true,
+      });
+      return {
+        act: () => assignParticipants(pmo, { participantIds: [a.participantId, b.participantId], caseworkerId: cw.id }),
+        events: [event(a), event(b)],
+      };
+    }),
+    scenario("the assignment removed", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => assignParticipants(pmo, { participantIds: [p.participantId], caseworkerId: null }),
+        events: [{ actor: pmo, action: "participant.unassign", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+  ),
+
+  // --- assisted.ts ---
+  "assisted.registerAssisted": write(
+    scenario("a worker registered by a caseworker", async () => {
+      const data = assistedRegistrationSchema().parse(registrationForm());
+      return {
+        act: () => registerAssisted(cw, data),
+        events: (r: Awaited<ReturnType<typeof registerAssisted>>) => {
+          const ids = r.ok ? r : { participantId: "?", userId: "?" };
+          return [
+            { actor: cw, action: "participant.register", entityType: "participant", entityId: ids.participantId, after: true },
+            { actor: cw, action: "activation_code.issue", entityType: "user", entityId: ids.userId, after: true },
+          ];
+        },
+      };
+    }),
+  ),
+
+  // --- audit-log.ts ---
+  "audit-log.jakartaDayStart": pure(),
+  "audit-log.listAuditEvents": read("the audit log, for the PMO", () => listAuditEvents(pmo, { action: "participant.register" })),
+  "audit-log.auditFilterOptions": read("the audit log's filter choices", () => auditFilterOptions(pmo)),
+
+  // --- audit.ts ---
+  "audit.recordAudit": write(
+    scenario("the audit writer itself, inside a transaction", async () => ({
+      act: () => db.transaction((tx) => recordAudit(tx, { actor: pmo, action: "test.audit_coverage", entityType: "test", entityId: "1" })),
+      events: [{ actor: pmo, action: "test.audit_coverage", entityType: "test", entityId: "1" }],
+      auditOnly: true,
+    })),
+  ),
+
+  // --- caseload.ts ---
+  "caseload.listCaseload": read("the caseworker's caseload", () => listCaseload(cw, { q: "", page: 1 })),
+
+  // --- casework.ts ---
+  "casework.scopedParticipant": read("finds (and for writes locks) one participant in scope; the lock writes nothing", () =>
+    assignedParticipant(db, cw, reader.participantId),
+  ),
+  "casework.assignedParticipant": read("scopedParticipant for a caseworker's caseload", () => assignedParticipant(db, cw, reader.participantId)),
+  "casework.registeredOn": pure(),
+  "casework.purchaseDeadline": pure(),
+  "casework.timelineOf": read("a participant's service logs and stage changes", () => timelineOf(reader.participantId)),
+  "casework.getCasefile": write(
+    scenario("the whole NIK shown to the assigned caseworker", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => getCasefile(cw, p.participantId),
+        events: [{ actor: cw, action: "participant.view_nik", entityType: "participant", entityId: p.participantId }],
+        auditOnly: true,
+      };
+    }),
+  ),
+  "casework.changeStage": write(
+    scenario("to the next stage", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => changeStage(cw, { participantId: p.participantId, version: 1, toStage: "training", reason: "Kartu sudah diterima" }),
+        events: [{ actor: cw, action: "participant.stage_change", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+    scenario("withdrawn", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => changeStage(cw, { participantId: p.participantId, version: 1, toStage: "withdrawn", reason: "Berangkat kerja ke luar negeri" }),
+        events: [{ actor: cw, action: "participant.stage_change", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+  ),
+  "casework.updateContact": write(
+    scenario("phone, email and address", async () => {
+      const p = await participant({ caseworker: cw });
+      const input = contactSchema.parse({
+        participantId: p.participantId,
+        version: "1",
+        phone: makePhone(),
+        email: `baru${Date.now()}@contoh.id`,
+        address: "Jl. Melati No. 9, Bekasi",
+      });
+      return {
+        act: () => updateContact(cw, input),
+        events: [{ actor: cw, action: "participant.contact_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+  ),
+  "casework.updateMilestones": write(
+    scenario("card, wave and purchase", async () => {
+      const p = await participant({ caseworker: cw });
+      const input = milestonesSchema().parse({
+        participantId: p.participantId,
+        version: "1",
+        cardNumber: "1234 5678 1234 5678",
+        cardReceivedOn: "2021-06-05",
+        wave: "17",
+        trainingBoughtOn: "2021-06-08",
+      });
+      return {
+        act: () => updateMilestones(cw, input),
+        events: [{ actor: cw, action: "participant.milestones_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+  ),
+
+  // --- db-errors.ts ---
+  "db-errors.pgErrorInfo": pure(),
+  "db-errors.isUniqueViolation": pure(),
+
+  // --- health.ts ---
+  "health.checkDatabase": read("select 1", () => checkDatabase()),
+
+  // --- help.ts ---
+  "help.createHelpRequest": write(
+    scenario("a participant asks their caseworker", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => createHelpRequest(p.user, helpInput(p.participantId)),
+        events: (r: Awaited<ReturnType<typeof createHelpRequest>>) => [
+          { actor: p.user, action: "help_request.create", entityType: "help_request", entityId: r.ok ? r.id : "?", after: true },
+        ],
+      };
+    }),
+  ),
+  "help.listOwnHelpRequests": read("the participant's own requests", () => listOwnHelpRequests(reader.user)),
+  "help.getOwnHelpRequest": read("one of the participant's own requests", async () => {
+    const mine = await listOwnHelpRequests(reader.user);
+    return mine[0] ? getOwnHelpRequest(reader.user, mine[0].id) : null;
+  }),
+  "help.listCasefileHelpRequests": read("the requests in a case file", () => listCasefileHelpRequests(cw, reader.participantId)),
+  "help.answerHelpRequest": write(
+    scenario("the caseworker answers with a logged service (and a message is queued)", async () => {
+      const p = await participant({ caseworker: cw });
+      const asked = await createHelpRequest(p.user, helpInput(p.participantId));
+      if (!asked.ok) throw new Error(JSON.stringify(asked));
+      return {
+        act: () => answerHelpRequest(cw, { requestId: asked.id, answer: "Sudah saya bantu lewat telepon", service: logInput(p.participantId) }),
+        events: [
+          { actor: cw, action: "service_log.create", entityType: "service_log", after: true },
+          { actor: cw, action: "help_request.answer", entityType: "help_request", entityId: asked.id, before: true, after: true },
+        ],
+      };
+    }),
+  ),
+  "help.listPmoHelpQueue": read("the PMO's queue", () => listPmoHelpQueue(pmo)),
+  "help.answerUnassignedHelpRequest": write(
+    scenario("the PMO answers a participant without a caseworker (and a message is queued)", async () => {
+      const p = await participant();
+      const asked = await createHelpRequest(p.user, helpInput(p.participantId));
+      if (!asked.ok) throw new Error(JSON.stringify(asked));
+      return {
+        act: () => answerUnassignedHelpRequest(pmo, { requestId: asked.id, answer: "Silakan hubungi pusat bantuan" }),
+        events: [{ actor: pmo, action: "help_request.answer", entityType: "help_request", entityId: asked.id, before: true, after: true }],
+      };
+    }),
+  ),
+  "help.getOwnHelpContext": read("what the help form needs", () => getOwnHelpContext(reader.user)),
+
+  // --- import-file.ts ---
+  "import-file.ImportFileProblem": pure("an error class"),
+  "import-file.spoolDir": pure("a folder name"),
+  "import-file.spoolPath": pure("a file name"),
+  "import-file.receiveImportFile": read("copies an upload to a spool file on local disk; the database is written by uploadImport", async () => {
+    const received = await receiveImportFile([Buffer.from(cohortCsv(1))]);
+    if (received.ok) await dropSpooled(received.file.path);
+  }),
+  "import-file.readImportRows": read("reads a spooled file"),
+  "import-file.keepSpooled": read("renames a spool file on local disk, no database"),
+  "import-file.dropSpooled": read("deletes a spool file on local disk, no database"),
+
+  // --- imports.ts ---
+  "imports.cleanFileName": pure(),
+  "imports.uploadImport": write(
+    scenario("a good file becomes an import", async () => ({
+      act: () => uploadImport(pmo, { cohort: "Kohort Audit", fileName: "audit.csv", body: [Buffer.from(cohortCsv(2))] }),
+      events: (r: Awaited<ReturnType<typeof uploadImport>>) => [
+        { actor: pmo, action: "import.upload", entityType: "import", entityId: r.ok ? r.importId : "?", after: true },
+      ],
+    })),
+  ),
+  "imports.checkImport": write(
+    scenario("every row checked", async () => {
+      const id = await uploaded();
+      return {
+        act: () => checkImport(pmo, id),
+        events: [{ actor: pmo, action: "import.check", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+        unaudited: {
+          why:
+            "the check's per-line results (import_rows) and its progress (imports.rows_checked) are written batch by batch, " +
+            "so that a 200,000-row file neither waits for one huge transaction nor holds it in memory; the state change to " +
+            "'checked' is audited (import.check), and a failed check deletes its rows under import.fail",
+          allow: { import_rows: "*", imports: ["rows_checked"] },
+        },
+      };
+    }),
+  ),
+  "imports.startImportCheck": write(
+    scenario("the background check, awaited", async () => {
+      const id = await uploaded();
+      return {
+        act: () => startImportCheck(pmo, id),
+        events: [{ actor: pmo, action: "import.check", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+        unaudited: { why: "as checkImport (it runs checkImport)", allow: { import_rows: "*", imports: ["rows_checked"] } },
+      };
+    }),
+  ),
+  "imports.confirmImport": write(
+    scenario("a checked import confirmed", async () => {
+      const id = await checked();
+      return {
+        act: () => confirmImport(pmo, { importId: id, caseworkerIds: [cw.id] }),
+        events: [{ actor: pmo, action: "import.confirm", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+      };
+    }),
+  ),
+  "imports.runImport": write(
+    scenario("the ready rows become participants, in one transaction", async () => {
+      const id = await confirmed();
+      return {
+        act: () => runImport(pmo, id),
+        events: [{ actor: pmo, action: "import.run", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+      };
+    }),
+  ),
+  "imports.startImport": write(
+    scenario("the background import, awaited", async () => {
+      const id = await confirmed();
+      return {
+        act: () => startImport(pmo, id),
+        events: [{ actor: pmo, action: "import.run", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+      };
+    }),
+  ),
+  "imports.getImport": write(
+    scenario("reading an import whose task died settles it as failed", async () => {
+      const id = await staleImport();
+      return {
+        act: () => getImport(pmo, id),
+        events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+      };
+    }),
+  ),
+  "imports.getImportProgress": write(
+    scenario("reading the progress of an import whose task died settles it as failed", async () => {
+      const id = await staleImport();
+      return {
+        act: () => getImportProgress(pmo, id),
+        events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+      };
+    }),
+  ),
+  "imports.listImports": write(
+    scenario("the history settles imports whose task died", async () => {
+      const id = await staleImport();
+      return {
+        act: () => listImports(pmo),
+        events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
+        noBefore: IMPORT_STATE,
+      };
+    }),
+  ),
+  "imports.importReportCsv": write(
+    scenario("the report's download", async () => {
+      const id = await checked();
+      const words = { status: (s: string) => s, reason: (r: { key: string }) => r.key };
+      return {
+        act: async () => {
+          const { stream } = await importReportCsv(pmo, id, words);
+          await new Response(stream).text();
+        },
+        events: [{ actor: pmo, action: "import.report_download", entityType: "import", entityId: id }],
+        auditOnly: true,
+      };
+    }),
+  ),
+  "imports.listCohorts": read("the imported cohorts' names", () => listCohorts(pmo)),
+
+  // --- outbox.ts ---
+  "outbox.outboxTranslator": pure(),
+  "outbox.longDate": pure(),
+  "outbox.maskEmail": pure(),
+  "outbox.queueMessage": {
+    kind: "within",
+    why: "writes a message inside the caller's transaction; the caller writes the event of the change that causes it",
+    table: "outbox_messages",
+    coveredBy: ["help.answerHelpRequest", "help.answerUnassignedHelpRequest", "reminders.queueDeadlineReminders"],
+  },
+  "outbox.deliverOutbox": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a pending message recorded",
+        why: "delivery state of a message (state, attempts, last_error, sent_at): the message itself was written, with its cause's audit event, when it was queued; sending is bookkeeping",
+        allow: { outbox_messages: ["state", "attempts", "last_error", "sent_at"] },
+        act: async () => {
+          const p = await participant();
+          const asked = await createHelpRequest(p.user, helpInput(p.participantId));
+          if (!asked.ok) throw new Error(JSON.stringify(asked));
+          await answerUnassignedHelpRequest(pmo, { requestId: asked.id, answer: "Jawaban untuk dikirim" });
+          return async () => deliverOutbox({ transport: null });
+        },
+      },
+    ],
+  },
+  "outbox.listOutbox": read("the outbox, for the PMO", () => listOutbox(pmo)),
+  "outbox.outboxCounts": read("counts by state", () => outboxCounts()),
+
+  // --- participants.ts ---
+  "participants.conflicts": read("looks for taken NIK, KK, phone and email inside the caller's transaction"),
+  "participants.constraintToFieldErrors": pure(),
+  "participants.auditView": pure(),
+  "participants.registerSelf": write(
+    scenario("self-registration", async () => {
+      const data = selfRegistrationSchema().parse(registrationForm({ password: TEST_PASSWORD }));
+      return {
+        act: () => registerSelf(data),
+        events: (r: Awaited<ReturnType<typeof registerSelf>>) => {
+          const ids = r.ok ? r : { userId: "?", participantId: "?" };
+          return [
+            { actor: { id: ids.userId, role: "participant" }, action: "participant.register", entityType: "participant", entityId: ids.participantId, after: true },
+          ];
+        },
+      };
+    }),
+  ),
+  "participants.getOwnHome": read("the participant's /me", () => getOwnHome(reader.user)),
+
+  // --- permissions.ts ---
+  "permissions.can": pure(),
+  "permissions.requirePermission": pure("throws forbidden() or returns; no database"),
+
+  // --- pmo-participants.ts ---
+  "pmo-participants.participantSearch": pure("builds a SQL condition"),
+  "pmo-participants.participantFilterCondition": pure("builds a SQL condition"),
+  "pmo-participants.listParticipantsForPmo": read("every participant, for the PMO", () => listParticipantsForPmo(pmo, {})),
+  "pmo-participants.listCaseworkerChoices": read("the filter's caseworkers", () => listCaseworkerChoices(pmo)),
+  "pmo-participants.getParticipantForPmo": write(
+    scenario("the whole NIK shown to the PMO", async () => ({
+      act: () => getParticipantForPmo(pmo, reader.participantId),
+      events: [{ actor: pmo, action: "participant.view_nik", entityType: "participant", entityId: reader.participantId }],
+      auditOnly: true,
+    })),
+  ),
+  "pmo-participants.exportParticipants": write(
+    scenario("the masked export", async () => ({
+      act: async () => {
+        const { stream } = await exportParticipants(pmo, participantFilterSchema.parse({ stage: "registration" }));
+        await new Response(stream).text();
+      },
+      events: [{ actor: pmo, action: "participant.export", entityType: "participant", entityId: null, after: true }],
+      auditOnly: true,
+    })),
+    scenario("the export with whole NIKs, with a purpose", async () => ({
+      act: async () => {
+        const { stream } = await exportParticipants(pmo, participantFilterSchema.parse({}), { purpose: "Verifikasi data dengan BP2MI" });
+        await new Response(stream).text();
+      },
+      events: [{ actor: pmo, action: "participant.export_full", entityType: "participant", entityId: null, after: true }],
+      auditOnly: true,
+    })),
+  ),
+
+  // --- programme.ts ---
+  "programme.defaultPeriod": read("the dashboard's default months", () => defaultPeriod()),
+  "programme.resolveDashboardFilter": read("the dashboard's filter", () => resolveDashboardFilter({})),
+  "programme.getDashboard": read("the PMO dashboard", () => getDashboard(pmo, {})),
+  "programme.getProgrammeSummary": read("programme-wide counts", () => getProgrammeSummary(pmo)),
+  "programme.setTarget": write(
+    scenario("a month's first target", async () => ({
+      act: () => setTarget(pmo, { month: "2021-06", count: 23 }),
+      events: [{ actor: pmo, action: "target.set", entityType: "target", entityId: "2021-06", after: true }],
+    })),
+    scenario("a month's target changed", async () => {
+      await setTarget(pmo, { month: "2021-07", count: 60 });
+      return {
+        act: () => setTarget(pmo, { month: "2021-07", count: 69 }),
+        events: [{ actor: pmo, action: "target.set", entityType: "target", entityId: "2021-07", before: true, after: true }],
+      };
+    }),
+  ),
+
+  // --- reminders.ts ---
+  "reminders.getCaseworkerReminders": read("what is due, for the caseworker", () => getCaseworkerReminders(cw)),
+  "reminders.getOwnReminders": read("what is due, for the participant", () => getOwnReminders(reader.user)),
+  "reminders.queueDeadlineReminders": write(
+    scenario("a deadline three days away", async () => {
+      await participant({ set: { cardReceivedOn: addDays(todayInJakarta(), -12) } });
+      return {
+        act: () => queueDeadlineReminders(),
+        events: [{ actor: null, action: "outbox.deadline_reminders", entityType: "outbox", entityId: null, after: true }],
+      };
+    }),
+  ),
+
+  // --- self-service.ts ---
+  "self-service.findOwnParticipant": read("the participant's own record", () => findOwnParticipant(db, reader.user)),
+  "self-service.ownParticipant": read("the participant's own record by id (and for writes, locked)"),
+  "self-service.getOwnContact": read("the participant's contact data", () => getOwnContact(reader.user)),
+  "self-service.updateOwnContact": write(
+    scenario("a new phone, with the password", async () => {
+      const p = await participant();
+      const input = ownContactSchema.parse({
+        participantId: p.participantId,
+        version: "1",
+        phone: makePhone(),
+        email: p.email ?? "",
+        address: "Jl. Kenanga No. 3, Depok",
+        currentPassword: TEST_PASSWORD,
+      });
+      return {
+        act: () => updateOwnContact(p.user, input),
+        events: [{ actor: p.user, action: "participant.contact_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+  ),
+
+  // --- service-logs.ts ---
+  "service-logs.recordService": write(
+    scenario("a service logged", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => recordService(cw, logInput(p.participantId, { nextFollowUpOn: "2021-06-20", notes: "Dibantu lewat WhatsApp" })),
+        events: (r: Awaited<ReturnType<typeof recordService>>) => [
+          { actor: cw, action: "service_log.create", entityType: "service_log", entityId: r.ok ? r.id : "?", after: true },
+        ],
+        noBefore: SUMMARY,
+      };
+    }),
+    scenario("a correction of a logged service", async () => {
+      const p = await participant({ caseworker: cw });
+      const first = await recordService(cw, logInput(p.participantId));
+      if (!first.ok) throw new Error(JSON.stringify(first));
+      return {
+        act: () => recordService(cw, logInput(p.participantId, { correctsId: first.id, occurredOn: "2021-06-11" })),
+        events: [{ actor: cw, action: "service_log.correct", entityType: "service_log", after: true }],
+        noBefore: SUMMARY,
+      };
+    }),
+  ),
+  "service-logs.insertServiceLog": write(
+    scenario("inside a transaction of its own", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () =>
+          db.transaction(async (tx) => {
+            const row = await assignedParticipant(tx, cw, p.participantId, { lock: true });
+            return insertServiceLog(tx, cw, row, logInput(p.participantId));
+          }),
+        events: [{ actor: cw, action: "service_log.create", entityType: "service_log", after: true }],
+        noBefore: SUMMARY,
+      };
+    }),
+  ),
+
+  // --- session.ts ---
+  "session.getUser": read("the signed-in user; its only write is users.last_seen_at, through users.findSessionUser", () => getUser()),
+  "session.requireUser": read("getUser, or a redirect to /login", () => requireUser()),
+  "session.requireUserWith": read("requireUser plus a permission", () => requireUserWith("read:dashboard:any")),
+
+  // --- staff.ts ---
+  "staff.listCaseworkers": read("caseworker accounts with caseloads", () => listCaseworkers(pmo)),
+  "staff.createCaseworker": write(
+    scenario("a new caseworker account with its code", async () => {
+      const input = newCaseworkerSchema.parse({ name: "Rina Wati", email: `rina${Date.now()}@bp2mi.go.id`, phone: "" });
+      return {
+        act: () => createCaseworker(pmo, input),
+        events: (r: Awaited<ReturnType<typeof createCaseworker>>) => [
+          { actor: pmo, action: "caseworker.create", entityType: "user", entityId: r.ok ? r.userId : "?", after: true },
+          { actor: pmo, action: "activation_code.issue", entityType: "user", entityId: r.ok ? r.userId : "?", after: true },
+        ],
+      };
+    }),
+  ),
+  "staff.disableCaseworker": write(
+    scenario("a caseworker disabled", async () => {
+      const other = await createTestUser("caseworker");
+      return {
+        act: () => disableCaseworker(pmo, other.id),
+        events: [{ actor: pmo, action: "caseworker.disable", entityType: "user", entityId: other.id, before: true, after: true }],
+      };
+    }),
+  ),
+  "staff.enableCaseworker": write(
+    scenario("a disabled caseworker enabled", async () => {
+      const other = await createTestUser("caseworker");
+      await disableCaseworker(pmo, other.id);
+      return {
+        act: () => enableCaseworker(pmo, other.id),
+        events: [{ actor: pmo, action: "caseworker.enable", entityType: "user", entityId: other.id, before: true, after: true }],
+      };
+    }),
+  ),
+  "staff.issueCaseworkerCode": write(
+    scenario("a new code for a caseworker", async () => {
+      const other = await createTestUser("caseworker");
+      return {
+        act: () => issueCaseworkerCode(pmo, other.id),
+        events: [{ actor: pmo, action: "activation_code.issue", entityType: "user", entityId: other.id, after: true }],
+      };
+    }),
+  ),
+
+  // --- survey.ts ---
+  "survey.surveyOpenFor": pure(),
+  "survey.getOwnSurvey": read("the participant's own survey", () => getOwnSurvey(reader.user)),
+  "survey.getSurveySummary": read("survey figures for the PMO", () => getSurveySummary(pmo, { from: "2021-06", to: "2021-07" })),
+  "survey.submitSurvey": write(
+    scenario("the first answer", async () => {
+      const p = await participant({ stage: "completed" });
+      return {
+        act: () => submitSurvey(p.user, surveyInput(p.participantId)),
+        events: [{ actor: p.user, action: "survey.submit", entityType: "survey_response", after: true }],
+      };
+    }),
+    scenario("the answer changed within 7 days", async () => {
+      const p = await participant({ stage: "completed" });
+      await submitSurvey(p.user, surveyInput(p.participantId, "3"));
+      return {
+        act: () => submitSurvey(p.user, surveyInput(p.participantId, "5")),
+        events: [{ actor: p.user, action: "survey.update", entityType: "survey_response", before: true, after: true }],
+      };
+    }),
+  ),
+
+  // --- throttle.ts ---
+  "throttle.identifierKey": pure(),
+  "throttle.ipKey": pure(),
+  "throttle.clientIp": pure(),
+  "throttle.lockedUntil": read("reads the throttle's locks", () => lockedUntil([ipKey("10.9.9.9")])),
+  "throttle.recordFailure": {
+    kind: "unaudited",
+    scenarios: [{ name: "a failure counted", why: THROTTLE, allow: { auth_throttle: "*" }, act: async () => () => recordFailure([ipKey("10.9.0.3")]) }],
+  },
+  "throttle.clearFailures": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a count cleared",
+        why: THROTTLE,
+        allow: { auth_throttle: "*" },
+        act: async () => {
+          const key = identifierKey(`hapus${Date.now()}@contoh.id`);
+          await recordFailure([key]);
+          return () => clearFailures(key);
+        },
+      },
+    ],
+  },
+
+  // --- users.ts ---
+  "users.authenticate": write(
+    scenario("a good password", async () => {
+      const user = await createTestUser("caseworker", { password: TEST_PASSWORD });
+      return {
+        act: () => authenticate(user.email, TEST_PASSWORD),
+        events: [{ actor: user, action: "auth.sign_in", entityType: "user", entityId: user.id }],
+        noBefore: SIGN_IN,
+      };
+    }),
+  ),
+  "users.signInAttempt": write(
+    scenario("a good password", async () => {
+      const user = await createTestUser("caseworker", { password: TEST_PASSWORD });
+      return {
+        act: () => signInAttempt(user.email, TEST_PASSWORD, "10.9.0.4"),
+        events: [{ actor: user, action: "auth.sign_in", entityType: "user", entityId: user.id }],
+        noBefore: SIGN_IN,
+      };
+    }),
+  ),
+  "users.findSessionUser": read("checks a session; see the unaudited last_seen_at below"),
+  "users.endAllSessions": write(
+    scenario("sign-out everywhere", async () => {
+      const user = await createTestUser("participant", { phone: makePhone() });
+      return {
+        act: () => endAllSessions(user),
+        events: [{ actor: user, action: "auth.sign_out", entityType: "user", entityId: user.id }],
+        noBefore: "the session version moves on, which is what auth.sign_out means",
+      };
+    }),
+  ),
+  "users.createStaffUser": write(
+    scenario("the first PMO account, from the command line", async () => {
+      const email = `pmo${Date.now()}@bp2mi.go.id`;
+      return {
+        act: () => createStaffUser({ role: "pmo", email, name: "Ana Pertama", password: "sandi-pmo-yang-panjang" }),
+        events: (r: { id: string }) => [{ actor: null, action: "user.create", entityType: "user", entityId: r.id, after: true }],
+      };
+    }),
+  ),
+};
+
+/** Writes without an audit event that belong to functions listed above under another kind. */
+const UNAUDITED_PATHS: (UnauditedCase & { fn: string })[] = [
+  {
+    fn: "users.signInAttempt",
+    name: "a wrong password is counted, not audited",
+    why: THROTTLE,
+    allow: { auth_throttle: "*" },
+    act: async () => {
+      const user = await createTestUser("caseworker", { password: TEST_PASSWORD });
+      return () => signInAttempt(user.email, "sandi-yang-salah-sekali", "10.9.0.5");
+    },
+  },
+  {
+    fn: "self-service.updateOwnContact",
+    name: "a wrong current password is counted, not audited",
+    why: THROTTLE,
+    allow: { auth_throttle: "*" },
+    act: async () => {
+      const p = await participant();
+      const input = ownContactSchema.parse({
+        participantId: p.participantId,
+        version: "1",
+        phone: makePhone(),
+        email: p.email ?? "",
+        address: "Jl. Kenanga No. 3, Depok",
+        currentPassword: "bukan-sandi-yang-benar",
+      });
+      return () => updateOwnContact(p.user, input);
+    },
+  },
+  {
+    fn: "users.findSessionUser",
+    name: "a request moves last_seen_at",
+    why: "users.last_seen_at feeds the idle timeout: moved at most once a minute on any request, it is bookkeeping, not a change of the account",
+    allow: { users: ["last_seen_at"] },
+    act: async () => {
+      const user = await createTestUser("pmo");
+      return () => findSessionUser(user.id, 1);
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------
+// Discovery
+// ---------------------------------------------------------------------------
+
+function moduleFiles(dir: string, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...moduleFiles(full, `${prefix}${name}/`));
+    else if (name.endsWith(".ts") && !name.endsWith(".test.ts") && !name.endsWith(".d.ts")) out.push(`${prefix}${name}`);
+  }
+  return out;
+}
+
+async function exportedFunctions(): Promise<string[]> {
+  const names: string[] = [];
+  for (const file of moduleFiles(DATA_DIR)) {
+    const mod = (await import(path.join(DATA_DIR, file))) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value === "function") names.push(`${file.replace(/\.ts$/, "")}.${name}`);
+    }
+  }
+  return names.sort();
+}
+
+// ---------------------------------------------------------------------------
+// The checks
+// ---------------------------------------------------------------------------
+
+/** Changes by scenario ("fn › scenario"), for the "within" entries. */
+const seen = new Map<string, Change[]>();
+
+const allowedBy = (allow: Record<string, "*" | string[]> | undefined, c: Change) => {
+  const rule = allow?.[c.table];
+  if (!rule) return false;
+  if (rule === "*") return true;
+  return c.kind === "update" && c.columns.every((col) => rule.includes(col));
+};
+
+function refusal(result: unknown): string | null {
+  if (result && typeof result === "object" && "ok" in result && (result as { ok: unknown }).ok === false) return JSON.stringify(result);
+  return null;
+}
+
+function matches(event: Record<string, unknown>, e: Expected): boolean {
+  return (
+    event.action === e.action &&
+    event.entity_type === e.entityType &&
+    (e.entityId === undefined || event.entity_id === e.entityId) &&
+    event.actor_id === (e.actor?.id ?? null) &&
+    event.actor_role === (e.actor?.role ?? "system")
+  );
+}
+
+describe("the table of data-layer functions", () => {
+  it("lists every exported function of lib/data, and nothing else", async () => {
+    const found = await exportedFunctions();
+    const missing = found.filter((name) => !(name in TABLE));
+    const stale = Object.keys(TABLE).filter((name) => !found.includes(name));
+    expect(missing, `exported from lib/data but not in the audit-coverage table (add each as read, write, within or unaudited): ${missing.join(", ")}`).toEqual([]);
+    expect(stale, `in the audit-coverage table but no longer exported from lib/data: ${stale.join(", ")}`).toEqual([]);
+  });
+
+  it("names, for each helper that writes inside its caller's transaction, callers that are audited writes", () => {
+    for (const [name, entry] of Object.entries(TABLE)) {
+      if (entry.kind !== "within") continue;
+      for (const caller of entry.coveredBy) expect(TABLE[caller]?.kind, `${name} is covered by ${caller}`).toBe("write");
+    }
+  });
+});
+
+describe("every write leaves its audit event in the same transaction", () => {
+  for (const [fn, entry] of Object.entries(TABLE)) {
+    if (entry.kind !== "write") continue;
+    for (const s of entry.scenarios) {
+      it(`${fn} › ${s.name}`, async () => {
+        const plan = await s.arrange();
+        const { result, error, changes } = await changesOf(plan.act);
+        if (error) throw error;
+        if (plan.refused) expect(refusal(result), `${fn} should refuse the scenario's call`).not.toBeNull();
+        else expect(refusal(result), `${fn} refused the scenario's call`).toBeNull();
+        seen.set(`${fn} › ${s.name}`, changes);
+        const report = `changes:\n${describeChanges(changes)}`;
+
+        // The audit log is append-only.
+        const audit = changes.filter((c) => c.table === "audit_events");
+        expect(audit.filter((c) => c.kind !== "insert"), report).toEqual([]);
+        const events: Record<string, unknown>[] = audit.map((c) => ({ ...c.after, xmin: c.xmin }));
+        expect(events.length, `${fn} wrote no audit event\n${report}`).toBeGreaterThan(0);
+
+        // Every other row written is in one of the audit events' transactions.
+        const auditXmins = new Set(events.map((e) => e.xmin));
+        const data = changes.filter((c) => c.table !== "audit_events");
+        const audited = data.filter((c) => c.xmin !== null && auditXmins.has(c.xmin));
+        const outside = data.filter((c) => !audited.includes(c) && !allowedBy(plan.unaudited?.allow, c));
+        expect(outside.map((c) => `${c.kind} ${c.table} ${c.key}`), `${fn} wrote rows outside the audit event's transaction\n${report}`).toEqual([]);
+        if (plan.auditOnly) expect(audited.map((c) => `${c.kind} ${c.table}`), `${fn} should write its audit event only`).toEqual([]);
+        else expect(audited.length, `${fn}: no data change in the audit event's transaction\n${report}`).toBeGreaterThan(0);
+
+        // A change of an existing record says what was there before, or the table says why not.
+        const updated = audited.filter((c) => c.kind === "update");
+        if (plan.noBefore) {
+          expect(updated.length, `${fn}: noBefore is given, but the call changes no existing row`).toBeGreaterThan(0);
+        } else if (updated.length > 0) {
+          const txs = new Set(updated.map((c) => c.xmin));
+          const tables = [...new Set(updated.map((c) => `${c.table} [${c.columns.join(", ")}]`))].join("; ");
+          expect(
+            events.filter((e) => txs.has(e.xmin as string) && e.before !== null).length,
+            `${fn} changes existing rows (${tables}) but no audit event records "before": record it, or say why not in noBefore`,
+          ).toBeGreaterThan(0);
+        }
+
+        // The events: actor, action, entity, before/after.
+        const expected = typeof plan.events === "function" ? plan.events(result) : plan.events;
+        const unmatched = [...events];
+        for (const e of expected) {
+          const i = unmatched.findIndex((event) => matches(event, e));
+          expect(i, `${fn}: no audit event ${JSON.stringify({ ...e, actor: e.actor?.id ?? "system" })} among\n${JSON.stringify(events, null, 1)}`).toBeGreaterThanOrEqual(0);
+          const event = unmatched.splice(i, 1)[0];
+          expect(String(event.action)).toMatch(/^[a-z_]+\.[a-z_]+$/);
+          if (e.before) expect(event.before, `${fn}: ${e.action} without "before"`).not.toBeNull();
+          if (e.after) expect(event.after, `${fn}: ${e.action} without "after"`).not.toBeNull();
+        }
+        expect(unmatched.map((e) => e.action), `${fn} wrote audit events the table does not expect`).toEqual([]);
+      });
+    }
+  }
+});
+
+describe("helpers that write inside their caller's transaction", () => {
+  for (const [fn, entry] of Object.entries(TABLE)) {
+    if (entry.kind !== "within") continue;
+    it(`${fn} › its table (${entry.table}) is written under the audit event of each caller`, () => {
+      for (const caller of entry.coveredBy) {
+        const runs = [...seen.entries()].filter(([key]) => key.startsWith(`${caller} › `));
+        expect(runs.length, `${caller}'s scenarios ran before this check`).toBeGreaterThan(0);
+        const proven = runs.some(([, changes]) => {
+          const xmins = new Set(changes.filter((c) => c.table === "audit_events").map((c) => c.xmin));
+          return changes.some((c) => c.table === entry.table && c.xmin !== null && xmins.has(c.xmin));
+        });
+        expect(proven, `${caller} writes ${entry.table} under its audit event`).toBe(true);
+      }
+    });
+  }
+});
+
+describe("writes that are not audited, on purpose", () => {
+  const cases = [
+    ...Object.entries(TABLE).flatMap(([fn, entry]) => (entry.kind === "unaudited" ? entry.scenarios.map((s) => ({ fn, ...s })) : [])),
+    ...UNAUDITED_PATHS,
+  ];
+  for (const c of cases) {
+    it(`${c.fn} › ${c.name}`, async () => {
+      expect(c.why.length).toBeGreaterThan(20);
+      const call = await c.act();
+      const { error, changes } = await changesOf(call);
+      if (error) throw error;
+      const report = `changes:\n${describeChanges(changes)}`;
+      expect(changes.length, `${c.fn}: the scenario wrote nothing, so the exception is not exercised\n${report}`).toBeGreaterThan(0);
+      expect(changes.filter((x) => x.table === "audit_events").length, report).toBe(0);
+      expect(changes.filter((x) => !allowedBy(c.allow, x)).map((x) => `${x.kind} ${x.table} [${x.columns.join(", ")}]`), report).toEqual([]);
+    });
+  }
+});
+
+describe("reads write nothing", () => {
+  for (const [fn, entry] of Object.entries(TABLE)) {
+    if (entry.kind !== "read" || !entry.probe) continue;
+    const probe = entry.probe;
+    it(fn, async () => {
+      const { error, changes } = await changesOf(probe);
+      // requireUser without a session redirects: a refusal writes nothing either.
+      const digest = (error as { digest?: string } | undefined)?.digest ?? "";
+      if (error && !digest.startsWith("NEXT_")) throw error;
+      expect(changes.map((c) => `${c.kind} ${c.table} [${c.columns.join(", ")}]`)).toEqual([]);
+    });
+  }
+});
+
