@@ -156,6 +156,8 @@ type Spec = {
   arrange: Arrange;
   /** Public by design (anyone may post): why. */
   public?: string;
+  /** Writes nothing even for the right caller (a search that seals its query into a link): why. */
+  readOnly?: string;
   /** For a public action: the writes its "ok" answer may make for this caller. */
   allowed?: (post: Post, changes: Change[]) => boolean;
 };
@@ -305,6 +307,24 @@ const ACTIONS: Record<string, Spec> = {
       const { password: _p, ...fields } = registrationForm();
       return { user: await someone(caller), form: form(fields) };
     },
+  },
+
+  // --- the search forms: they seal the search into the link (lib/crypto/search-seal.ts) ---
+  "app/caseworker/actions.ts#searchCaseloadAction": {
+    ...caseworkerOnly("redirect"),
+    cross: undefined,
+    readOnly: "seals the search and redirects to the caseload",
+    arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "Siti", stage: "lms" }) }),
+  },
+  "app/pmo/participants/actions.ts#searchParticipantsAction": {
+    ...pmoOnly("redirect"),
+    readOnly: "seals the search and redirects to the list",
+    arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "3174011705900001", stage: "lms" }) }),
+  },
+  "app/pmo/caseworkers/actions.ts#searchAssignableAction": {
+    ...pmoOnly("redirect"),
+    readOnly: "seals the search and redirects to the assignment list",
+    arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "Siti", assigned: "all" }) }),
   },
 
   // --- the PMO's forms ---
@@ -488,6 +508,8 @@ describe("each caller gets the documented answer, and a refusal writes nothing",
         expect(answerOf(result, error), `${name} posted by ${who}`).toBe(c.answer);
         if (!WRITES.has(c.answer)) {
           expect(changes.map((x) => `${x.kind} ${x.table} [${x.columns.join(", ")}]`), `${name} refused ${who} but wrote\n${report}`).toEqual([]);
+        } else if (spec.readOnly) {
+          expect(changes.map((x) => `${x.kind} ${x.table}`), `${name} (${spec.readOnly}) wrote\n${report}`).toEqual([]);
         } else if (spec.public) {
           const ok = spec.allowed ? spec.allowed(p, changes) : changes.length === 0;
           expect(ok, `${name} (public) wrote more than it may for ${who}\n${report}`).toBe(true);

@@ -7,6 +7,7 @@ import { db, dbKind, type Tx } from "@/db";
 import { auditEvents, importRows, imports, users } from "@/db/schema";
 import { sealNik } from "@/lib/crypto/identity";
 import { logError } from "@/lib/log";
+import { safeCsvText } from "@/lib/csv-cell";
 import { maskNikLast4, todayInJakarta } from "@/lib/validation";
 import {
   checkImportRow,
@@ -811,7 +812,7 @@ export async function importReportCsv(
             String(l.line),
             words.status(l.status),
             l.nikMasked ?? "",
-            /^[=+\-@\t\r]/.test(l.fullName) ? `'${l.fullName}` : l.fullName,
+            safeCsvText(l.fullName),
             l.reasons.map((r) => words.reason(r)).join("; "),
           ]),
           { header: first, bom: first, columns: [...REPORT_COLUMNS], record_delimiter: "windows" },

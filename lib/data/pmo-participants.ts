@@ -13,6 +13,7 @@ import {
   type Source,
   type Stage,
 } from "@/db/schema";
+import { safeCsvText } from "@/lib/csv-cell";
 import { findProvince, findRegency } from "@/lib/reference/regions";
 import { maskNik, maskNikLast4, maskPhone } from "@/lib/validation";
 import {
@@ -284,14 +285,8 @@ type ExportRow = {
   nextFollowUpOn: string | null;
 };
 
-/**
- * A spreadsheet runs a cell that starts with = + - @ as a formula ("CSV injection"); free
- * text typed by people is written with a leading apostrophe in that case.
- */
-function text(value: string | null): string {
-  if (value === null) return "";
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+/** Free text typed by people, safe to open in a spreadsheet (lib/csv-cell.ts). */
+const text = safeCsvText;
 
 function toRecord(r: ExportRow, full: boolean): Record<ExportColumn, string> {
   return {
