@@ -24,6 +24,7 @@ export default async function MePage() {
   const tSelf = await getTranslations("meSelf");
   const tHelp = await getTranslations("help");
   const tTopic = await getTranslations("blockerPlain");
+  const tData = await getTranslations("dataRights");
   const messages = await getMessages();
   const openCount = requests.filter((r) => r.status === "open").length;
   const answered = requests.filter((r) => r.status === "answered").slice(0, 3);
@@ -181,6 +182,12 @@ export default async function MePage() {
             </>
           ) : null}
         </dl>
+        <p>
+          <Link href="/me/data" className="font-semibold text-teal-800 underline">
+            {tData("linkTitle")}
+          </Link>
+          : {tData("linkText")}
+        </p>
         {contact ? (
           <NextIntlClientProvider messages={{ meSelf: messages.meSelf, common: messages.common }}>
             <OwnContactForm {...contact} />

@@ -5,7 +5,15 @@ import type { Role } from "@/db/schema";
 // Permissions are "action:entity:access" strings (epic-stack style). "own" means the
 // participant's own record, "assigned" the caseworker's caseload, "any" everything.
 export const PERMISSIONS = {
-  participant: ["read:participant:own", "update:participant:own", "create:help_request:own", "create:survey_response:own"],
+  participant: [
+    "read:participant:own",
+    "update:participant:own",
+    "create:help_request:own",
+    "create:survey_response:own",
+    // UU PDP: download one's own data; ask for deletion or withdraw consent.
+    "read:data_export:own",
+    "create:data_request:own",
+  ],
   caseworker: [
     "read:participant:assigned",
     "update:participant:assigned",
@@ -24,6 +32,8 @@ export const PERMISSIONS = {
     "create:import:any",
     "update:help_request:unassigned",
     "read:outbox:any",
+    "read:data_request:any",
+    "update:data_request:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 

@@ -2,6 +2,7 @@ import type { AppLocale } from "./config";
 import activationEn from "@/messages/en/activation.json";
 import appEn from "@/messages/en/app.json";
 import caseworkerEn from "@/messages/en/caseworker.json";
+import dataRightsEn from "@/messages/en/data-rights.json";
 import participantEn from "@/messages/en/participant.json";
 import pmoAuditEn from "@/messages/en/pmo-audit.json";
 import pmoCaseworkersEn from "@/messages/en/pmo-caseworkers.json";
@@ -12,6 +13,7 @@ import validationEn from "@/messages/en/validation.json";
 import activationId from "@/messages/id/activation.json";
 import appId from "@/messages/id/app.json";
 import caseworkerId from "@/messages/id/caseworker.json";
+import dataRightsId from "@/messages/id/data-rights.json";
 import participantId from "@/messages/id/participant.json";
 import pmoAuditId from "@/messages/id/pmo-audit.json";
 import pmoCaseworkersId from "@/messages/id/pmo-caseworkers.json";
@@ -34,6 +36,7 @@ const catalogues = {
     ...pmoImportsId,
     ...pmoAuditId,
     ...participantId,
+    ...dataRightsId,
     validation: validationId,
   },
   en: {
@@ -46,6 +49,7 @@ const catalogues = {
     ...pmoImportsEn,
     ...pmoAuditEn,
     ...participantEn,
+    ...dataRightsEn,
     validation: validationEn,
   },
 } as const;

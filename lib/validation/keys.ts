@@ -98,6 +98,16 @@ export const validationKeys = [
   "currentPassword.required",
   "currentPassword.wrong",
   "currentPassword.locked",
+
+  // Data rights (UU PDP): deletion requests and consent withdrawal, the PMO's answers
+  "dataRequest.reason",
+  "dataRequest.confirm",
+  "dataRequest.alreadyWithdrawn",
+  "dataRequest.note",
+  "dataRequest.noteRequired",
+  "dataRequest.eraseConfirm",
+  "dataRequest.decided",
+  "dataRequest.cannotRefuse",
 ] as const;
 
 export type ValidationKey = (typeof validationKeys)[number];
