@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
 import { helpRequests, participants, STAGES, users, type Stage } from "@/db/schema";
 import { maskNikLast4, maskPhone, todayInJakarta } from "@/lib/validation";
@@ -61,7 +61,8 @@ function searchCondition(q: string): SQL | undefined {
 export async function listCaseload(viewer: SessionUser, query: Partial<CaseloadQuery> = {}): Promise<Caseload> {
   requirePermission(viewer, "read:participant:assigned");
   const today = todayInJakarta();
-  const mine = eq(participants.caseworkerId, viewer.id);
+  // Erased participants (UU PDP deletion) are anonymous rows for the counts, not casework.
+  const mine = and(eq(participants.caseworkerId, viewer.id), isNull(participants.erasedAt))!;
   const search = searchCondition(query.q ?? "");
   const where = and(mine, search, query.stage ? eq(participants.stage, query.stage) : undefined);
   const page = Math.max(1, query.page ?? 1);

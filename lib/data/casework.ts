@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
 import { db, type Tx } from "@/db";
@@ -41,14 +41,18 @@ export async function scopedParticipant(
   return row;
 }
 
-/** The participant, if assigned to this caseworker; otherwise HTTP 404. */
+/**
+ * The participant, if assigned to this caseworker and not erased; otherwise HTTP 404. An
+ * erased participant (a completed UU PDP deletion) stays only as an anonymous row for the
+ * programme's counts: there is nobody left to serve, so no casework reads or writes it.
+ */
 export function assignedParticipant(
   tx: Tx | typeof db,
   viewer: SessionUser,
   participantId: string,
   opts: { lock?: boolean } = {},
 ): Promise<Participant> {
-  return scopedParticipant(tx, participantId, eq(participants.caseworkerId, viewer.id), opts);
+  return scopedParticipant(tx, participantId, and(eq(participants.caseworkerId, viewer.id), isNull(participants.erasedAt))!, opts);
 }
 
 /** The Jakarta date on which a participant registered: no service can be logged before it. */

@@ -25,6 +25,7 @@ import { selfRegistrationSchema } from "@/lib/validation/registration";
 import { surveySchema } from "@/lib/validation/survey";
 import { issueActivationCode } from "./activation";
 import { getCasefile } from "./casework";
+import { listCaseload } from "./caseload";
 import {
   completeDataRequest,
   CONSENT_WITHDRAWN_REASON,
@@ -450,6 +451,14 @@ describe("a completed deletion", () => {
     const list = await listParticipantsForPmo(pmo, {});
     expect(list.rows.find((r) => r.id === me.participantId)).toMatchObject({ fullName: ERASED_NAME, nikMasked: "", phoneMasked: null });
     expect((await listParticipantsForPmo(pmo, { q: nik })).rows).toEqual([]);
+  });
+
+  it("takes the erased participant out of the caseworker's caseload, reminders and case file", async () => {
+    expect((await listCaseload(cw)).rows.map((r) => r.id)).not.toContain(me.participantId);
+    expect(await statusOf(() => getCasefile(cw, me.participantId))).toBe(404);
+    const before = await logsOf(me.participantId);
+    expect(await statusOf(() => recordService(cw, service(me.participantId)))).toBe(404);
+    expect(await logsOf(me.participantId)).toBe(before);
   });
 
   it("refuses a second completion of the same request", async () => {

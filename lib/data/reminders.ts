@@ -48,7 +48,7 @@ const LIST_LIMIT = 50;
 /** What the caseworker should do now: follow-ups due and overdue, deadlines near, open requests. */
 export async function getCaseworkerReminders(viewer: SessionUser, today = todayInJakarta()): Promise<CaseworkerReminders> {
   requirePermission(viewer, "read:participant:assigned");
-  const mine = eq(participants.caseworkerId, viewer.id);
+  const mine = and(eq(participants.caseworkerId, viewer.id), isNull(participants.erasedAt))!;
   const [followUps, deadlineRows, requests, [{ n: openRequestCount }]] = await Promise.all([
     db
       .select({ id: participants.id, fullName: participants.fullName, stage: participants.stage, nextFollowUpOn: participants.nextFollowUpOn })
