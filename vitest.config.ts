@@ -30,6 +30,8 @@ export default defineConfig({
     env: {
       // forbidden() from next/navigation only works when Next has enabled authInterrupts.
       __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: "true",
+      // Seals searches (lib/crypto/search-seal.ts); with DATABASE_URL no secret is made up.
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "vitest-auth-secret-never-used-outside-tests",
       // Fixed test keys for NIK/KK encryption (lib/crypto/identity.ts): never used outside tests.
       DATA_KEYS: process.env.DATA_KEYS ?? "test1:dGVzdC1rZXktMS10ZXN0LWtleS0xLXRlc3Qta2V5LTE=",
       DATA_HASH_KEY: process.env.DATA_HASH_KEY ?? "dGVzdC1oYXNoLWtleS10ZXN0LWhhc2gta2V5LTEyMzQ=",

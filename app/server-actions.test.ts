@@ -9,12 +9,14 @@ import { db } from "@/db";
 import { users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { auth } from "@/lib/auth";
+import { refuseDataRequest, requestDeletion } from "@/lib/data/data-rights";
 import { createHelpRequest } from "@/lib/data/help";
 import { checkImport, uploadImport } from "@/lib/data/imports";
 import type { SessionUser } from "@/lib/data/permissions";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
 import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, type TestParticipant } from "@/lib/testing/participants";
+import { dataRefusalSchema, dataRequestSchema } from "@/lib/validation/data-rights";
 
 // Every server action, found by this test itself: each module under app/ that starts
 // with "use server", and each function it exports, must be in ACTIONS below with the
@@ -55,6 +57,10 @@ vi.mock("next/headers", () => ({
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 vi.mock("next/server", async (original) => ({ ...(await original<typeof import("next/server")>()), after: vi.fn() }));
+
+// The search actions seal with AUTH_SECRET, which on PostgreSQL (DATABASE_URL) is never
+// made up (lib/auth/secret.ts): a test one, as in lib/crypto/search-seal.test.ts.
+process.env.AUTH_SECRET ??= "test-secret-for-server-actions-0123456789";
 
 const ROOT = process.cwd();
 const APP = path.join(ROOT, "app");
@@ -128,6 +134,18 @@ async function openRequest(p: TestParticipant): Promise<string> {
   return asked.id;
 }
 
+/** A fresh participant's open deletion request, or (decided) one another PMO has already refused. */
+async function deletionRequest(decided: boolean): Promise<string> {
+  const p = await participant();
+  const asked = await requestDeletion(p.user, dataRequestSchema.parse({ participantId: p.participantId, reason: "Saya tidak ingin ikut lagi.", confirm: "on" }));
+  if (!asked.ok) throw new Error(JSON.stringify(asked));
+  if (decided) {
+    const refused = await refuseDataRequest(await createTestUser("pmo"), dataRefusalSchema.parse({ requestId: asked.id, note: "Data masih wajib disimpan." }));
+    if (!refused.ok) throw new Error(JSON.stringify(refused));
+  }
+  return asked.id;
+}
+
 async function checkedImport(): Promise<string> {
   const nik = makeNik({ birthDate: "1990-05-17", sex: "L" });
   const csv = [
@@ -162,10 +180,10 @@ type Spec = {
   allowed?: (post: Post, changes: Change[]) => boolean;
 };
 
-const participantOnly: Pick<Spec, "answers" | "cross"> = {
-  answers: { anonymous: "login", participant: "ok", caseworker: 403, pmo: 403 },
+const participantOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => ({
+  answers: { anonymous: "login", participant: ok, caseworker: 403, pmo: 403 },
   cross: { participant: 404 },
-};
+});
 const caseworkerOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => ({
   answers: { anonymous: "login", participant: 403, caseworker: ok, pmo: 403 },
   cross: { caseworker: 404 },
@@ -229,7 +247,7 @@ const ACTIONS: Record<string, Spec> = {
 
   // --- the participant's own forms (/me) ---
   "app/me/actions.ts#updateOwnContactAction": {
-    ...participantOnly,
+    ...participantOnly(),
     arrange: async (caller, cross) => {
       const { user, record } = await ownRecord(caller, cross);
       // Phone and email kept (no password needed): a new address only.
@@ -240,20 +258,35 @@ const ACTIONS: Record<string, Spec> = {
     },
   },
   "app/me/help/actions.ts#askForHelpAction": {
-    ...participantOnly,
+    ...participantOnly(),
     arrange: async (caller, cross) => {
       const { user, record } = await ownRecord(caller, cross);
       return { user, form: form({ participantId: record.participantId, submissionId: crypto.randomUUID(), topic: "other", message: "Saya butuh bantuan" }) };
     },
   },
   "app/me/survey/actions.ts#submitSurveyAction": {
-    ...participantOnly,
+    ...participantOnly(),
     arrange: async (caller, cross) => {
       const { user, record } = await ownRecord(caller, cross, { stage: "completed" });
       return {
         user,
         form: form({ participantId: record.participantId, employmentStatus: "looking", trainingHelped: "yes", satisfaction: "4", plansAbroad: "no" }),
       };
+    },
+  },
+  // The data-rights forms (/me/data): sent on to the page, which shows the request and its deadline.
+  "app/me/data/actions.ts#requestDeletionAction": {
+    ...participantOnly("redirect"),
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross);
+      return { user, form: form({ participantId: record.participantId, reason: "Saya tidak ingin ikut lagi.", confirm: "on" }) };
+    },
+  },
+  "app/me/data/actions.ts#withdrawConsentAction": {
+    ...participantOnly("redirect"),
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross);
+      return { user, form: form({ participantId: record.participantId, reason: "Saya tidak ingin ikut lagi.", confirm: "on" }) };
     },
   },
 
@@ -368,6 +401,21 @@ const ACTIONS: Record<string, Spec> = {
       const p = await participant({ caseworker: cross ? await createTestUser("caseworker") : null });
       const requestId = await openRequest(p);
       return { user: await someone(caller), form: form({ requestId, answer: "Silakan hubungi pusat bantuan" }) };
+    },
+  },
+  // cross: the PMO answering a request another PMO has already decided (refused).
+  "app/pmo/data-requests/actions.ts#completeDataRequestAction": {
+    ...pmoOnly("redirect", "refused"),
+    arrange: async (caller, cross) => {
+      const requestId = await deletionRequest(cross);
+      return { user: await someone(caller), form: form({ requestId, note: "Dihapus sesuai permintaan.", confirm: "on" }) };
+    },
+  },
+  "app/pmo/data-requests/actions.ts#refuseDataRequestAction": {
+    ...pmoOnly("redirect", "refused"),
+    arrange: async (caller, cross) => {
+      const requestId = await deletionRequest(cross);
+      return { user: await someone(caller), form: form({ requestId, note: "Data masih wajib disimpan menurut aturan program." }) };
     },
   },
   "app/pmo/imports/[id]/actions.ts#confirmImportAction": {

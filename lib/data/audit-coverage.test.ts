@@ -11,6 +11,7 @@ import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
 import { todayInJakarta } from "@/lib/validation";
 import { contactSchema, milestonesSchema, serviceLogSchema } from "@/lib/validation/caseworker";
+import { dataDecisionSchema, dataRefusalSchema, dataRequestSchema } from "@/lib/validation/data-rights";
 import { helpRequestSchema } from "@/lib/validation/help";
 import { ownContactSchema } from "@/lib/validation/own-contact";
 import { newCaseworkerSchema } from "@/lib/validation/pmo-staff";
@@ -24,6 +25,16 @@ import { recordAudit } from "./audit";
 import { auditFilterOptions, listAuditEvents } from "./audit-log";
 import { listCaseload } from "./caseload";
 import { assignedParticipant, changeStage, getCasefile, timelineOf, updateContact, updateMilestones } from "./casework";
+import {
+  completeDataRequest,
+  countOpenDataRequests,
+  getOwnDataRights,
+  listDataRequests,
+  ownDataExport,
+  refuseDataRequest,
+  requestDeletion,
+  withdrawConsent,
+} from "./data-rights";
 import { checkDatabase } from "./health";
 import {
   answerHelpRequest,
@@ -128,6 +139,16 @@ const helpInput = (participantId: string) =>
 
 const surveyInput = (participantId: string, satisfaction = "4") =>
   surveySchema.parse({ participantId, employmentStatus: "looking", trainingHelped: "yes", satisfaction, plansAbroad: "no", hardest: [] });
+
+const dataAsk = (participantId: string) => dataRequestSchema.parse({ participantId, reason: "Saya tidak ingin ikut lagi.", confirm: "on" });
+const dataDecision = (requestId: string, note = "") => dataDecisionSchema.parse({ requestId, note, confirm: "on" });
+
+/** A participant's open data request of the kind; its id. */
+async function dataRequested(p: TestParticipant, kind: "deletion" | "consent_withdrawal"): Promise<string> {
+  const result = kind === "deletion" ? await requestDeletion(p.user, dataAsk(p.participantId)) : await withdrawConsent(p.user, dataAsk(p.participantId));
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return result.id;
+}
 
 /** A quarantine list of `n` valid rows. */
 function cohortCsv(n: number): string {
@@ -427,6 +448,107 @@ const TABLE: Record<string, Entry> = {
       return {
         act: () => updateMilestones(cw, input),
         events: [{ actor: cw, action: "participant.milestones_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+  ),
+
+  // --- data-rights.ts ---
+  "data-rights.getOwnDataRights": read("the participant's consent and their data requests", () => getOwnDataRights(reader.user)),
+  "data-rights.listDataRequests": read("the PMO's list of data requests", () => listDataRequests(pmo, { status: "all" })),
+  "data-rights.countOpenDataRequests": read("open and overdue data requests, for the menu and the dashboard", () => countOpenDataRequests(pmo)),
+  "data-rights.ownDataExport": write(
+    scenario("the participant downloads everything held about them (whole NIK and KK)", async () => {
+      const p = await participant({ caseworker: cw });
+      await recordService(cw, logInput(p.participantId, { notes: "Dibantu lewat WhatsApp" }));
+      return {
+        act: () => ownDataExport(p.user),
+        events: [{ actor: p.user, action: "participant.data_export", entityType: "participant", entityId: p.participantId, after: true }],
+        auditOnly: true,
+      };
+    }),
+  ),
+  "data-rights.requestDeletion": write(
+    scenario("a deletion request, due in 3 × 24 hours", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => requestDeletion(p.user, dataAsk(p.participantId)),
+        events: (r: Awaited<ReturnType<typeof requestDeletion>>) => [
+          { actor: p.user, action: "data_request.create", entityType: "data_request", entityId: r.ok ? r.id : "?", after: true },
+        ],
+      };
+    }),
+  ),
+  "data-rights.withdrawConsent": write(
+    scenario("consent withdrawn, in effect at once", async () => {
+      const p = await participant({ caseworker: cw });
+      return {
+        act: () => withdrawConsent(p.user, dataAsk(p.participantId)),
+        events: (r: Awaited<ReturnType<typeof withdrawConsent>>) => [
+          { actor: p.user, action: "data_request.create", entityType: "data_request", entityId: r.ok ? r.id : "?", after: true },
+        ],
+        noBefore:
+          "consent_withdrawn_at goes from null (a withdrawal already in effect is refused) to the moment of the request, as the withdrawal says; the event's after records it",
+      };
+    }),
+  ),
+  "data-rights.completeDataRequest": write(
+    scenario("a consent withdrawal recorded: the stage becomes withdrawn", async () => {
+      const p = await participant({ caseworker: cw });
+      const id = await dataRequested(p, "consent_withdrawal");
+      return {
+        act: () => completeDataRequest(pmo, dataDecision(id, "Dicatat.")),
+        events: [
+          { actor: pmo, action: "participant.stage_change", entityType: "participant", entityId: p.participantId, before: true, after: true },
+          { actor: pmo, action: "data_request.complete", entityType: "data_request", entityId: id, before: true, after: true },
+        ],
+      };
+    }),
+    scenario("a deletion completed: the identity erased, the account disabled", async () => {
+      const p = await participant({ caseworker: cw, stage: "completed" });
+      await recordService(cw, logInput(p.participantId, { notes: "Dibantu lewat WhatsApp" }));
+      await submitSurvey(
+        p.user,
+        surveySchema.parse({
+          participantId: p.participantId,
+          employmentStatus: "looking",
+          trainingHelped: "yes",
+          satisfaction: "4",
+          plansAbroad: "no",
+          hardest: ["other"],
+          hardestOther: "Sinyal di kampung lemah",
+        }),
+      );
+      const id = await dataRequested(p, "deletion");
+      return {
+        act: () => completeDataRequest(pmo, dataDecision(id, "Dihapus sesuai permintaan.")),
+        events: [
+          { actor: pmo, action: "data_request.complete", entityType: "data_request", entityId: id, before: true, after: true },
+          { actor: pmo, action: "participant.erase", entityType: "participant", entityId: p.participantId, before: true, after: true },
+        ],
+      };
+    }),
+    scenario("a deletion beside an open consent withdrawal completes both", async () => {
+      const p = await participant({ caseworker: cw });
+      const withdrawal = await dataRequested(p, "consent_withdrawal");
+      const deletion = await dataRequested(p, "deletion");
+      return {
+        act: () => completeDataRequest(pmo, dataDecision(deletion)),
+        events: [
+          { actor: pmo, action: "participant.stage_change", entityType: "participant", entityId: p.participantId, before: true, after: true },
+          { actor: pmo, action: "data_request.complete", entityType: "data_request", entityId: withdrawal, before: true, after: true },
+          { actor: pmo, action: "data_request.complete", entityType: "data_request", entityId: deletion, before: true, after: true },
+          { actor: pmo, action: "participant.erase", entityType: "participant", entityId: p.participantId, before: true, after: true },
+        ],
+      };
+    }),
+  ),
+  "data-rights.refuseDataRequest": write(
+    scenario("a deletion refused, with the reason the participant reads", async () => {
+      const p = await participant({ caseworker: cw });
+      const id = await dataRequested(p, "deletion");
+      return {
+        act: () => refuseDataRequest(pmo, dataRefusalSchema.parse({ requestId: id, note: "Data masih wajib disimpan menurut aturan program." })),
+        events: [{ actor: pmo, action: "data_request.refuse", entityType: "data_request", entityId: id, before: true, after: true }],
       };
     }),
   ),
