@@ -15,15 +15,80 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type Handle = { db: Db; close: () => Promise<void>; kind: "postgres" | "pglite" };
 
+// Why the PostgreSQL pool renews itself. postgres.js 3.4.9 (the newest release) can leave a
+// pooled connection unable to send anything after its socket dies in the middle of a
+// transaction: the ROLLBACK it then writes to the dead socket throws from a setImmediate
+// (logged as "uncaughtException: TypeError: Cannot read properties of null (reading
+// 'write')") and leaves a stale write timer behind, so every later connect on that pool
+// slot sends nothing and waits for connect_timeout, again and again (porsager/postgres
+// #1154, #1208; the fixes are not released). A PostgreSQL restart under load did exactly
+// that here: requests hung 30 s and the pool kept only the slots that had been idle
+// (scripts/load-check.mts, fault run). The driver keeps its connection objects for the
+// life of the client, so the cure is a fresh client: when any connection of the current
+// pool closes (a restart, a failover, a killed backend, or max_lifetime), new queries go to
+// a new pool and the old one finishes what it is doing and ends. At most one renewal a
+// second, so an outage does not churn pools; a pool made during the outage has never
+// held a connection, so it has nothing to poison.
+const RENEW_AT_MOST_EVERY_MS = 1000;
+// How long the old pool may finish its running queries before they are cut off.
+const RETIRE_TIMEOUT_SECONDS = 30;
+
+function openPostgres(url: string): Handle {
+  type Pool = { client: postgres.Sql; db: Db; openedAt: number };
+  let current: Pool;
+  let closing = false;
+  const retiring = new Set<Promise<void>>();
+
+  function newPool(): Pool {
+    const pool: Pool = {
+      client: postgres(url, {
+        max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+        // A database that does not answer fails a request in 10 s instead of 30 s.
+        connect_timeout: 10,
+        onnotice: () => {},
+        onclose: () => {
+          if (!closing && pool === current && Date.now() - pool.openedAt >= RENEW_AT_MOST_EVERY_MS) renew();
+        },
+      }),
+      db: undefined as unknown as Db,
+      openedAt: Date.now(),
+    };
+    pool.db = drizzlePostgres({ client: pool.client, schema });
+    return pool;
+  }
+
+  function renew() {
+    const old = current;
+    current = newPool();
+    const ended = old.client
+      .end({ timeout: RETIRE_TIMEOUT_SECONDS })
+      .catch(() => {})
+      .finally(() => retiring.delete(ended));
+    retiring.add(ended);
+  }
+
+  current = newPool();
+  // Every use of `db` reads the current pool's Drizzle object; a transaction stays on the
+  // pool it began on.
+  const db = new Proxy({} as Db, {
+    get(_, property) {
+      const value = Reflect.get(current.db, property, current.db);
+      return typeof value === "function" ? value.bind(current.db) : value;
+    },
+  });
+  return {
+    db,
+    close: async () => {
+      closing = true;
+      await Promise.all([current.client.end(), ...retiring]);
+    },
+    kind: "postgres",
+  };
+}
+
 function open(): Handle {
   const url = process.env.DATABASE_URL;
-  if (url) {
-    const client = postgres(url, {
-      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
-      onnotice: () => {},
-    });
-    return { db: drizzlePostgres({ client, schema }), close: () => client.end(), kind: "postgres" };
-  }
+  if (url) return openPostgres(url);
   const dir = process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
   if (!dir.includes("://")) mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
