@@ -24,7 +24,7 @@ type Handle = { db: Db; close: () => Promise<void>; kind: "postgres" | "pglite" 
 // #1208; the fixes are not released). Seen here when PostgreSQL
 // was restarted under load (scripts/load-check.mts, fault run; docs/load-and-faults.md):
 // uncaught TypeErrors, requests that hung 30 s, and in a driver-level test 6 of 10 slots
-// stuck and throughput halved for good. The driver keeps its connection objects for the
+// stuck and throughput halved for the rest of the test. The driver keeps its connection objects for the
 // life of the client, so the cure is a fresh client: when any connection of the current
 // pool closes (a restart, a failover, a killed backend, or max_lifetime), new queries go
 // to a new pool, and the old one finishes what it is doing, however long (a cohort
