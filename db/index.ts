@@ -15,15 +15,84 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type Handle = { db: Db; close: () => Promise<void>; kind: "postgres" | "pglite" };
 
+// Why the PostgreSQL pool renews itself. postgres.js 3.4.9 (the newest release) can leave a
+// pooled connection unable to send anything after its socket dies in the middle of a
+// transaction: the ROLLBACK it then writes to the dead socket throws from a setImmediate
+// (logged as "uncaughtException: TypeError: Cannot read properties of null (reading
+// 'write')") and leaves a stale write timer behind, so every later connect on that slot
+// sends nothing and waits for connect_timeout, again and again (porsager/postgres#1154,
+// #1208; the fixes are not released). Seen here when PostgreSQL
+// was restarted under load (scripts/load-check.mts, fault run; docs/load-and-faults.md):
+// uncaught TypeErrors, requests that hung 30 s, and in a driver-level test 6 of 10 slots
+// stuck and throughput halved for the rest of the test. The driver keeps its connection objects for the
+// life of the client, so the cure is a fresh client: when any connection of the current
+// pool closes (a restart, a failover, a killed backend, or max_lifetime), new queries go
+// to a new pool, and the old one finishes what it is doing, however long (a cohort
+// import's one transaction may take a minute), and ends; a query caught on a broken slot
+// of the old pool fails at connect_timeout. At most one renewal a second, so an outage
+// does not churn pools (a pool made during the outage has had no open connection to lose,
+// so nothing to poison).
+const RENEW_AT_MOST_EVERY_MS = 1000;
+
+function openPostgres(url: string): Handle {
+  type Pool = { client: postgres.Sql; db: Db; openedAt: number };
+  let current: Pool;
+  let closing = false;
+
+  function newPool(): Pool {
+    const pool: Pool = {
+      client: postgres(url, {
+        max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+        // A database that does not answer fails a request in 10 s instead of 30 s.
+        connect_timeout: 10,
+        // After failed connects, a query waits this long before its connection tries again.
+        // The default grows with every failure the pool has seen (3^n / 100 s, up to 20 s),
+        // so requests made during and just after a 3-second restart waited up to 20 s
+        // (measured: scripts/load-check.mts fault run, and a driver-level test with 30
+        // clients: 19.9 s with the default, 1.1 s with this). Ten connections retrying once
+        // a second are no burden on a recovering server.
+        backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+        onnotice: () => {},
+        onclose: () => {
+          if (!closing && pool === current && Date.now() - pool.openedAt >= RENEW_AT_MOST_EVERY_MS) renew();
+        },
+      }),
+      db: undefined as unknown as Db,
+      openedAt: Date.now(),
+    };
+    pool.db = drizzlePostgres({ client: pool.client, schema });
+    return pool;
+  }
+
+  function renew() {
+    const old = current;
+    current = newPool();
+    // No timeout: nothing running is cut off, and no timer keeps a script alive.
+    old.client.end().catch(() => {});
+  }
+
+  current = newPool();
+  // Every use of `db` reads the current pool's Drizzle object; a transaction stays on the
+  // pool it began on.
+  const db = new Proxy({} as Db, {
+    get(_, property) {
+      const value = Reflect.get(current.db, property, current.db);
+      return typeof value === "function" ? value.bind(current.db) : value;
+    },
+  });
+  return {
+    db,
+    close: async () => {
+      closing = true;
+      await current.client.end();
+    },
+    kind: "postgres",
+  };
+}
+
 function open(): Handle {
   const url = process.env.DATABASE_URL;
-  if (url) {
-    const client = postgres(url, {
-      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
-      onnotice: () => {},
-    });
-    return { db: drizzlePostgres({ client, schema }), close: () => client.end(), kind: "postgres" };
-  }
+  if (url) return openPostgres(url);
   const dir = process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
   if (!dir.includes("://")) mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
