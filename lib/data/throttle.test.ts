@@ -1,7 +1,7 @@
-import { eq, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
-import { authThrottle, users } from "@/db/schema";
+import { auditEvents, authThrottle, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { THROTTLE } from "./throttle";
 import { findSessionUser, SESSION_LIMITS, signInAttempt } from "./users";
@@ -53,6 +53,26 @@ describe("sign-in throttle", () => {
     for (let i = 0; i <= THROTTLE.ip.free; i++) await signInAttempt(`orang${i}@contoh.id`, "salah", "203.0.113.7");
     expect((await signInAttempt("baru@contoh.id", "salah", "203.0.113.7")).status).toBe("locked");
     expect((await signInAttempt("baru@contoh.id", "salah", "198.51.100.1")).status).toBe("failed");
+  });
+
+  it("audits each failure with the account it named (or none) and the identifier masked", async () => {
+    const user = await createTestUser("caseworker", { password: "benar-sekali-123" });
+    await signInAttempt(user.email, "salah", "192.0.2.44");
+    const unknown = `tidak.dikenal.${Date.now()}@contoh.id`;
+    await signInAttempt(unknown, "salah", "192.0.2.44");
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "auth.sign_in_failed"))
+      .orderBy(desc(auditEvents.id))
+      .limit(2);
+    expect(events.map((e) => e.entityId)).toEqual([null, user.id]);
+    for (const e of events) {
+      expect(e).toMatchObject({ actorId: null, actorRole: "system", entityType: "user" });
+      expect(e.after).toMatchObject({ ip: "192.0.2.44", identifier: expect.stringContaining("•") });
+      expect(JSON.stringify(e)).not.toContain(user.email);
+      expect(JSON.stringify(e)).not.toContain(unknown);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { inArray, sql } from "drizzle-orm";
-import { db } from "@/db";
+import { db, type Tx } from "@/db";
 import { authThrottle } from "@/db/schema";
 
 // Failed attempts (sign-in, activation codes) are counted in PostgreSQL per identifier and
@@ -36,16 +36,16 @@ export async function lockedUntil(keys: string[]): Promise<Date | null> {
 }
 
 /** Counts one failure on each key and locks those past their free attempts. */
-export async function recordFailure(keys: string[]): Promise<void> {
+export async function recordFailure(keys: string[], tx: Tx | typeof db = db): Promise<void> {
   for (const key of keys) {
     const p = policyOf(key);
-    await db.execute(sql`
+    await tx.execute(sql`
       insert into auth_throttle (key, failures, last_failure_at) values (${key}, 1, now())
       on conflict (key) do update set
         failures = case when auth_throttle.last_failure_at < now() - make_interval(hours => ${THROTTLE.windowHours})
                         then 1 else auth_throttle.failures + 1 end,
         last_failure_at = now()`);
-    await db.execute(sql`
+    await tx.execute(sql`
       update auth_throttle set locked_until = now() + make_interval(secs =>
         least(${p.maxSeconds}, ${p.baseSeconds} * power(2, failures - ${p.free} - 1)))
       where key = ${key} and failures > ${p.free}`);

@@ -5,7 +5,9 @@ import { users, type Role } from "@/db/schema";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { normalizeEmail } from "@/lib/validation/common";
 import { normalizePhone } from "@/lib/validation/phone";
+import { maskPhone } from "@/lib/validation/phone";
 import { recordAudit } from "./audit";
+import { maskEmail } from "./outbox";
 import type { SessionUser } from "./permissions";
 import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure } from "./throttle";
 
@@ -24,19 +26,36 @@ export async function authenticate(
   identifier: string,
   password: string,
 ): Promise<(SessionUser & { sessionVersion: number }) | null> {
+  const result = await checkCredentials(identifier, password);
+  return "user" in result ? result.user : null;
+}
+
+type CredentialCheck =
+  | { user: SessionUser & { sessionVersion: number } }
+  /** The account the identifier named, if any (null for an unknown one). */
+  | { failedAccountId: string | null };
+
+async function checkCredentials(identifier: string, password: string): Promise<CredentialCheck> {
   const condition = lookupCondition(identifier);
   const [user] = condition ? await db.select().from(users).where(condition).limit(1) : [];
   if (!user || !user.passwordHash) {
     await burnPasswordCheck(password);
-    return null;
+    return { failedAccountId: user?.id ?? null };
   }
   const ok = await verifyPassword(user.passwordHash, password);
-  if (!ok || user.disabledAt) return null;
+  if (!ok || user.disabledAt) return { failedAccountId: user.id };
   await db.transaction(async (tx) => {
     await tx.update(users).set({ lastLoginAt: new Date(), lastSeenAt: new Date() }).where(eq(users.id, user.id));
     await recordAudit(tx, { actor: user, action: "auth.sign_in", entityType: "user", entityId: user.id });
   });
-  return { id: user.id, role: user.role, name: user.name, locale: user.locale, sessionVersion: user.sessionVersion };
+  return { user: { id: user.id, role: user.role, name: user.name, locale: user.locale, sessionVersion: user.sessionVersion } };
+}
+
+/** The identifier as the audit log keeps it: enough to see a pattern, not to read it. */
+function maskedIdentifier(identifier: string): string {
+  const normal = normalizedIdentifier(identifier);
+  if (normal.includes("@")) return maskEmail(normal);
+  return /^\+\d+$/.test(normal) ? maskPhone(normal) : "•••";
 }
 
 export type SignInOutcome =
@@ -65,13 +84,24 @@ export async function signInAttempt(identifier: string, password: string, ip: st
     await burnPasswordCheck(password);
     return { status: "locked", until };
   }
-  const user = await authenticate(identifier, password);
-  if (!user) {
-    await recordFailure(keys);
+  const result = await checkCredentials(identifier, password);
+  if (!("user" in result)) {
+    // Counted and audited together, for a known account and an unknown identifier alike
+    // (the same writes, so the answer's timing tells nothing).
+    await db.transaction(async (tx) => {
+      await recordFailure(keys, tx);
+      await recordAudit(tx, {
+        actor: null,
+        action: "auth.sign_in_failed",
+        entityType: "user",
+        entityId: result.failedAccountId,
+        after: { identifier: maskedIdentifier(identifier), ip },
+      });
+    });
     return { status: "failed" };
   }
   await clearFailures(keys[0]);
-  return { status: "ok", user };
+  return { status: "ok", user: result.user };
 }
 
 export const SESSION_LIMITS = {
