@@ -252,7 +252,8 @@ test.describe("hostile text shows as text", () => {
     await expectShownAsText(page, `/pmo/participants/${a.id}`, [HTML.sector, HTML.address, ...pg(HTML.name), ...pg(HTML.note), ...pg(HTML.caseworker)]);
     await expectShownAsText(page, `/pmo/participants/${b.id}`, [FORMULA.sector, ...pg(FORMULA.name), ...pg(HTML.cohort), ...pg(FORMULA.email)]);
     await expectShownAsText(page, "/pmo/caseworkers", [...pg(HTML.caseworker), ...pg(FORMULA.caseworker)]);
-    await expectShownAsText(page, "/pmo/caseworkers?assigned=all", pg(HTML.name));
+    // Searched for: the list pages 25 at a time, oldest first, and other specs add rows.
+    await expectShownAsText(page, `/pmo/caseworkers?assigned=all&q=${encodeURIComponent("alert(1)")}`, pg(HTML.name));
     // Requests of participants without a caseworker (on PostgreSQL the first one is assigned).
     await expectShownAsText(page, "/pmo/help", [HTML.helpB, ...(onPostgres ? [] : [HTML.helpA])]);
     await expectShownAsText(page, "/pmo/imports", [HTML.cohort]);
