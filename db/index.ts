@@ -1,5 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { withReplicas } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -90,23 +91,59 @@ function openPostgres(url: string): Handle {
   };
 }
 
-function open(): Handle {
+/**
+ * Reads that may lag the primary by a moment (the PMO's dashboard, lists, export and audit
+ * log) go to PostgreSQL read replicas when DATABASE_REPLICA_URLS names any
+ * (comma-separated), through Drizzle's withReplicas: selects go to a replica picked at
+ * random, writes and transactions to the primary. Raw SQL (`execute`) is a read here too,
+ * so it goes to a replica as well. Without replicas this is the primary itself.
+ */
+function withReadReplicas(primary: Handle, urls: string[]): Handle & { read: Db } {
+  const replicas = urls.map((u) => openPostgres(u));
+  const pick = () => replicas[Math.floor(Math.random() * replicas.length)].db;
+  const routed = withReplicas(primary.db, replicas.map((r) => r.db) as [Db, ...Db[]], pick);
+  const read = new Proxy({} as Db, {
+    get(_, property) {
+      if (property === "execute") return (...args: Parameters<Db["execute"]>) => pick().execute(...args);
+      // The select family comes from withReplicas; anything else the read side has no use for.
+      const source: object = property in routed ? routed : primary.db;
+      const value = Reflect.get(source, property, source);
+      return typeof value === "function" ? value.bind(source) : value;
+    },
+  });
+  return {
+    ...primary,
+    read,
+    close: async () => {
+      await Promise.all([primary.close(), ...replicas.map((r) => r.close())]);
+    },
+  };
+}
+
+function open(): Handle & { read: Db } {
   const url = process.env.DATABASE_URL;
-  if (url) return openPostgres(url);
+  const replicaUrls = (process.env.DATABASE_REPLICA_URLS ?? "").split(",").map((u) => u.trim()).filter(Boolean);
+  if (url && replicaUrls.length > 0) return withReadReplicas(openPostgres(url), replicaUrls);
+  if (url) {
+    const primary = openPostgres(url);
+    return { ...primary, read: primary.db };
+  }
   const dir = process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
   if (!dir.includes("://")) mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
-  return { db, close: () => client.close(), kind: "pglite" };
+  return { db, read: db, close: () => client.close(), kind: "pglite" };
 }
 
 // Cached on globalThis so that hot reload in development does not open a second pool
 // (or a second PGlite instance on the same folder, which would corrupt it).
-const globalForDb = globalThis as unknown as { __pendampingDb?: Handle };
+const globalForDb = globalThis as unknown as { __pendampingDb?: Handle & { read: Db } };
 const handle = globalForDb.__pendampingDb ?? open();
 globalForDb.__pendampingDb = handle;
 
 export const db = handle.db;
+/** For reads that may lag by a moment (PMO reporting): a read replica when configured, else `db`. */
+export const readDb = handle.read;
 export const dbKind = handle.kind;
 export const closeDb = handle.close;
 export { schema };

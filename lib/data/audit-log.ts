@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, type SQL } from "drizzle-orm";
-import { db } from "@/db";
+import { readDb } from "@/db";
 import { auditEvents, users, type Role } from "@/db/schema";
 import type { AuditQuery } from "@/lib/validation/pmo-staff";
 import { requirePermission, type SessionUser } from "./permissions";
@@ -62,8 +62,8 @@ export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQ
   const where = auditCondition(query);
   const page = Math.max(1, query.page ?? 1);
   const [[{ n: total }], rows] = await Promise.all([
-    db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where),
-    db
+    readDb.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where),
+    readDb
       .select({
         id: auditEvents.id,
         actorId: auditEvents.actorId,
@@ -98,8 +98,8 @@ export type AuditFilterOptions = {
 export async function auditFilterOptions(viewer: SessionUser): Promise<AuditFilterOptions> {
   requirePermission(viewer, "read:audit:any");
   const [actions, staff] = await Promise.all([
-    db.selectDistinct({ action: auditEvents.action }).from(auditEvents).orderBy(asc(auditEvents.action)),
-    db
+    readDb.selectDistinct({ action: auditEvents.action }).from(auditEvents).orderBy(asc(auditEvents.action)),
+    readDb
       .select({ id: users.id, name: users.name, role: users.role, email: users.email })
       .from(users)
       .where(inArray(users.role, ["pmo", "caseworker"]))

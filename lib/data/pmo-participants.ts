@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import { and, asc, count, desc, eq, gt, ilike, isNull, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
-import { db } from "@/db";
+import { db, readDb } from "@/db";
 import { identityHash, openKk, openNik } from "@/lib/crypto/identity";
 import {
   participants,
@@ -99,7 +99,7 @@ export async function listParticipantsForPmo(
 ): Promise<PmoParticipantList> {
   requirePermission(viewer, "read:participant:any");
   const where = participantFilterCondition(filter);
-  const [{ n: total }] = await db
+  const [{ n: total }] = await readDb
     .select({ n: count() })
     .from(participants)
     .leftJoin(users, eq(users.id, participants.userId))
@@ -107,7 +107,7 @@ export async function listParticipantsForPmo(
   const pageCount = Math.max(1, Math.ceil(total / PMO_PAGE_SIZE));
   // A page past the end (a link from before some rows went away) shows the last page.
   const page = Math.min(Math.max(1, filter.page ?? 1), pageCount);
-  const rows = await db
+  const rows = await readDb
     .select({
       id: participants.id,
       fullName: participants.fullName,
@@ -315,7 +315,7 @@ function toRecord(r: ExportRow, full: boolean): Record<ExportColumn, string> {
 
 /** One batch of the export: the rows after `afterId` in id order (keyset paging on the primary key). */
 function exportBatch(where: SQL | undefined, afterId: string | null, size: number): Promise<ExportRow[]> {
-  return db
+  return readDb
     .select({
       id: participants.id,
       fullName: participants.fullName,
@@ -403,7 +403,7 @@ export async function exportParticipants(
   const full = opts.purpose != null;
   const purpose = full ? exportPurposeSchema.parse({ purpose: opts.purpose }).purpose : null;
   const where = participantFilterCondition(filter);
-  const [{ n: rowCount }] = await db
+  const [{ n: rowCount }] = await readDb
     .select({ n: count() })
     .from(participants)
     .leftJoin(users, eq(users.id, participants.userId))

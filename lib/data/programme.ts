@@ -1,6 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db } from "@/db";
+import { db, readDb } from "@/db";
 import { STAGES, targets, type Stage } from "@/db/schema";
 import { todayInJakarta } from "@/lib/validation";
 import { monthsBetween, shiftMonth, type DashboardFilterInput, type TargetInput } from "@/lib/validation/dashboard";
@@ -53,7 +53,8 @@ function registeredIn(f: DashboardFilter): SQL {
 const IN_FORCE = sql`not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
 
 async function rows<T>(query: SQL): Promise<T[]> {
-  const result = await db.execute(query);
+  // The dashboard reads from a replica when there is one (db/index.ts).
+  const result = await readDb.execute(query);
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
@@ -111,7 +112,7 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
     from service_logs l join participants p on p.id = l.participant_id
     where ${scope} and l.occurred_on >= ${start}::date and l.occurred_on < ${end}::date and ${IN_FORCE}
     group by 1`);
-  const targetRows = await db
+  const targetRows = await readDb
     .select({ month: targets.month, count: targets.count })
     .from(targets)
     .where(sql`${targets.month} >= ${f.from} and ${targets.month} <= ${f.to}`);
