@@ -8,12 +8,12 @@
 // rows; without a cap V8 simply collects later).
 // Runs on a throwaway PGlite database in a temporary folder by default;
 // BENCH_DATABASE_URL=postgres://… runs it on that PostgreSQL database (emptied first).
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { once } from "node:events";
+import { writeCohortFile } from "./scale/cohort-file";
 
 const work = await mkdtemp(path.join(tmpdir(), "bench-import-"));
 const url = process.env.BENCH_DATABASE_URL;
@@ -46,41 +46,7 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 // The file: valid NIKs (region + birth date + serial, unique), unique mobile numbers.
 const file = path.join(work, "kohort.csv");
-{
-  const out = createWriteStream(file);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, "drain");
-  };
-  await write("nik,nama_lengkap,tanggal_lahir,jenis_kelamin,no_hp,kode_provinsi,negara_penempatan,tanggal_kedatangan,lokasi_karantina\r\n");
-  const regencies = ["3174", "3507", "3301", "3201", "5201", "1801", "3578", "3273"];
-  const countries = ["MY", "Hong Kong", "Taiwan", "Arab Saudi", "SG", "KR"];
-  const names = ["Siti Aminah", "Budi Santoso", "Dewi Lestari", "Agus Salim", "Rina Wati", "Eko Prasetyo"];
-  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-  // Person i: a birth date unique among 8,400 (day, month, year), the serial counts on.
-  const person = (i: number) => {
-    const female = i % 2 === 1;
-    const day = 1 + (i % 28);
-    const month = 1 + (Math.floor(i / 28) % 12);
-    const year = 1975 + (Math.floor(i / 336) % 25);
-    const regency = regencies[i % regencies.length];
-    const nik = `${regency}01${pad(day + (female ? 40 : 0))}${pad(month)}${String(year).slice(2)}${pad(1 + Math.floor(i / 8400), 4)}`;
-    return { nik, name: names[i % names.length], birth: `${year}-${pad(month)}-${pad(day)}`, sex: female ? "P" : "L", province: regency.slice(0, 2) };
-  };
-  let chunk = "";
-  for (let i = 0; i < ROWS; i++) {
-    // 0.5 % repeat the NIK of the line 100 rows earlier; 1 % have a phone number that is not one.
-    const p = i % 200 === 199 ? person(i - 100) : person(i);
-    const phone = i % 100 === 37 ? "12345" : `0813${pad(10_000_000 + i, 8)}`;
-    chunk += `${p.nik},${p.name},${p.birth},${p.sex},${phone},${p.province},${countries[i % countries.length]},2021-06-${pad(1 + (i % 28))},Wisma Atlet Kemayoran\r\n`;
-    if (chunk.length > 64_000) {
-      await write(chunk);
-      chunk = "";
-    }
-  }
-  await write(chunk);
-  out.end();
-  await once(out, "finish");
-}
+await writeCohortFile(file, ROWS);
 const bytes = (await stat(file)).size;
 
 await freshDatabase();

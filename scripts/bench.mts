@@ -1,0 +1,563 @@
+// npm run bench — the programme's budgets, measured on the database `npm run seed:scale`
+// filled (DATABASE_URL, with the same DATA_KEYS and DATA_HASH_KEY). Prints one JSON line
+// per figure: p50/p95 of the data-layer function over repeated runs, the same question
+// answered by the fastest plain SQL written for it (scripts/scale/plain-sql.ts) with the
+// ratio of the two, the budget and whether it passes.
+//
+//   dashboard      getDashboard for each kind of filter           p95 < 300 ms
+//   search         listParticipantsForPmo: name, phone, NIK, filters  p95 < 100 ms
+//   caseload       listCaseload for a caseworker with a typical caseload  p95 < 100 ms
+//   export         exportParticipants of everyone, read to /dev/null   < 60 s, flat memory
+//   import         a 100,000-row cohort file: upload, check, import     < 60 s
+//   registration   registerSelf + sign-in, per second, beside argon2 hashes per second
+//                  on all cores (the machine's bound)                    ≥ 80 % of it
+//   js             gzipped JavaScript per page from scripts/js-budget.mts   ≤ 150 KiB
+//
+// Options: --only dashboard,search,… (default all) --runs 30 --warmup 3
+// --import-rows 100000 --registrations 200 (each run) --concurrency 4.
+// What the import and registration add to the database is deleted again afterwards
+// (needs a superuser: the service log, stage changes and audit log refuse deletes).
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import postgres from "postgres";
+import { dashboardSql, type DashboardInput } from "./scale/plain-sql";
+import { MemorySampler, mb, time, type Timing } from "./scale/stats";
+import { writeCohortFile } from "./scale/cohort-file";
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: "string" },
+    runs: { type: "string", default: "30" },
+    warmup: { type: "string", default: "3" },
+    "import-rows": { type: "string", default: "100000" },
+    registrations: { type: "string", default: "200" },
+    concurrency: { type: "string" },
+  },
+});
+const RUNS = Number(args.runs);
+const WARMUP = Number(args.warmup);
+const only = new Set((args.only ?? "dashboard,search,caseload,export,import,registration,js").split(","));
+const url = process.env.DATABASE_URL;
+if (!url || !process.env.DATA_KEYS || !process.env.DATA_HASH_KEY) {
+  console.error("npm run bench needs DATABASE_URL (a database filled by `npm run seed:scale`) and its DATA_KEYS and DATA_HASH_KEY.");
+  process.exit(2);
+}
+const work = await mkdtemp(path.join(tmpdir(), "bench-"));
+process.env.IMPORT_SPOOL_DIR = path.join(work, "spool");
+
+const { db, closeDb } = await import("@/db");
+const { getDashboard } = await import("@/lib/data/programme");
+const { listParticipantsForPmo, exportParticipants } = await import("@/lib/data/pmo-participants");
+const { listCaseload } = await import("@/lib/data/caseload");
+const { openNik } = await import("@/lib/crypto/identity");
+const { todayInJakarta } = await import("@/lib/validation");
+const { PMO_PAGE_SIZE } = await import("@/lib/validation/pmo-participants");
+const { CASELOAD_PAGE_SIZE } = await import("@/lib/data/caseload");
+void db;
+
+const sql = postgres(url, { max: 4, onnotice: () => {} });
+const [counts] = await sql<{ participants: number; logs: number }[]>`
+  select (select reltuples::bigint from pg_class where relname = 'participants') as participants,
+         (select reltuples::bigint from pg_class where relname = 'service_logs') as logs`;
+const scale = { participants: Number(counts.participants), logs: Number(counts.logs) };
+const [pmoRow] = await sql<{ id: string; name: string }[]>`select id, name from users where role = 'pmo' and disabled_at is null order by created_at limit 1`;
+if (!pmoRow || scale.participants < 1) {
+  console.error("No PMO account or no participants: fill the database with `npm run seed:scale` first.");
+  process.exit(2);
+}
+const pmo = { id: pmoRow.id, role: "pmo" as const, name: pmoRow.name, locale: "id" as const };
+const today = todayInJakarta();
+
+class Rollback extends Error {}
+const debug = (...a: unknown[]) => process.env.BENCH_DEBUG && console.error(new Date().toISOString(), ...a);
+const out = (o: Record<string, unknown>) => console.log(JSON.stringify({ ...o, participants: scale.participants, logs: scale.logs }));
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10) / 10 : null);
+
+/** A figure: the data layer's timing, the plain SQL's, the ratio, the budget. */
+async function figure(
+  name: string,
+  detail: Record<string, unknown>,
+  app: () => Promise<unknown>,
+  plain: (() => Promise<unknown>) | null,
+  budgetP95: number,
+): Promise<Timing> {
+  const a = await time(app, RUNS, WARMUP);
+  const p = plain ? await time(plain, RUNS, WARMUP) : null;
+  out({
+    figure: name,
+    ...detail,
+    runs: a.runs,
+    p50_ms: a.p50_ms,
+    p95_ms: a.p95_ms,
+    max_ms: a.max_ms,
+    sql_p50_ms: p?.p50_ms ?? null,
+    sql_p95_ms: p?.p95_ms ?? null,
+    ratio_p95: p ? ratio(a.p95_ms, p.p95_ms) : null,
+    budget_p95_ms: budgetP95,
+    pass: a.p95_ms < budgetP95,
+  });
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard: the page's call (getDashboard resolves the filter, the default period included).
+// ---------------------------------------------------------------------------------------------
+if (only.has("dashboard")) {
+  const [span] = await sql<{ first: string; last: string }[]>`select min(month) as first, max(month) as last from targets`;
+  const [province] = await sql<{ code: string }[]>`select province_code as code from participants group by 1 order by count(*) desc limit 1`;
+  const [cohort] = await sql<{ cohort: string }[]>`select cohort from imports where rows_imported > 0 order by created_at desc limit 1`;
+  const filters: [string, DashboardInput][] = [
+    ["default period (6 months)", {}],
+    ["whole programme", { from: span?.first, to: span?.last }],
+    ["one month", { from: span?.last, to: span?.last }],
+    ["province", { provinceCode: province?.code }],
+    ["migrant status", { migrantStatus: "mantan" }],
+    ["source", { source: "assisted" }],
+    ...(cohort ? ([["cohort", { cohort: cohort.cohort }]] as [string, DashboardInput][]) : []),
+  ];
+  for (const [kind, input] of filters) {
+    const appResult = await getDashboard(pmo, input);
+    const plainResult = await dashboardSql(sql, input, today);
+    await figure(
+      "dashboard",
+      { filter: kind, same_answer: sameDashboard(appResult, plainResult) },
+      () => getDashboard(pmo, input),
+      () => dashboardSql(sql, input, today),
+      300,
+    );
+  }
+}
+
+type Comparable = {
+  headline: Record<string, number>;
+  perMonth: { month: string; services: number; target: number | null }[];
+  funnel: { stage: string; reached: number; current: number; medianDays: number | null }[];
+  withdrawn: number;
+  blockers: { code: string; count: number }[];
+  byProvince: { code: string; n: number }[];
+  byCountry: { code: string; n: number }[];
+  caseworkers: { id: string; caseload: number; services: number; overdue: number }[];
+};
+function sameDashboard(a: Comparable, b: Comparable): boolean | string {
+  const differences: string[] = [];
+  const same = (what: string, x: unknown, y: unknown) => {
+    if (JSON.stringify(x) !== JSON.stringify(y)) differences.push(what);
+  };
+  same("headline", a.headline, b.headline);
+  same("perMonth", a.perMonth, b.perMonth);
+  same("funnel", a.funnel.map((f) => [f.reached, f.current, f.medianDays?.toFixed(6)]), b.funnel.map((f) => [f.reached, f.current, f.medianDays?.toFixed(6)]));
+  same("withdrawn", a.withdrawn, b.withdrawn);
+  same("blockers", a.blockers.map((x) => [x.code, x.count]), b.blockers.map((x) => [x.code, x.count]));
+  same("byProvince", a.byProvince, b.byProvince);
+  same("byCountry", a.byCountry, b.byCountry);
+  const cw = (list: Comparable["caseworkers"]) => list.map((c) => [c.id, c.caseload, c.services, c.overdue]).sort();
+  same("caseworkers", cw(a.caseworkers), cw(b.caseworkers));
+  return differences.length === 0 ? true : `differs: ${differences.join(", ")}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PMO participant search: name, phone, whole NIK, filters; one page of 50 and the total.
+// ---------------------------------------------------------------------------------------------
+if (only.has("search")) {
+  // A participant picked at random: their name, phone and (opened) NIK are searched for.
+  const [someone] = await sql<{ full_name: string; phone: string; nik_enc: string; province_code: string; caseworker_id: string }[]>`
+    select p.full_name, u.phone, p.nik_enc, p.province_code, p.caseworker_id
+    from participants p tablesample system (1) join users u on u.id = p.user_id
+    where p.caseworker_id is not null limit 1`;
+  const nik = openNik({ nikEnc: someone.nik_enc })!;
+  const national = `0${someone.phone.slice(3)}`; // +62812… typed as 0812…
+  const select = sql`select p.id, p.full_name, p.nik_last4, u.phone, p.stage, p.province_code, p.country_code, cw.name as caseworker_name, p.created_at
+    from participants p left join users u on u.id = p.user_id left join users cw on cw.id = p.caseworker_id`;
+  const page = (where: ReturnType<typeof sql>, offset = 0) =>
+    Promise.all([
+      sql`select count(*)::int as n from participants p left join users u on u.id = p.user_id where ${where}`,
+      sql`${select} where ${where} order by p.created_at desc, p.id desc limit ${PMO_PAGE_SIZE} offset ${offset}`,
+    ]);
+  const escaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const searches: [string, Record<string, unknown>, () => Promise<unknown>][] = [
+    ["everyone, first page", {}, () => page(sql`true`)],
+    ["everyone, page 20", { page: 20 }, () => page(sql`true`, 19 * PMO_PAGE_SIZE)],
+    ["name (whole)", { q: someone.full_name }, () => page(sql`p.full_name ilike ${`%${escaped(someone.full_name)}%`}`)],
+    ["name (part)", { q: someone.full_name.slice(0, 4) }, () => page(sql`p.full_name ilike ${`%${escaped(someone.full_name.slice(0, 4))}%`}`)],
+    ["phone (whole, 08…)", { q: national }, () => page(sql`u.phone ilike ${`%${national.slice(1)}%`}`)],
+    ["NIK (whole)", { q: nik }, async () => {
+      const { identityHash } = await import("@/lib/crypto/identity");
+      return page(sql`p.nik_hash = ${identityHash(nik)}`);
+    }],
+    ["stage + province", { stage: "training", provinceCode: someone.province_code }, () =>
+      page(sql`p.stage = 'training' and p.province_code = ${someone.province_code}`)],
+    ["caseworker", { caseworker: someone.caseworker_id }, () => page(sql`p.caseworker_id = ${someone.caseworker_id}`)],
+    ["waiting for a caseworker", { caseworker: "none" }, () => page(sql`p.caseworker_id is null`)],
+    ["name + stage", { q: someone.full_name, stage: "lms" }, () =>
+      page(sql`p.full_name ilike ${`%${escaped(someone.full_name)}%`} and p.stage = 'lms'`)],
+  ];
+  for (const [kind, filter, plain] of searches) {
+    const result = await listParticipantsForPmo(pmo, filter);
+    await figure("search", { search: kind, total: result.total }, () => listParticipantsForPmo(pmo, filter), plain, 100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caseload: a caseworker with the median caseload.
+// ---------------------------------------------------------------------------------------------
+if (only.has("caseload")) {
+  const [cw] = await sql<{ id: string; name: string; n: number }[]>`
+    select u.id, u.name, count(*)::int as n from users u join participants p on p.caseworker_id = u.id
+    where u.role = 'caseworker' group by u.id order by count(*), u.id offset (select count(*) / 2 from users where role = 'caseworker') limit 1`;
+  const viewer = { id: cw.id, role: "caseworker" as const, name: cw.name, locale: "id" as const };
+  const [mine] = await sql<{ full_name: string; nik_last4: string; phone: string }[]>`
+    select p.full_name, p.nik_last4, u.phone from participants p join users u on u.id = p.user_id where p.caseworker_id = ${cw.id} limit 1`;
+  // The caseload in one statement: the caseworker's participants read once.
+  const plain = (where: ReturnType<typeof sql>, offset = 0) => sql`
+    with mine as materialized (
+      select p.id, p.full_name, p.nik_last4, p.stage, p.province_code, p.last_contact_on, p.next_follow_up_on,
+             p.card_received_on, p.training_bought_on, p.user_id
+      from participants p where p.caseworker_id = ${cw.id}
+    ),
+    open as (select h.participant_id, count(*)::int as n from help_requests h join mine m on m.id = h.participant_id
+             where h.status = 'open' group by 1),
+    hits as (select m.*, u.phone, coalesce(o.n, 0) as open_requests,
+                    (m.next_follow_up_on <= ${today}::date and m.stage not in ('completed', 'withdrawn')) as due
+             from mine m left join users u on u.id = m.user_id left join open o on o.participant_id = m.id where ${where})
+    select
+      (select count(*)::int from hits) as total,
+      (select json_agg(x) from (select stage, count(*)::int as n from mine group by 1) x) as by_stage,
+      (select count(*) filter (where next_follow_up_on = ${today}::date)::int from mine where stage not in ('completed', 'withdrawn')) as due_today,
+      (select count(*) filter (where next_follow_up_on < ${today}::date)::int from mine where stage not in ('completed', 'withdrawn')) as overdue,
+      (select count(*)::int from open) as with_open,
+      (select json_agg(x) from (
+         select id, full_name, nik_last4, phone, stage, province_code, last_contact_on, next_follow_up_on, open_requests
+         from hits
+         order by case when open_requests > 0 then 0 else 1 end, case when due then 0 else 1 end,
+                  case when due then next_follow_up_on end asc, last_contact_on asc nulls first, full_name, id
+         limit ${CASELOAD_PAGE_SIZE} offset ${offset}) x) as rows`;
+  const shapes: [string, Record<string, unknown>, () => Promise<unknown>][] = [
+    ["first page", {}, () => plain(sql`true`)],
+    ["page 10", { page: 10 }, () => plain(sql`true`, 9 * CASELOAD_PAGE_SIZE)],
+    ["stage filter", { stage: "training" }, () => plain(sql`m.stage = 'training'`)],
+    ["search by name", { q: mine.full_name.split(" ")[0] }, () => plain(sql`m.full_name ilike ${`%${mine.full_name.split(" ")[0]}%`}`)],
+    ["search by NIK last 4", { q: mine.nik_last4 }, () =>
+      plain(sql`(u.phone like ${`%${mine.nik_last4}%`} or m.nik_last4 = ${mine.nik_last4})`)],
+    ["search by phone", { q: `0${mine.phone.slice(3)}` }, () => plain(sql`u.phone like ${`%${mine.phone.slice(3)}%`}`)],
+  ];
+  for (const [kind, query, plainFn] of shapes) {
+    await figure("caseload", { query: kind, caseload: cw.n }, () => listCaseload(viewer, query), plainFn, 100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export: everyone, read to /dev/null as the route handler's response would be; the time,
+// and the peak memory beside a tenth of the rows (memory must not grow with the rows).
+// ---------------------------------------------------------------------------------------------
+if (only.has("export")) {
+  const devNull = () => createWriteStream("/dev/null");
+  const exportOnce = async (filter: Record<string, unknown>, purpose: string | null) => {
+    const memory = new MemorySampler().start();
+    const base = process.memoryUsage();
+    const t0 = performance.now();
+    const result = await exportParticipants(pmo, { q: "", page: 1, ...filter }, { purpose });
+    let bytes = 0;
+    const body = Readable.fromWeb(result.stream as import("node:stream/web").ReadableStream<Uint8Array>);
+    body.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    await pipeline(body, devNull());
+    const ms = performance.now() - t0;
+    memory.stop();
+    return { rows: result.rowCount, ms, bytes, rssGrowth: memory.peakRss - base.rss, heapGrowth: memory.peakHeap - base.heapUsed, peakRss: memory.peakRss, peakHeap: memory.peakHeap };
+  };
+  // A tenth of the rows first (one province, or so), for the memory comparison.
+  const [tenth] = await sql<{ code: string }[]>`
+    select province_code as code from participants group by 1 order by abs(count(*) - ${scale.participants / 10}) limit 1`;
+  for (const purpose of [null, "Benchmark: ekspor lengkap untuk uji kinerja"]) {
+    debug("export tenth", purpose);
+    const small = await exportOnce({ provinceCode: tenth.code }, purpose);
+    debug("export all", purpose);
+    const all = await exportOnce({}, purpose);
+    debug("copy");
+    const t0 = performance.now();
+    // The plain SQL: the same rows as CSV straight from PostgreSQL (no NIK to open).
+    // Its own connection: a second COPY TO STDOUT on a shared postgres.js client never ended here.
+    const copier = postgres(url!, { max: 1, onnotice: () => {} });
+    const copy = await copier`
+      copy (select p.id, p.full_name, p.nik_last4, p.sex, p.birth_date, u.phone, u.email, p.province_code, p.regency_code,
+                   p.migrant_status, p.country_code, p.sector, p.stage, p.source, cw.name, p.created_at, p.last_contact_on, p.next_follow_up_on
+            from participants p left join users u on u.id = p.user_id left join users cw on cw.id = p.caseworker_id order by p.id)
+      to stdout with (format csv, header)`.readable();
+    await pipeline(copy, devNull());
+    const sqlMs = performance.now() - t0;
+    await copier.end();
+    // Flat: the peak heap of the whole export within 32 MB of the tenth's.
+    const flat = all.heapGrowth - small.heapGrowth < 32 * 1024 * 1024;
+    out({
+      figure: "export",
+      nik: purpose ? "whole (with a purpose)" : "masked",
+      rows: all.rows,
+      seconds: Math.round(all.ms / 100) / 10,
+      rows_per_second: Math.round(all.rows / (all.ms / 1000)),
+      csv_mb: mb(all.bytes),
+      peak_rss_mb: mb(all.peakRss),
+      peak_heap_mb: mb(all.peakHeap),
+      heap_growth_mb: mb(all.heapGrowth),
+      tenth_rows: small.rows,
+      tenth_heap_growth_mb: mb(small.heapGrowth),
+      tenth_rss_growth_mb: mb(small.rssGrowth),
+      rss_growth_mb: mb(all.rssGrowth),
+      sql_seconds: Math.round(sqlMs / 100) / 10,
+      ratio: ratio(all.ms, sqlMs),
+      budget_seconds: 60,
+      pass: all.ms < 60_000 && flat,
+      memory_flat: flat,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import: a generated cohort file into this database, through the page's functions.
+// ---------------------------------------------------------------------------------------------
+if (only.has("import")) {
+  const rows = Number(args["import-rows"]);
+  const { uploadImport, checkImport, confirmImport, runImport } = await import("@/lib/data/imports");
+  const file = path.join(work, "kohort.csv");
+  await writeCohortFile(file, rows, { phonePrefix: "0819" });
+  const bytes = (await stat(file)).size;
+  const [{ max: auditBefore }] = await sql<{ max: string | null }[]>`select max(id)::text as max from audit_events`;
+  const cws = await sql<{ id: string }[]>`select id from users where role = 'caseworker' and disabled_at is null order by id limit 2`;
+  const memory = new MemorySampler().start(50);
+  const steps: Record<string, number> = {};
+  let t0 = performance.now();
+  const uploaded = await uploadImport(pmo, { cohort: "Bench import", fileName: "kohort.csv", body: createReadStream(file) });
+  if (!uploaded.ok) throw new Error(`upload refused: ${JSON.stringify(uploaded)}`);
+  steps.upload_ms = performance.now() - t0;
+  t0 = performance.now();
+  await checkImport(pmo, uploaded.importId);
+  steps.check_ms = performance.now() - t0;
+  t0 = performance.now();
+  const confirmed = await confirmImport(pmo, { importId: uploaded.importId, caseworkerIds: cws.map((c) => c.id) });
+  if (!confirmed.ok) throw new Error(`confirm refused: ${JSON.stringify(confirmed)}`);
+  const result = await runImport(pmo, uploaded.importId);
+  steps.import_ms = performance.now() - t0;
+  memory.stop();
+  if (!result) throw new Error("import failed");
+  const totalMs = steps.upload_ms + steps.check_ms + steps.import_ms;
+
+  // The plain SQL: the same rows (sealed the same way) COPY'd into a staging table,
+  // checked for duplicates and inserted in one statement, then rolled back.
+  const plainMs = await plainImport(file);
+  await removeImport(uploaded.importId, auditBefore);
+  out({
+    figure: "import",
+    rows,
+    file_mb: mb(bytes),
+    imported: result.imported,
+    upload_s: Math.round(steps.upload_ms / 100) / 10,
+    check_s: Math.round(steps.check_ms / 100) / 10,
+    import_s: Math.round(steps.import_ms / 100) / 10,
+    seconds: Math.round(totalMs / 100) / 10,
+    rows_per_second: Math.round(rows / (totalMs / 1000)),
+    peak_rss_mb: mb(memory.peakRss),
+    peak_heap_mb: mb(memory.peakHeap),
+    sql_seconds: Math.round(plainMs / 100) / 10,
+    ratio: ratio(totalMs, plainMs),
+    budget_seconds: 60,
+    pass: totalMs < 60_000,
+  });
+}
+
+async function plainImport(file: string): Promise<number> {
+  const { sealNik, identityHash } = await import("@/lib/crypto/identity");
+  const { parse } = await import("csv-parse");
+  const t0 = performance.now();
+  await sql.begin(async (tx) => {
+    await tx`create temp table staging (line int, nik_enc text, nik_hash text, nik_last4 text, full_name text, birth_date date,
+             sex text, phone text, province_code text, country_code text, arrival date) on commit drop`;
+    const target = await tx`copy staging from stdin`.writable();
+    const lines = createReadStream(file).pipe(parse({ from_line: 2, relax_column_count: true }));
+    let n = 0;
+    async function* rowsOf() {
+      let chunk = "";
+      for await (const r of lines as AsyncIterable<string[]>) {
+        n++;
+        const [nik, name, birth, sex, phone, province, country, arrival] = r;
+        if (!/^0\d{9,12}$/.test(phone)) continue;
+        const sealed = sealNik(nik);
+        chunk += [n, sealed.nikEnc, identityHash(nik), sealed.nikLast4, name, birth, sex, `+62${phone.slice(1)}`, province, country.length === 2 ? country : "MY", arrival].join("\t") + "\n";
+        if (chunk.length > 256_000) {
+          yield chunk;
+          chunk = "";
+        }
+      }
+      if (chunk) yield chunk;
+    }
+    await pipeline(rowsOf, target);
+    await tx`
+      with ready as (
+        select distinct on (s.nik_hash) s.*, gen_random_uuid() as user_id, gen_random_uuid() as participant_id
+        from staging s
+        where not exists (select 1 from participants p where p.nik_hash = s.nik_hash)
+          and not exists (select 1 from users u where u.phone = s.phone)
+        order by s.nik_hash, s.line
+      ),
+      new_users as (insert into users (id, role, name, phone) select user_id, 'participant', full_name, phone from ready),
+      new_participants as (
+        insert into participants (id, user_id, full_name, nik_enc, nik_hash, nik_last4, birth_date, sex, province_code, migrant_status,
+                                  country_code, return_date, arrival_date, quarantine_location, cohort, source)
+        select participant_id, user_id, full_name, nik_enc, nik_hash, nik_last4, birth_date, sex, province_code, 'mantan', country_code,
+               arrival, arrival, 'Wisma Atlet Kemayoran', 'Bench plain', 'import' from ready
+      )
+      insert into stage_changes (participant_id, from_stage, to_stage) select participant_id, null, 'registration' from ready`;
+    throw new Rollback();
+  }).catch((error) => {
+    if (!(error instanceof Rollback)) throw error;
+  });
+  return performance.now() - t0;
+}
+
+/** Deletes what one import added (the append-only tables refuse deletes: replica mode). */
+async function removeImport(importId: string, auditBefore: string | null): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    await tx`create temp table gone on commit drop as
+             select r.participant_id as id, p.user_id from import_rows r join participants p on p.id = r.participant_id where r.import_id = ${importId}`;
+    await tx`delete from stage_changes where participant_id in (select id from gone)`;
+    await tx`delete from import_rows where import_id = ${importId}`;
+    await tx`delete from participants where id in (select id from gone)`;
+    await tx`delete from users where id in (select user_id from gone)`;
+    await tx`delete from imports where id = ${importId}`;
+    await tx`delete from audit_events where id > ${auditBefore ?? 0}::bigint`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration throughput and the machine's hashing bound.
+// ---------------------------------------------------------------------------------------------
+if (only.has("registration")) {
+  const { hashPassword } = await import("@/lib/auth/password");
+  const { registerSelf } = await import("@/lib/data/participants");
+  const { signInAttempt } = await import("@/lib/data/users");
+  const { selfRegistrationSchema } = await import("@/lib/validation/registration");
+  const cores = availableParallelism();
+  const concurrency = Number(args.concurrency ?? cores * 2);
+  const count = Number(args.registrations);
+  const [{ max: auditBefore }] = await sql<{ max: string | null }[]>`select max(id)::text as max from audit_events`;
+
+  async function throughput(total: number, one: (i: number) => Promise<void>): Promise<number> {
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) await one(next++);
+      }),
+    );
+    return total / ((performance.now() - t0) / 1000);
+  }
+  const hashes = await throughput(count, async () => {
+    await hashPassword("bench-password-2021");
+  });
+
+  // Person i: district 99 (seed:scale never uses it), a birth date and serial of their own.
+  let serial = Date.now() % 100_000;
+  const person = () => {
+    const k = serial++;
+    const day = 1 + (k % 28);
+    const month = 1 + (Math.floor(k / 28) % 12);
+    const year = 1980 + (Math.floor(k / 336) % 20);
+    const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+    return {
+      fullName: "Bench Registrasi",
+      nik: `350799${pad(day + 40)}${pad(month)}${String(year).slice(2)}${pad(1 + (Math.floor(k / 6720) % 9999), 4)}`,
+      kk: `350799${pad(k % 1_000_000, 6)}${pad(1 + (k % 9998), 4)}`,
+      birthDate: `${year}-${pad(month)}-${pad(day)}`,
+      sex: "P",
+      phone: `0813${pad(90_000_000 + (k % 10_000_000), 8)}`,
+      email: "",
+      password: "Rahasia-bench-2021",
+      provinceCode: "35",
+      regencyCode: "3507",
+      address: "Jl. Merdeka No. 1, RT 001/RW 002",
+      migrantStatus: "calon",
+      countryCode: "MY",
+      sector: "Pabrik",
+      returnDate: "",
+      consent: "on",
+      submissionId: crypto.randomUUID(),
+    };
+  };
+  const created: string[] = [];
+  const registerOnly = await throughput(count, async () => {
+    const parsed = selfRegistrationSchema().safeParse(person());
+    if (!parsed.success) throw new Error(`bench registration invalid: ${JSON.stringify(parsed.error.issues)}`);
+    const result = await registerSelf(parsed.data);
+    if (!result.ok) throw new Error(`registration refused: ${JSON.stringify(result.fieldErrors)}`);
+    created.push(result.participantId);
+  });
+  // What the page's action does: register, then sign in (which verifies the password).
+  const registerAndSignIn = await throughput(count, async () => {
+    const form = person();
+    const parsed = selfRegistrationSchema().safeParse(form);
+    if (!parsed.success) throw new Error("bench registration invalid");
+    const result = await registerSelf(parsed.data);
+    if (!result.ok) throw new Error(`registration refused: ${JSON.stringify(result.fieldErrors)}`);
+    created.push(result.participantId);
+    const signedIn = await signInAttempt(parsed.data.phone, form.password, "192.0.2.1");
+    if (signedIn.status !== "ok") throw new Error(`sign-in after registration: ${signedIn.status}`);
+  });
+  await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    await tx`create temp table gone on commit drop as select id, user_id from participants where id = any(${created}::uuid[])`;
+    await tx`delete from stage_changes where participant_id in (select id from gone)`;
+    await tx`delete from participants where id in (select id from gone)`;
+    await tx`delete from users where id in (select user_id from gone)`;
+    await tx`delete from audit_events where id > ${auditBefore ?? 0}::bigint`;
+    await tx`delete from auth_throttle where key like 'ip:192.0.2.1%'`;
+  });
+  const round1 = (x: number) => Math.round(x * 10) / 10;
+  out({
+    figure: "registration",
+    cores,
+    concurrency,
+    registrations_per_run: count,
+    argon2_hashes_per_second: round1(hashes),
+    register_per_second: round1(registerOnly),
+    register_ratio_to_bound: Math.round((registerOnly / hashes) * 100) / 100,
+    register_and_sign_in_per_second: round1(registerAndSignIn),
+    register_and_sign_in_ratio_to_bound: Math.round((registerAndSignIn / hashes) * 100) / 100,
+    budget_ratio: 0.8,
+    pass: registerAndSignIn / hashes >= 0.8,
+    note: "the page's action (register, then sign in) computes argon2 twice: once to hash, once to verify",
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript per page: scripts/js-budget.mts needs a production build; none is made here.
+// ---------------------------------------------------------------------------------------------
+if (only.has("js")) {
+  const budget = 150 * 1024;
+  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+    out({ figure: "js", skipped: "no production build in .next/: run `npm run build`, then `npm run bench -- --only js`", budget_kib: 150 });
+  } else {
+    // js-budget serves the build on the demo database (the embedded one unless
+    // BENCH_JS_DATABASE_URL names another) and signs in as the demo participant.
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    if (process.env.BENCH_JS_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_JS_DATABASE_URL;
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/js-budget.mts"], { env, stdio: ["ignore", "pipe", "inherit"] });
+    let text = "";
+    child.stdout.on("data", (chunk) => (text += chunk));
+    await new Promise((resolve) => child.once("exit", resolve));
+    for (const lineText of text.split("\n").filter((l) => l.startsWith("{"))) {
+      const page = JSON.parse(lineText) as { page: string; gzipBytes: number; kb: number; scripts: number };
+      out({ figure: "js", page: page.page, scripts: page.scripts, gzip_kib: page.kb, budget_kib: 150, pass: page.gzipBytes <= budget });
+    }
+  }
+}
+
+await sql.end();
+await closeDb();
+await rm(work, { recursive: true, force: true });

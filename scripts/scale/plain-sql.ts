@@ -1,0 +1,162 @@
+// The questions `npm run bench` times through the data layer, answered again by the
+// fastest plain SQL written for the current schema (no new index, no new table): what
+// the database needs at the least, so that the ratio shows what the data layer's query
+// shapes cost. The dashboard's answer is compared with getDashboard's.
+import type { Sql } from "postgres";
+import { monthsBetween, shiftMonth } from "@/lib/validation/dashboard";
+
+export type DashboardInput = {
+  from?: string;
+  to?: string;
+  provinceCode?: string;
+  migrantStatus?: "calon" | "mantan";
+  source?: "self" | "assisted" | "import";
+  cohort?: string;
+};
+
+const JOURNEY = ["registration", "training", "lms", "completed"] as const;
+
+/**
+ * The dashboard in three statements. What differs from lib/data/programme.ts:
+ * - the default period from min/max (index-only scans) instead of every row's month;
+ * - the registration period as a range on created_at (sargable: the index can be used)
+ *   instead of a Jakarta date computed for every row;
+ * - the cohort read once (a materialised CTE) for headline, stages, provinces, countries,
+ *   the funnel and the medians;
+ * - the period's logs read once for months, blockers and each caseworker's month, the
+ *   corrected records as a hashed list (`not in`) instead of a probe per log; no join to
+ *   participants when nothing filters participants;
+ * - each caseworker's caseload and overdue follow-ups in one grouped pass instead of two
+ *   subqueries per caseworker.
+ */
+export async function dashboardSql(sql: Sql, input: DashboardInput, today: string) {
+  let { from, to } = input;
+  if (!from || !to) {
+    const [span] = await sql<{ first: string | null; last: string | null }[]>`
+      select least(
+               (select to_char(((min(created_at) at time zone 'UTC') + interval '7 hours')::date, 'YYYY-MM') from participants),
+               (select to_char(min(occurred_on), 'YYYY-MM') from service_logs),
+               (select min(month) from targets)) as first,
+             greatest(
+               (select to_char(((max(created_at) at time zone 'UTC') + interval '7 hours')::date, 'YYYY-MM') from participants),
+               (select to_char(max(occurred_on), 'YYYY-MM') from service_logs),
+               (select max(month) from targets)) as last`;
+    const last = span.last ?? today.slice(0, 7);
+    const first = span.first ?? last;
+    const fallback = { from: shiftMonth(last, -5) < first ? first : shiftMonth(last, -5), to: last };
+    from = from ?? (to && to < fallback.from ? to : fallback.from);
+    to = to ?? fallback.to;
+  }
+  if (from > to) from = to;
+  const start = `${from}-01`;
+  const end = `${shiftMonth(to, 1)}-01`;
+  const startTs = `${start} 00:00:00+07`;
+  const endTs = `${end} 00:00:00+07`;
+  const thisMonth = to;
+  const monthStart = `${thisMonth}-01`;
+  const monthEnd = `${shiftMonth(thisMonth, 1)}-01`;
+  const filtered = Boolean(input.provinceCode || input.migrantStatus || input.source || input.cohort);
+  const scope = sql`${input.provinceCode ? sql`and p.province_code = ${input.provinceCode}` : sql``}
+    ${input.migrantStatus ? sql`and p.migrant_status = ${input.migrantStatus}` : sql``}
+    ${input.source ? sql`and p.source = ${input.source}` : sql``}
+    ${input.cohort ? sql`and p.cohort = ${input.cohort}` : sql``}`;
+
+  const [cohort] = await sql<
+    {
+      headline: { registered: number; calon: number; mantan: number };
+      current: { stage: string; n: number }[] | null;
+      reached: { stage: string; n: number }[] | null;
+      medians: { stage: string; median_days: number; spells: number }[] | null;
+      provinces: { code: string; n: number }[] | null;
+      countries: { code: string; n: number }[] | null;
+    }[]
+  >`
+    with c as materialized (
+      select p.id, p.stage, p.province_code, p.country_code, p.migrant_status
+      from participants p where p.created_at >= ${startTs}::timestamptz and p.created_at < ${endTs}::timestamptz ${scope}
+    ),
+    sc as materialized (
+      select s.participant_id, s.to_stage, s.created_at, s.id from stage_changes s join c on c.id = s.participant_id
+    )
+    select
+      (select json_build_object('registered', count(*), 'calon', count(*) filter (where migrant_status = 'calon'),
+                                'mantan', count(*) filter (where migrant_status = 'mantan')) from c) as headline,
+      (select json_agg(x) from (select stage, count(*)::int as n from c group by 1) x) as current,
+      (select json_agg(x) from (
+         select stage, count(*)::int as n from (select participant_id, to_stage as stage from sc union select id, stage from c) u group by 1
+       ) x) as reached,
+      (select json_agg(x) from (
+         select stage, percentile_cont(0.5) within group (order by days)::float as median_days, count(*)::int as spells
+         from (select to_stage as stage,
+                      extract(epoch from (lead(created_at) over (partition by participant_id order by created_at, id) - created_at)) / 86400.0 as days
+               from sc) s
+         where days is not null group by 1
+       ) x) as medians,
+      (select json_agg(x) from (select province_code as code, count(*)::int as n from c group by 1 order by n desc, code limit 10) x) as provinces,
+      (select json_agg(x) from (
+         select country_code as code, count(*)::int as n from c where country_code is not null group by 1 order by n desc, code limit 10
+       ) x) as countries`;
+
+  const [logs] = await sql<
+    {
+      months: { month: string; services: number }[] | null;
+      blockers: { code: string; name_id: string; name_en: string; n: number }[] | null;
+      per_caseworker: { caseworker_id: string; n: number }[] | null;
+    }[]
+  >`
+    with l as materialized (
+      select l.occurred_on, l.outcome, l.blocker_code, l.caseworker_id
+      from service_logs l ${filtered ? sql`join participants p on p.id = l.participant_id ${scope}` : sql``}
+      where l.occurred_on >= ${start}::date and l.occurred_on < ${end}::date
+        and l.id not in (select corrects_id from service_logs where corrects_id is not null)
+    )
+    select
+      (select json_agg(x) from (select to_char(occurred_on, 'YYYY-MM') as month, count(*)::int as services from l group by 1) x) as months,
+      (select json_agg(x) from (
+         select b.code, b.name_id, b.name_en, count(*)::int as n from l join blockers b on b.code = l.blocker_code
+         where l.outcome = 'blocked' group by b.code, b.name_id, b.name_en, b.sort_order order by n desc, b.sort_order
+       ) x) as blockers,
+      (select json_agg(x) from (
+         select caseworker_id, count(*)::int as n from l where occurred_on >= ${monthStart}::date and occurred_on < ${monthEnd}::date group by 1
+       ) x) as per_caseworker`;
+
+  const caseworkers = await sql<{ id: string; name: string; disabled: boolean; caseload: number; overdue: number }[]>`
+    select u.id, u.name, u.disabled_at is not null as disabled, coalesce(a.caseload, 0)::int as caseload, coalesce(a.overdue, 0)::int as overdue
+    from users u left join (
+      select p.caseworker_id, count(*) as caseload,
+             count(*) filter (where p.next_follow_up_on < ${today}::date and p.stage not in ('completed', 'withdrawn')) as overdue
+      from participants p where p.caseworker_id is not null ${scope} group by 1
+    ) a on a.caseworker_id = u.id
+    where u.role = 'caseworker' order by u.name`;
+  const targets = await sql<{ month: string; count: number }[]>`select month, count from targets where month >= ${from} and month <= ${to}`;
+
+  const months = monthsBetween(from, to);
+  const perMonth = months.map((month) => ({
+    month,
+    services: logs.months?.find((r) => r.month === month)?.services ?? 0,
+    target: targets.find((t) => t.month === month)?.count ?? null,
+  }));
+  const reached = (s: string) => cohort.reached?.find((r) => r.stage === s)?.n ?? 0;
+  const servicesThisMonth = new Map((logs.per_caseworker ?? []).map((r) => [r.caseworker_id, r.n]));
+  return {
+    filter: { from, to },
+    headline: {
+      ...cohort.headline,
+      servicesDelivered: perMonth.reduce((sum, m) => sum + m.services, 0),
+      targetTotal: targets.reduce((sum, t) => sum + t.count, 0),
+    },
+    perMonth,
+    funnel: JOURNEY.map((stage, i) => ({
+      stage,
+      reached: reached(stage),
+      current: cohort.current?.find((r) => r.stage === stage)?.n ?? 0,
+      conversion: i === 0 ? null : reached(JOURNEY[i - 1]) === 0 ? null : reached(stage) / reached(JOURNEY[i - 1]),
+      medianDays: cohort.medians?.find((r) => r.stage === stage)?.median_days ?? null,
+    })),
+    withdrawn: cohort.current?.find((r) => r.stage === "withdrawn")?.n ?? 0,
+    blockers: (logs.blockers ?? []).map((b) => ({ code: b.code, nameId: b.name_id, nameEn: b.name_en, count: b.n })),
+    byProvince: cohort.provinces ?? [],
+    byCountry: cohort.countries ?? [],
+    caseworkers: caseworkers.map((c) => ({ ...c, services: servicesThisMonth.get(c.id) ?? 0 })),
+  };
+}
