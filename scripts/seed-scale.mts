@@ -468,7 +468,7 @@ await sql.begin(async (loader) => {
     values ('system', 'scale.seed', 'database', ${loader.json({ participants: N, serviceLogs: M, caseworkers, seed: o.seed })})`;
 });
 
-let t = performance.now();
+const t = performance.now();
 // The UPDATE above rewrote every participant: VACUUM makes the old versions reusable and
 // sets the visibility map (index-only scans); ANALYZE gives the planner the statistics.
 await sql`vacuum analyze`;

@@ -2,7 +2,7 @@
 // of rows, with backpressure (the generator runs only as fast as the server takes rows).
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Sql } from "postgres";
+import type { Sql, TransactionSql } from "postgres";
 
 /** One value in COPY's text format: \N for null, backslash escapes for the special characters. */
 export function field(value: string | number | boolean | null | undefined): string {
@@ -20,7 +20,7 @@ export type Progress = { rows: number };
  * chunks of about 256 KB. Returns the number of rows.
  */
 export async function copyRows(
-  sql: Sql,
+  sql: Sql | TransactionSql,
   table: string,
   columns: string[],
   rows: Iterable<string>,
