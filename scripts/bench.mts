@@ -65,8 +65,7 @@ void db;
 
 const sql = postgres(url, { max: 4, onnotice: () => {} });
 const [counts] = await sql<{ participants: number; logs: number }[]>`
-  select (select reltuples::bigint from pg_class where relname = 'participants') as participants,
-         (select reltuples::bigint from pg_class where relname = 'service_logs') as logs`;
+  select (select count(*) from participants) as participants, (select count(*) from service_logs) as logs`;
 const scale = { participants: Number(counts.participants), logs: Number(counts.logs) };
 const [pmoRow] = await sql<{ id: string; name: string }[]>`select id, name from users where role = 'pmo' and disabled_at is null order by created_at limit 1`;
 if (!pmoRow || scale.participants < 1) {
