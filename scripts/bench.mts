@@ -168,10 +168,18 @@ function sameDashboard(a: Comparable, b: Comparable): boolean | string {
 // ---------------------------------------------------------------------------------------------
 if (only.has("search")) {
   // A participant picked at random: their name, phone and (opened) NIK are searched for.
-  const [someone] = await sql<{ full_name: string; phone: string; nik_enc: string; province_code: string; caseworker_id: string }[]>`
-    select p.full_name, u.phone, p.nik_enc, p.province_code, p.caseworker_id
-    from participants p tablesample system (1) join users u on u.id = p.user_id
-    where p.caseworker_id is not null limit 1`;
+  type Someone = { full_name: string; phone: string; nik_enc: string; province_code: string; caseworker_id: string };
+  // A 1 % page sample is cheap at a million rows but can be empty on a small database.
+  const [someone] = [
+    ...(await sql<Someone[]>`
+      select p.full_name, u.phone, p.nik_enc, p.province_code, p.caseworker_id
+      from participants p tablesample system (1) join users u on u.id = p.user_id
+      where p.caseworker_id is not null limit 1`),
+    ...(await sql<Someone[]>`
+      select p.full_name, u.phone, p.nik_enc, p.province_code, p.caseworker_id
+      from participants p join users u on u.id = p.user_id
+      where p.caseworker_id is not null limit 1`),
+  ];
   const nik = openNik({ nikEnc: someone.nik_enc })!;
   const national = `0${someone.phone.slice(3)}`; // +62812… typed as 0812…
   const select = sql`select p.id, p.full_name, p.nik_last4, u.phone, p.stage, p.province_code, p.country_code, cw.name as caseworker_name, p.created_at
