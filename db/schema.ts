@@ -535,6 +535,89 @@ export const authThrottle = pgTable(
   (t) => [index("auth_throttle_last_idx").on(t.lastFailureAt), check("auth_throttle_failures_check", sql`failures >= 0`)],
 );
 
+// ---------------------------------------------------------------------------------------
+// The PMO dashboard's aggregates (docs/decisions/013-dashboard-aggregates.md).
+//
+// Counters kept in step with participants, stage_changes and service_logs by triggers
+// (db/migrations/0006), in the same transaction as every write, whatever code writes.
+// Every table is keyed by the dashboard's filter dimensions: province, migrant status,
+// source and cohort ('' for none). `month` is the first day of a month: the Jakarta-time
+// registration month, or the month a service was given. dash_rebuild() recomputes them
+// all from the rows; lib/data/dashboard-aggregates.test.ts compares them with full counts.
+// ---------------------------------------------------------------------------------------
+
+const dims = {
+  provinceCode: text("province_code").notNull(),
+  migrantStatus: text("migrant_status").notNull(),
+  source: text("source").notNull(),
+  cohort: text("cohort").notNull(),
+};
+const counter = () => integer("n").notNull();
+type DimColumns = { provinceCode: AnyPgColumn; migrantStatus: AnyPgColumn; source: AnyPgColumn; cohort: AnyPgColumn };
+const dimKey = (t: DimColumns) => [t.provinceCode, t.migrantStatus, t.source, t.cohort] as const;
+
+/** Participants by registration month and current stage. */
+export const dashCohort = pgTable(
+  "dash_cohort",
+  { month: date("month").notNull(), ...dims, stage: text("stage").notNull(), n: counter() },
+  (t) => [primaryKey({ columns: [t.month, ...dimKey(t), t.stage] })],
+);
+
+/** Participants by registration month and country of placement ('' for none). */
+export const dashCountry = pgTable(
+  "dash_country",
+  { month: date("month").notNull(), ...dims, countryCode: text("country_code").notNull(), n: counter() },
+  (t) => [primaryKey({ columns: [t.month, ...dimKey(t), t.countryCode] })],
+);
+
+/** Participants by registration month who have ever been in a stage. */
+export const dashReached = pgTable(
+  "dash_reached",
+  { month: date("month").notNull(), ...dims, stage: text("stage").notNull(), n: counter() },
+  (t) => [primaryKey({ columns: [t.month, ...dimKey(t), t.stage] })],
+);
+
+/** Finished spells in a stage by length in whole Jakarta calendar days: a histogram for exact medians. */
+export const dashSpells = pgTable(
+  "dash_spells",
+  {
+    month: date("month").notNull(),
+    ...dims,
+    stage: text("stage").notNull(),
+    days: integer("days").notNull(),
+    n: counter(),
+  },
+  (t) => [primaryKey({ columns: [t.month, ...dimKey(t), t.stage, t.days] })],
+);
+
+/** Services in force by the month given and the blocker ('' when not blocked). */
+export const dashServices = pgTable(
+  "dash_services",
+  { month: date("month").notNull(), ...dims, blockerCode: text("blocker_code").notNull(), n: counter() },
+  (t) => [primaryKey({ columns: [t.month, ...dimKey(t), t.blockerCode] })],
+);
+
+/** Services in force by month and the caseworker who logged them (the dashboard's caseworker table). */
+export const dashCaseworkerServices = pgTable(
+  "dash_caseworker_services",
+  { month: date("month").notNull(), caseworkerId: uuid("caseworker_id").notNull(), ...dims, n: counter() },
+  (t) => [primaryKey({ columns: [t.month, t.caseworkerId, ...dimKey(t)] })],
+);
+
+/** Each caseworker's assigned participants, and how many of the open ones have a follow-up date. */
+export const dashCaseload = pgTable(
+  "dash_caseload",
+  { caseworkerId: uuid("caseworker_id").notNull(), ...dims, n: counter(), withFollowUp: integer("n_follow_up").notNull() },
+  (t) => [primaryKey({ columns: [t.caseworkerId, ...dimKey(t)] })],
+);
+
+/** Open participants by follow-up date: "overdue" = with a follow-up date minus those due today or later. */
+export const dashFollowUps = pgTable(
+  "dash_follow_ups",
+  { followUpOn: date("follow_up_on").notNull(), caseworkerId: uuid("caseworker_id").notNull(), ...dims, n: counter() },
+  (t) => [primaryKey({ columns: [t.followUpOn, t.caseworkerId, ...dimKey(t)] })],
+);
+
 export type User = typeof users.$inferSelect;
 export type Participant = typeof participants.$inferSelect;
 export type ServiceLog = typeof serviceLogs.$inferSelect;

@@ -1192,7 +1192,9 @@ describe("every write leaves its audit event in the same transaction", () => {
         else expect(audited.length, `${fn}: no data change in the audit event's transaction\n${report}`).toBeGreaterThan(0);
 
         // A change of an existing record says what was there before, or the table says why not.
-        const updated = audited.filter((c) => c.kind === "update");
+        // The dashboard's counters (dash_*) are derived from the rows the event describes, by
+        // triggers in the same transaction (their xmin is checked above); they carry no "before".
+        const updated = audited.filter((c) => c.kind === "update" && !c.table.startsWith("dash_"));
         if (plan.noBefore) {
           expect(updated.length, `${fn}: noBefore is given, but the call changes no existing row`).toBeGreaterThan(0);
         } else if (updated.length > 0) {

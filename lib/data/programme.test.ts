@@ -6,6 +6,7 @@ import { participants, serviceLogs, stageChanges, targets, users } from "@/db/sc
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
 import { sealedIdentity } from "@/lib/testing/sealed";
+import { todayInJakarta } from "@/lib/validation";
 import type { DashboardFilterInput } from "@/lib/validation/dashboard";
 import { getDashboard, setTarget } from "./programme";
 
@@ -71,6 +72,12 @@ beforeAll(async () => {
     });
   }
   await db.insert(targets).values({ month: "2021-08", count: 40 });
+  // Follow-ups due today and later are not overdue; earlier ones are.
+  await db.execute(sql`
+    update participants set next_follow_up_on = ${todayInJakarta()}::date + ((id_rank % 3) * 4)::int
+    from (select id as rid, row_number() over (order by id) as id_rank from participants
+          where caseworker_id is not null and stage not in ('completed', 'withdrawn') limit 6) r
+    where participants.id = r.rid`);
 });
 
 const filters: DashboardFilterInput[] = [
@@ -143,15 +150,17 @@ describe("the dashboard's figures equal plain SQL", () => {
         expect(row.conversion).toBe(previous ? row.reached / previous : null);
       }
 
-      // Median days in each stage, computed in JavaScript from the raw stage changes.
+      // Median days in each stage (whole calendar days in Jakarta), computed in JavaScript
+      // from the raw stage changes.
       const changes = await rows<{ participant_id: string; to_stage: string; at: number }>(sql`
-        select s.participant_id, s.to_stage, extract(epoch from s.created_at)::float8 as at from stage_changes s
+        select s.participant_id, s.to_stage,
+               (s.created_at at time zone 'Asia/Jakarta')::date - date '2000-01-01' as at from stage_changes s
         join participants p on p.id = s.participant_id where ${where(f)} and ${inPeriod}
         order by s.participant_id, s.created_at, s.id`);
       const spells: Record<string, number[]> = {};
       for (let i = 0; i + 1 < changes.length; i++) {
         if (changes[i].participant_id !== changes[i + 1].participant_id) continue;
-        const days = (Number(changes[i + 1].at) - Number(changes[i].at)) / 86_400;
+        const days = Number(changes[i + 1].at) - Number(changes[i].at);
         (spells[changes[i].to_stage] ??= []).push(days);
       }
       const median = (xs: number[]) => {
@@ -190,6 +199,10 @@ describe("the dashboard's figures equal plain SQL", () => {
           left join service_logs c on c.corrects_id = l.id
           where c.id is null and l.caseworker_id = ${c.id} and ${where(f)} and to_char(l.occurred_on, 'YYYY-MM') = ${f.to}`);
         expect(c.services, c.name).toBe(svc.n);
+        const [late] = await rows<{ n: number }>(sql`
+          select count(*)::int n from participants p where p.caseworker_id = ${c.id} and ${where(f)}
+            and p.next_follow_up_on < ${todayInJakarta()}::date and p.stage not in ('completed', 'withdrawn')`);
+        expect(c.overdue, c.name).toBe(late.n);
       }
     });
   }

@@ -4,11 +4,16 @@ import { db, readDb } from "@/db";
 import { STAGES, targets, type Stage } from "@/db/schema";
 import { todayInJakarta } from "@/lib/validation";
 import { monthsBetween, shiftMonth, type DashboardFilterInput, type TargetInput } from "@/lib/validation/dashboard";
+import { histogramMedian } from "@/lib/median";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
 
-// The PMO dashboard. Every figure is one SQL aggregate over the filtered participants;
-// lib/data/programme.test.ts recomputes each with independent plain SQL.
+// The PMO dashboard. Every figure is read from the aggregate tables (dash_*, db/schema.ts),
+// which triggers keep in step with participants, stage_changes and service_logs in the
+// transaction of every write (db/migrations/0006, docs/decisions/013). A read sums a few
+// thousand counter rows instead of scanning millions of records, and stays exact:
+// lib/data/programme.test.ts recomputes each figure with independent plain SQL over the
+// raw rows, and lib/data/dashboard-aggregates.test.ts compares the counters with a full count.
 //
 // Definitions (also shown on the page):
 // - the period is whole months, in Jakarta time (UTC+7, no daylight saving);
@@ -16,6 +21,8 @@ import { requirePermission, type SessionUser } from "./permissions";
 // - "services delivered" = logged services dated in the period, a corrected record
 //   replaced by its correction (so a correction does not count twice);
 // - the funnel, provinces and countries describe the participants registered in the period;
+// - days in a stage are whole calendar days in Jakarta, from the change into the stage
+//   to the next change (finished spells only);
 // - targets are programme-wide: a province or status filter does not split them.
 
 export type DashboardFilter = {
@@ -27,30 +34,29 @@ export type DashboardFilter = {
   cohort?: string;
 };
 
-const JAKARTA_DATE = (column: SQL) => sql`((${column} at time zone 'UTC') + interval '7 hours')::date`;
-
 function monthRange(f: DashboardFilter) {
   const start = `${f.from}-01`;
   const end = `${shiftMonth(f.to, 1)}-01`; // exclusive
   return { start, end };
 }
 
-/** Participant conditions of the filter (province, migrant status, source, cohort), for alias p. */
-function participantScope(f: DashboardFilter): SQL {
+/** The filter's dimensions (province, migrant status, source, cohort) on an aggregate table's alias. */
+function dims(f: DashboardFilter, alias: string): SQL {
+  const a = sql.raw(alias);
   const parts: SQL[] = [sql`true`];
-  if (f.provinceCode) parts.push(sql`p.province_code = ${f.provinceCode}`);
-  if (f.migrantStatus) parts.push(sql`p.migrant_status = ${f.migrantStatus}`);
-  if (f.source) parts.push(sql`p.source = ${f.source}`);
-  if (f.cohort) parts.push(sql`p.cohort = ${f.cohort}`);
+  if (f.provinceCode) parts.push(sql`${a}.province_code = ${f.provinceCode}`);
+  if (f.migrantStatus) parts.push(sql`${a}.migrant_status = ${f.migrantStatus}`);
+  if (f.source) parts.push(sql`${a}.source = ${f.source}`);
+  if (f.cohort) parts.push(sql`${a}.cohort = ${f.cohort}`);
   return sql.join(parts, sql` and `);
 }
 
-function registeredIn(f: DashboardFilter): SQL {
+/** The filter on an aggregate table keyed by month: its dimensions and the period. */
+function inPeriod(f: DashboardFilter, alias: string): SQL {
   const { start, end } = monthRange(f);
-  return sql`${JAKARTA_DATE(sql`p.created_at`)} >= ${start}::date and ${JAKARTA_DATE(sql`p.created_at`)} < ${end}::date`;
+  const a = sql.raw(alias);
+  return sql`${a}.month >= ${start}::date and ${a}.month < ${end}::date and ${dims(f, alias)}`;
 }
-
-const IN_FORCE = sql`not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
 
 async function rows<T>(query: SQL): Promise<T[]> {
   // The dashboard reads from a replica when there is one (db/index.ts).
@@ -60,14 +66,17 @@ async function rows<T>(query: SQL): Promise<T[]> {
 
 /**
  * The default period: the six months up to the latest month with any activity
- * (registrations, services, targets), not starting before the first one.
+ * (registrations, services in force, targets), not starting before the first one.
  */
 export async function defaultPeriod(): Promise<{ from: string; to: string }> {
   const [span] = await rows<{ first: string | null; last: string | null }>(sql`
     select min(m) as first, max(m) as last from (
-      select to_char(${JAKARTA_DATE(sql`created_at`)}, 'YYYY-MM') as m from participants
-      union all select to_char(occurred_on, 'YYYY-MM') from service_logs
-      union all select month from targets
+      select to_char(min(month), 'YYYY-MM') as m from dash_cohort where n > 0
+      union all select to_char(max(month), 'YYYY-MM') from dash_cohort where n > 0
+      union all select to_char(min(month), 'YYYY-MM') from dash_services where n > 0
+      union all select to_char(max(month), 'YYYY-MM') from dash_services where n > 0
+      union all select min(month) from targets
+      union all select max(month) from targets
     ) months`);
   const to = span?.last ?? todayInJakarta().slice(0, 7);
   const first = span?.first ?? to;
@@ -96,26 +105,62 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
   requirePermission(viewer, "read:dashboard:any");
   const f = await resolveDashboardFilter(input);
   const months = monthsBetween(f.from, f.to);
-  const { start, end } = monthRange(f);
-  const scope = participantScope(f);
-  const cohort = sql`${scope} and ${registeredIn(f)}`;
   const thisMonth = f.to;
+  const today = todayInJakarta();
 
-  const [headline] = await rows<{ registered: number; calon: number; mantan: number }>(sql`
-    select count(*)::int as registered,
-           count(*) filter (where p.migrant_status = 'calon')::int as calon,
-           count(*) filter (where p.migrant_status = 'mantan')::int as mantan
-    from participants p where ${cohort}`);
+  // The queries are independent: they run side by side on the pool's connections.
+  const [cohortRows, perMonthRows, targetRows, reachedRows, spellRows, blockers, countryRows, caseworkers] =
+    await Promise.all([
+      rows<{ stage: Stage; province_code: string; migrant_status: string; n: number }>(sql`
+        select c.stage, c.province_code, c.migrant_status, sum(c.n)::int as n from dash_cohort c
+        where ${inPeriod(f, "c")} group by 1, 2, 3 having sum(c.n) > 0`),
+      rows<{ month: string; services: number }>(sql`
+        select to_char(s.month, 'YYYY-MM') as month, sum(s.n)::int as services from dash_services s
+        where ${inPeriod(f, "s")} group by 1`),
+      readDb
+        .select({ month: targets.month, count: targets.count })
+        .from(targets)
+        .where(sql`${targets.month} >= ${f.from} and ${targets.month} <= ${f.to}`),
+      // Reached = the participant has been in that stage at some time (a stage change into
+      // it, or the record's current stage), so moving back does not un-count a stage.
+      rows<{ stage: Stage; n: number }>(sql`
+        select r.stage, sum(r.n)::int as n from dash_reached r where ${inPeriod(f, "r")} group by 1`),
+      rows<{ stage: Stage; days: number; n: number }>(sql`
+        select sp.stage, sp.days, sum(sp.n)::int as n from dash_spells sp where ${inPeriod(f, "sp")}
+        group by 1, 2 having sum(sp.n) > 0`),
+      rows<{ code: string; name_id: string; name_en: string; n: number }>(sql`
+        select b.code, b.name_id, b.name_en, sum(x.n)::int as n
+        from dash_services x join blockers b on b.code = x.blocker_code
+        where ${inPeriod(f, "x")}
+        group by b.code, b.name_id, b.name_en, b.sort_order having sum(x.n) > 0
+        order by n desc, b.sort_order`),
+      rows<{ code: string; n: number }>(sql`
+        select c.country_code as code, sum(c.n)::int as n from dash_country c
+        where ${inPeriod(f, "c")} and c.country_code <> ''
+        group by 1 having sum(c.n) > 0 order by n desc, code limit 10`),
+      // Overdue = open participants with a follow-up date, minus those due today or later.
+      rows<{ id: string; name: string; disabled: boolean; caseload: number; services: number; overdue: number }>(sql`
+        select u.id, u.name, u.disabled_at is not null as disabled,
+          coalesce(load.n, 0)::int as caseload,
+          coalesce(done.n, 0)::int as services,
+          (coalesce(load.with_follow_up, 0) - coalesce(due.n, 0))::int as overdue
+        from users u
+        left join (
+          select c.caseworker_id, sum(c.n) as n, sum(c.n_follow_up) as with_follow_up
+          from dash_caseload c where ${dims(f, "c")} group by 1
+        ) load on load.caseworker_id = u.id
+        left join (
+          select s.caseworker_id, sum(s.n) as n from dash_caseworker_services s
+          where s.month = ${`${thisMonth}-01`}::date and ${dims(f, "s")} group by 1
+        ) done on done.caseworker_id = u.id
+        left join (
+          select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
+          where fu.follow_up_on >= ${today}::date and ${dims(f, "fu")} group by 1
+        ) due on due.caseworker_id = u.id
+        where u.role = 'caseworker'
+        order by u.name`),
+    ]);
 
-  const perMonthRows = await rows<{ month: string; services: number }>(sql`
-    select to_char(l.occurred_on, 'YYYY-MM') as month, count(*)::int as services
-    from service_logs l join participants p on p.id = l.participant_id
-    where ${scope} and l.occurred_on >= ${start}::date and l.occurred_on < ${end}::date and ${IN_FORCE}
-    group by 1`);
-  const targetRows = await readDb
-    .select({ month: targets.month, count: targets.count })
-    .from(targets)
-    .where(sql`${targets.month} >= ${f.from} and ${targets.month} <= ${f.to}`);
   const perMonth = months.map((month) => ({
     month,
     services: perMonthRows.find((r) => r.month === month)?.services ?? 0,
@@ -124,84 +169,42 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
   const servicesDelivered = perMonth.reduce((sum, m) => sum + m.services, 0);
   const targetTotal = targetRows.reduce((sum, t) => sum + t.count, 0);
 
-  // Reached = the participant has been in that stage at some time (a stage change into
-  // it, or the record's current stage), so moving back does not un-count a stage.
-  const reachedRows = await rows<{ stage: Stage; n: number }>(sql`
-    select s.stage, count(distinct p.id)::int as n
-    from participants p
-    join lateral (
-      select sc.to_stage as stage from stage_changes sc where sc.participant_id = p.id
-      union select p.stage
-    ) s on true
-    where ${cohort}
-    group by s.stage`);
-  const currentRows = await rows<{ stage: Stage; n: number }>(sql`
-    select p.stage, count(*)::int as n from participants p where ${cohort} group by p.stage`);
-  // Days in a stage: from the change into it to the next change, for finished spells.
-  const medianRows = await rows<{ stage: Stage; median_days: number | null; spells: number }>(sql`
-    select stage, percentile_cont(0.5) within group (order by days)::float as median_days, count(*)::int as spells
-    from (
-      select sc.to_stage as stage,
-             extract(epoch from (lead(sc.created_at) over w - sc.created_at)) / 86400.0 as days
-      from stage_changes sc join participants p on p.id = sc.participant_id
-      where ${cohort}
-      window w as (partition by sc.participant_id order by sc.created_at, sc.id)
-    ) spells
-    where days is not null
-    group by stage`);
+  const sumWhere = (keep: (r: (typeof cohortRows)[number]) => boolean) =>
+    cohortRows.reduce((sum, r) => (keep(r) ? sum + r.n : sum), 0);
+  const headline = {
+    registered: sumWhere(() => true),
+    calon: sumWhere((r) => r.migrant_status === "calon"),
+    mantan: sumWhere((r) => r.migrant_status === "mantan"),
+  };
+
   const journey: Stage[] = ["registration", "training", "lms", "completed"];
   const reached = (s: Stage) => reachedRows.find((r) => r.stage === s)?.n ?? 0;
   const funnel = journey.map((stage, i) => ({
     stage,
     reached: reached(stage),
-    current: currentRows.find((r) => r.stage === stage)?.n ?? 0,
+    current: sumWhere((r) => r.stage === stage),
     conversion: i === 0 ? null : reached(journey[i - 1]) === 0 ? null : reached(stage) / reached(journey[i - 1]),
-    medianDays: medianRows.find((r) => r.stage === stage)?.median_days ?? null,
+    medianDays: histogramMedian(spellRows.filter((r) => r.stage === stage).map((r) => ({ value: r.days, count: r.n }))),
   }));
-  const withdrawn = currentRows.find((r) => r.stage === "withdrawn")?.n ?? 0;
+  const withdrawn = sumWhere((r) => r.stage === "withdrawn");
 
-  const blockers = await rows<{ code: string; name_id: string; name_en: string; n: number }>(sql`
-    select b.code, b.name_id, b.name_en, count(*)::int as n
-    from service_logs l join participants p on p.id = l.participant_id join blockers b on b.code = l.blocker_code
-    where ${scope} and l.outcome = 'blocked' and l.occurred_on >= ${start}::date and l.occurred_on < ${end}::date and ${IN_FORCE}
-    group by b.code, b.name_id, b.name_en, b.sort_order
-    order by n desc, b.sort_order`);
-
-  const byProvince = await rows<{ code: string; n: number }>(sql`
-    select p.province_code as code, count(*)::int as n from participants p where ${cohort}
-    group by 1 order by n desc, code limit 10`);
-  const byCountry = await rows<{ code: string; n: number }>(sql`
-    select p.country_code as code, count(*)::int as n from participants p where ${cohort} and p.country_code is not null
-    group by 1 order by n desc, code limit 10`);
-
-  const today = todayInJakarta();
-  const caseworkers = await rows<{ id: string; name: string; disabled: boolean; caseload: number; services: number; overdue: number }>(sql`
-    select u.id, u.name, u.disabled_at is not null as disabled,
-      (select count(*)::int from participants p where p.caseworker_id = u.id and ${scope}) as caseload,
-      (select count(*)::int from service_logs l join participants p on p.id = l.participant_id
-        where l.caseworker_id = u.id and ${scope} and ${IN_FORCE}
-          and l.occurred_on >= ${`${thisMonth}-01`}::date and l.occurred_on < ${`${shiftMonth(thisMonth, 1)}-01`}::date) as services,
-      (select count(*)::int from participants p where p.caseworker_id = u.id and ${scope}
-          and p.next_follow_up_on < ${today}::date and p.stage not in ('completed', 'withdrawn')) as overdue
-    from users u where u.role = 'caseworker'
-    order by u.name`);
+  const provinceTotals = new Map<string, number>();
+  for (const r of cohortRows) provinceTotals.set(r.province_code, (provinceTotals.get(r.province_code) ?? 0) + r.n);
+  const byProvince = [...provinceTotals]
+    .map(([code, n]) => ({ code, n }))
+    .sort((a, b) => b.n - a.n || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .slice(0, 10);
 
   return {
     filter: f,
     months,
-    headline: {
-      registered: headline.registered,
-      calon: headline.calon,
-      mantan: headline.mantan,
-      servicesDelivered,
-      targetTotal,
-    },
+    headline: { ...headline, servicesDelivered, targetTotal },
     perMonth,
     funnel,
     withdrawn,
     blockers: blockers.map((b) => ({ code: b.code, nameId: b.name_id, nameEn: b.name_en, count: b.n })),
     byProvince,
-    byCountry,
+    byCountry: countryRows,
     caseworkers,
     thisMonth,
   };
@@ -229,14 +232,15 @@ export async function setTarget(viewer: SessionUser, input: TargetInput): Promis
   });
 }
 
-/** Programme-wide counts (kept for the summary line of the PMO pages). */
+/** Programme-wide counts (kept for the summary line of the PMO pages), from the aggregates. */
 export async function getProgrammeSummary(viewer: SessionUser) {
   requirePermission(viewer, "read:dashboard:any");
-  const [row] = await rows<{ participants: number; services: number }>(sql`
-    select (select count(*)::int from participants) as participants,
-           (select count(*)::int from service_logs l where ${IN_FORCE}) as services`);
-  const stageRows = await rows<{ stage: Stage; n: number }>(sql`select stage, count(*)::int as n from participants group by stage`);
+  const [stageRows, [services]] = await Promise.all([
+    rows<{ stage: Stage; n: number }>(sql`select stage, sum(n)::int as n from dash_cohort group by stage`),
+    rows<{ n: number | null }>(sql`select sum(n)::int as n from dash_services`),
+  ]);
   const byStage = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   for (const r of stageRows) byStage[r.stage] = r.n;
-  return { participants: row.participants, services: row.services, byStage };
+  const participants = Object.values(byStage).reduce((sum, n) => sum + n, 0);
+  return { participants, services: services?.n ?? 0, byStage };
 }

@@ -5,23 +5,32 @@
 let counter = 0;
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
+// Unique within a process (a counter), and unlikely to meet another process's values (a
+// random start per process): the e2e suite registers a few hundred people in one database,
+// sometimes from a restarted worker, and a repeated NIK, KK or phone fails a registration.
+const [processDistrict, processSerial, processPhone] = Array.from(globalThis.crypto.getRandomValues(new Uint32Array(3)));
+
 /** A NIK for this person: region + DDMMYY (+40 for women) + a serial, unique per call. */
 export function makeNik(opts: { birthDate: string; sex: "L" | "P"; regencyCode?: string; serial?: number }): string {
   const [y, m, d] = opts.birthDate.split("-");
   const day = Number(d) + (opts.sex === "P" ? 40 : 0);
-  const serial = opts.serial ?? ((process.pid * 7919 + Date.now() + ++counter * 104729) % 9998) + 1;
-  return `${opts.regencyCode ?? "3174"}${pad(1 + (counter % 40))}${pad(day)}${m}${y.slice(2)}${pad(serial, 4)}`;
+  const n = ++counter;
+  const serial = opts.serial ?? ((processSerial + n) % 9999) + 1;
+  // The district moves on when the serials wrap around (or with each call, for a given serial).
+  const district = ((processDistrict + (opts.serial === undefined ? Math.floor((processSerial + n) / 9999) : n)) % 99) + 1;
+  return `${opts.regencyCode ?? "3174"}${pad(district)}${pad(day)}${m}${y.slice(2)}${pad(serial, 4)}`;
 }
 
 export function makeKk(regencyCode = "3174"): string {
-  const serial = ((Date.now() + ++counter * 7907) % 9998) + 1;
-  return `${regencyCode}${pad(1 + (counter % 40))}${pad(1 + (counter % 28))}0615${pad(serial, 4)}`;
+  const n = ++counter;
+  const serial = ((processSerial + n) % 9999) + 1;
+  const district = ((processDistrict + Math.floor((processSerial + n) / 9999)) % 99) + 1;
+  return `${regencyCode}${pad(district)}${pad(1 + (n % 28))}0615${pad(serial, 4)}`;
 }
 
 /** A unique Indonesian mobile number in E.164. */
 export function makePhone(): string {
-  const n = (Date.now() * 13 + ++counter * 7919 + process.pid) % 100_000_000;
-  return `+62813${pad(n, 8)}`;
+  return `+62813${pad((processPhone + ++counter) % 100_000_000, 8)}`;
 }
 
 /** A complete, valid registration form (the CONTRACT.md field names), values as strings. */

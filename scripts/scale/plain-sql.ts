@@ -88,7 +88,7 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
       (select json_agg(x) from (
          select stage, percentile_cont(0.5) within group (order by days)::float as median_days, count(*)::int as spells
          from (select to_stage as stage,
-                      extract(epoch from (lead(created_at) over (partition by participant_id order by created_at, id) - created_at)) / 86400.0 as days
+                      (lead(created_at) over (partition by participant_id order by created_at, id) at time zone 'Asia/Jakarta')::date - (created_at at time zone 'Asia/Jakarta')::date as days
                from sc) s
          where days is not null group by 1
        ) x) as medians,

@@ -1,0 +1,384 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { loadDemoData } from "@/db/demo-data";
+import { participants, serviceLogs, stageChanges, STAGES, users, type Stage } from "@/db/schema";
+import { createTestUser, freshDatabase } from "@/db/test-utils";
+import { histogramMedian } from "@/lib/median";
+import { makeNik } from "@/lib/testing/identity";
+import { createTestParticipant } from "@/lib/testing/participants";
+import { sealedIdentity } from "@/lib/testing/sealed";
+import { todayInJakarta } from "@/lib/validation";
+import { assignParticipants } from "./assignments";
+import { changeStage } from "./casework";
+import { recordService } from "./service-logs";
+
+// The dashboard's counters (dash_* tables, kept by the triggers of migration 0006) against
+// a full count of the raw rows, written here in plain SQL independently of the triggers'
+// functions. After the demo data, after a seeded random mix of writes through the data
+// layer and straight in SQL (including what the app never does: moving a participant to
+// another province or month, a correction of another participant's record), after
+// writes that roll back, after concurrent writers, and after dash_rebuild().
+
+async function rows<T>(query: SQL): Promise<T[]> {
+  const result = await db.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+const month = (column: SQL) => sql`to_char(${column} at time zone 'Asia/Jakarta', 'YYYY-MM-01')`;
+const DIMS = sql`p.province_code as pc, p.migrant_status as ms, p.source as src, coalesce(p.cohort, '') as co`;
+const IN_FORCE = sql`not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
+const OPEN = sql`p.stage not in ('completed', 'withdrawn')`;
+
+/** Every counter from a full count, as "table|key…|n" lines, sorted. */
+async function fullCount(): Promise<string[]> {
+  const queries: [string, SQL][] = [
+    ["dash_cohort", sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, p.stage, count(*) as n from participants p group by 1, 2, 3, 4, 5, 6`],
+    [
+      "dash_country",
+      sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, coalesce(p.country_code, '') as cc, count(*) as n from participants p group by 1, 2, 3, 4, 5, 6`,
+    ],
+    [
+      "dash_reached",
+      sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, s.stage, count(distinct p.id) as n from participants p
+          join (select participant_id as id, to_stage as stage from stage_changes union select id, stage from participants) s on s.id = p.id
+          group by 1, 2, 3, 4, 5, 6`,
+    ],
+    [
+      "dash_spells",
+      sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, x.stage, x.days, count(*) as n from participants p
+          join (select participant_id, to_stage as stage,
+                  (lead(created_at) over (partition by participant_id order by created_at, id) at time zone 'Asia/Jakarta')::date
+                  - (created_at at time zone 'Asia/Jakarta')::date as days
+                from stage_changes) x on x.participant_id = p.id
+          where x.days is not null group by 1, 2, 3, 4, 5, 6, 7`,
+    ],
+    [
+      "dash_services",
+      sql`select to_char(l.occurred_on, 'YYYY-MM-01') as m, ${DIMS}, coalesce(l.blocker_code, '') as bc, count(*) as n from service_logs l
+          join participants p on p.id = l.participant_id where ${IN_FORCE} group by 1, 2, 3, 4, 5, 6`,
+    ],
+    [
+      "dash_caseworker_services",
+      sql`select to_char(l.occurred_on, 'YYYY-MM-01') as m, l.caseworker_id, ${DIMS}, count(*) as n from service_logs l
+          join participants p on p.id = l.participant_id where ${IN_FORCE} group by 1, 2, 3, 4, 5, 6`,
+    ],
+    [
+      "dash_caseload",
+      sql`select p.caseworker_id, ${DIMS}, count(*) as n, count(*) filter (where ${OPEN} and p.next_follow_up_on is not null) as f
+          from participants p where p.caseworker_id is not null group by 1, 2, 3, 4, 5`,
+    ],
+    [
+      "dash_follow_ups",
+      sql`select p.next_follow_up_on::text as fu, p.caseworker_id, ${DIMS}, count(*) as n from participants p
+          where p.caseworker_id is not null and p.next_follow_up_on is not null and ${OPEN} group by 1, 2, 3, 4, 5, 6`,
+    ],
+  ];
+  const lines: string[] = [];
+  for (const [table, query] of queries) {
+    const result = await db.execute(query);
+    const list = (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+    for (const r of list) lines.push([table, ...Object.values(r).map(String)].join("|"));
+  }
+  return lines.sort();
+}
+
+/** The counters as kept, in the same form (rows that came down to zero left out). */
+async function counters(): Promise<string[]> {
+  const keyed: [string, SQL][] = [
+    ["dash_cohort", sql`select month::text, province_code, migrant_status, source, cohort, stage, n from dash_cohort where n <> 0`],
+    ["dash_country", sql`select month::text, province_code, migrant_status, source, cohort, country_code, n from dash_country where n <> 0`],
+    ["dash_reached", sql`select month::text, province_code, migrant_status, source, cohort, stage, n from dash_reached where n <> 0`],
+    ["dash_spells", sql`select month::text, province_code, migrant_status, source, cohort, stage, days, n from dash_spells where n <> 0`],
+    ["dash_services", sql`select month::text, province_code, migrant_status, source, cohort, blocker_code, n from dash_services where n <> 0`],
+    [
+      "dash_caseworker_services",
+      sql`select month::text, caseworker_id, province_code, migrant_status, source, cohort, n from dash_caseworker_services where n <> 0`,
+    ],
+    [
+      "dash_caseload",
+      sql`select caseworker_id, province_code, migrant_status, source, cohort, n, n_follow_up from dash_caseload where n <> 0 or n_follow_up <> 0`,
+    ],
+    [
+      "dash_follow_ups",
+      sql`select follow_up_on::text, caseworker_id, province_code, migrant_status, source, cohort, n from dash_follow_ups where n <> 0`,
+    ],
+  ];
+  const lines: string[] = [];
+  for (const [table, query] of keyed) {
+    const result = await db.execute(query);
+    const list = (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+    for (const r of list) lines.push([table, ...Object.values(r).map(String)].join("|"));
+  }
+  return lines.sort();
+}
+
+async function expectInStep(): Promise<void> {
+  const [want, have] = [await fullCount(), await counters()];
+  const missing = want.filter((line) => !have.includes(line));
+  const extra = have.filter((line) => !want.includes(line));
+  expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+}
+
+/** A small seeded generator (mulberry32), so a failure can be replayed. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+  };
+}
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+let pmo: Awaited<ReturnType<typeof createTestUser>>;
+let caseworkers: Awaited<ReturnType<typeof createTestUser>>[];
+
+beforeAll(async () => {
+  await freshDatabase();
+  await loadDemoData();
+  pmo = await createTestUser("pmo");
+  caseworkers = [await createTestUser("caseworker"), await createTestUser("caseworker"), await createTestUser("caseworker")];
+});
+
+describe("the dashboard's counters equal a full count", () => {
+  it("after the demo data", async () => {
+    expect((await counters()).length).toBeGreaterThan(50);
+    await expectInStep();
+  });
+
+  it("after a seeded random mix of writes through the data layer and straight in SQL", async () => {
+    const rnd = random(20261129);
+    const today = todayInJakarta();
+    const people: { id: string; caseworker: (typeof caseworkers)[number] }[] = [];
+    const counts: Record<string, number> = {};
+    for (let step = 0; step < 120; step++) {
+      const op =
+        people.length < 6
+          ? "register"
+          : rnd.pick(["register", "log", "log", "log", "correct", "stage", "stage", "move", "reassign", "dims", "crossCorrect"] as const);
+      counts[op] = (counts[op] ?? 0) + 1;
+      const person = people.length ? rnd.pick(people) : null;
+      if (op === "register") {
+        const caseworker = rnd.pick(caseworkers);
+        const calon = rnd.next() < 0.5;
+        const p = await createTestParticipant({
+          caseworkerId: caseworker.id,
+          set: {
+            provinceCode: rnd.pick(["31", "32", "35"]),
+            regencyCode: null,
+            migrantStatus: calon ? "calon" : "mantan",
+            returnDate: calon ? null : "2021-05-20",
+          },
+        });
+        people.push({ id: p.participantId, caseworker });
+      } else if (op === "log" && person) {
+        const blocked = rnd.next() < 0.3;
+        const result = await recordService(person.caseworker, {
+          participantId: person.id,
+          submissionId: randomUUID(),
+          correctsId: null,
+          serviceCode: "prakerja_account",
+          occurredOn: today,
+          channel: "phone",
+          outcome: blocked ? "blocked" : rnd.pick(["done", "follow_up"] as const),
+          blockerCode: blocked ? rnd.pick(["otp_not_received", "no_device_or_data"]) : null,
+          notes: null,
+          nextFollowUpOn: rnd.next() < 0.6 ? addDays(today, rnd.int(20) - 10) : null,
+        });
+        expect(result.ok, JSON.stringify(result)).toBe(true);
+      } else if (op === "correct" && person) {
+        const [target] = await rows<{ id: string }>(sql`
+          select l.id from service_logs l where l.participant_id = ${person.id}
+            and not exists (select 1 from service_logs c where c.corrects_id = l.id) limit 1`);
+        if (!target) continue;
+        const result = await recordService(person.caseworker, {
+          participantId: person.id,
+          submissionId: randomUUID(),
+          correctsId: target.id,
+          serviceCode: "prakerja_account",
+          occurredOn: today,
+          channel: "whatsapp",
+          outcome: "blocked",
+          blockerCode: "otp_not_received",
+          notes: null,
+          nextFollowUpOn: rnd.next() < 0.5 ? addDays(today, rnd.int(10) - 5) : null,
+        });
+        expect(result.ok, JSON.stringify(result)).toBe(true);
+      } else if (op === "stage" && person) {
+        const [p] = await db.select().from(participants).where(eq(participants.id, person.id));
+        const toStage = rnd.pick(STAGES.filter((s) => s !== p.stage)) as Stage;
+        const result = await changeStage(person.caseworker, { participantId: p.id, version: p.version, toStage, reason: "Uji acak" });
+        expect(result.ok, JSON.stringify(result)).toBe(true);
+      } else if (op === "reassign" && person) {
+        const to = rnd.pick(caseworkers);
+        const result = await assignParticipants(pmo, { participantIds: [person.id], caseworkerId: to.id });
+        expect(result.ok, JSON.stringify(result)).toBe(true);
+        person.caseworker = to;
+      } else if (op === "move" && person) {
+        // A registration moved to another month (the app never does this; the counters follow anyway).
+        await db
+          .update(participants)
+          .set({ createdAt: new Date(Date.UTC(2021, rnd.int(12), 1 + rnd.int(28), rnd.int(24))) })
+          .where(eq(participants.id, person.id));
+      } else if (op === "dims" && person) {
+        await db
+          .update(participants)
+          .set({
+            provinceCode: rnd.pick(["31", "33", "52"]),
+            regencyCode: null,
+            cohort: rnd.pick([null, "Kohort A", "Kohort B"]),
+            countryCode: rnd.pick([null, "MY", "HK", "TW"]),
+          })
+          .where(eq(participants.id, person.id));
+      } else if (op === "crossCorrect" && person) {
+        // A correction filed under another participant: the corrected record leaves force
+        // on its own participant's counters.
+        const other = rnd.pick(people);
+        const [target] = await rows<{ id: string; caseworker_id: string }>(sql`
+          select l.id, l.caseworker_id from service_logs l where l.participant_id = ${other.id}
+            and not exists (select 1 from service_logs c where c.corrects_id = l.id) limit 1`);
+        if (!target) continue;
+        await db.insert(serviceLogs).values({
+          participantId: person.id,
+          caseworkerId: target.caseworker_id,
+          serviceCode: "prakerja_account",
+          occurredOn: addDays(today, -40),
+          channel: "phone",
+          outcome: "done",
+          correctsId: target.id,
+        });
+      }
+    }
+    // Every kind of write happened at least once.
+    expect(Object.keys(counts).sort()).toEqual(
+      ["correct", "crossCorrect", "dims", "log", "move", "reassign", "register", "stage"].sort(),
+    );
+    await expectInStep();
+  });
+
+  it("after writes that roll back", async () => {
+    const before = await counters();
+    const [p] = await db.select().from(participants).limit(1);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.update(participants).set({ stage: "completed", provinceCode: "11", regencyCode: null }).where(eq(participants.id, p.id));
+        await tx.insert(stageChanges).values({ participantId: p.id, fromStage: p.stage, toStage: "completed" });
+        throw new Error("rolled back on purpose");
+      }),
+    ).rejects.toThrow("rolled back on purpose");
+    expect(await counters()).toEqual(before);
+    await expectInStep();
+  });
+
+  it("with concurrent writers on the same counters", async () => {
+    const caseworker = caseworkers[0];
+    const group = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        createTestParticipant({ caseworkerId: caseworker.id }),
+      ),
+    );
+    const today = todayInJakarta();
+    const results = await Promise.all(
+      group.flatMap((p) =>
+        [0, 1, 2].map(() =>
+          recordService(caseworker, {
+            participantId: p.participantId,
+            submissionId: randomUUID(),
+            correctsId: null,
+            serviceCode: "prakerja_account",
+            occurredOn: today,
+            channel: "phone",
+            outcome: "done",
+            blockerCode: null,
+            notes: null,
+            nextFollowUpOn: addDays(today, 3),
+          }),
+        ),
+      ),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    await Promise.all(
+      group.map(async (p) => {
+        const [row] = await db.select({ version: participants.version }).from(participants).where(eq(participants.id, p.participantId));
+        const result = await changeStage(caseworker, { participantId: p.participantId, version: row.version, toStage: "training", reason: "Bersamaan" });
+        expect(result.ok).toBe(true);
+      }),
+    );
+    await expectInStep();
+  });
+
+  it("and dash_rebuild() recomputes the same counters", async () => {
+    const kept = await counters();
+    await db.execute(sql`select dash_rebuild()`);
+    expect(await counters()).toEqual(kept);
+    await expectInStep();
+  });
+
+  it("a participant deleted before any history leaves no count behind", async () => {
+    const [cw] = await db.select({ id: users.id }).from(users).where(eq(users.role, "caseworker")).limit(1);
+    const [p] = await db
+      .insert(participants)
+      .values({
+        fullName: "Hapus Segera",
+        ...sealedIdentity(makeNik({ birthDate: "1990-01-02", sex: "L", regencyCode: "3174" })),
+        birthDate: "1990-01-02",
+        sex: "L",
+        provinceCode: "31",
+        migrantStatus: "calon",
+        source: "import",
+        cohort: "Kohort hapus",
+        caseworkerId: cw.id,
+        nextFollowUpOn: "2030-01-01",
+      })
+      .returning();
+    await expectInStep();
+    await db.delete(participants).where(eq(participants.id, p.id));
+    await expectInStep();
+  });
+});
+
+describe("the comparison itself", () => {
+  it("finds a counter that is off by one, and a write the triggers did not see", async () => {
+    await db.execute(sql`update dash_cohort set n = n + 1 where ctid = (select ctid from dash_cohort where n > 0 limit 1)`);
+    await expect(expectInStep()).rejects.toThrow();
+    await db.execute(sql`select dash_rebuild()`);
+    await expectInStep();
+    await db.execute(sql`alter table stage_changes disable trigger dash_on_stage_change`);
+    try {
+      const [p] = await db.select().from(participants).where(eq(participants.stage, "registration")).limit(1);
+      await db.insert(stageChanges).values({ participantId: p.id, fromStage: "registration", toStage: "lms" });
+    } finally {
+      await db.execute(sql`alter table stage_changes enable trigger dash_on_stage_change`);
+    }
+    await expect(expectInStep()).rejects.toThrow();
+    await db.execute(sql`select dash_rebuild()`);
+    await expectInStep();
+  });
+});
+
+describe("histogramMedian", () => {
+  it("is percentile_cont(0.5) over the values the histogram counts", async () => {
+    const rnd = random(7);
+    for (let trial = 0; trial < 30; trial++) {
+      const values = Array.from({ length: 1 + rnd.int(40) }, () => rnd.int(15));
+      const bins = new Map<number, number>();
+      for (const v of values) bins.set(v, (bins.get(v) ?? 0) + 1);
+      const [{ median }] = await rows<{ median: number }>(sql`
+        select percentile_cont(0.5) within group (order by v)::float8 as median
+        from unnest(${`{${values.join(",")}}`}::int[]) as v`);
+      expect(histogramMedian([...bins].map(([value, count]) => ({ value, count })))).toBe(Number(median));
+    }
+    expect(histogramMedian([])).toBeNull();
+    expect(histogramMedian([{ value: 3, count: 0 }])).toBeNull();
+  });
+});
