@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { withReplicas } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
@@ -130,7 +131,8 @@ function open(): Handle & { read: Db } {
   }
   const dir = process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
   if (!dir.includes("://")) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
+  // pg_trgm: the trigram indexes of the PMO search (migration 0007), as on PostgreSQL.
+  const client = new PGlite(dir, { extensions: { pg_trgm } });
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return { db, read: db, close: () => client.close(), kind: "pglite" };
 }

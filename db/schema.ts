@@ -67,6 +67,10 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
     uniqueIndex("users_phone_key").on(t.phone),
+    // Staff lists (the dashboard's caseworker table) without reading a million participant accounts.
+    index("users_role_name_idx").on(t.role, t.name),
+    // The PMO's search by part of a phone number (ILIKE '%…%'): trigrams (pg_trgm).
+    index("users_phone_trgm_idx").using("gin", sql`${t.phone} gin_trgm_ops`),
     check("users_role_check", inList("role", ROLES)),
     check("users_locale_check", inList("locale", LOCALES)),
     check("users_email_check", sql`email is null or (email = lower(email) and email like '%_@_%')`),
@@ -147,6 +151,8 @@ export const participants = pgTable(
     index("participants_province_idx").on(t.provinceCode),
     index("participants_created_idx").on(t.createdAt, t.id),
     index("participants_country_idx").on(t.countryCode),
+    // The PMO's search by part of a name (ILIKE '%…%'): trigrams (pg_trgm).
+    index("participants_name_trgm_idx").using("gin", sql`${t.fullName} gin_trgm_ops`),
     check("participants_legacy_nik_check", sql`nik is null or (nik ~ '^[0-9]{16}$' and nik_hash is null)`),
     check("participants_legacy_kk_check", sql`kk is null or (kk ~ '^[0-9]{16}$' and kk_hash is null)`),
     check(

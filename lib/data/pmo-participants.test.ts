@@ -130,6 +130,25 @@ function combos(): { name: string; filter: Partial<ParticipantFilter>; where: SQ
       filter: { cohort: "Wisma Atlet Juni 2021", stage: "registration" },
       where: sql`p.cohort = 'Wisma Atlet Juni 2021' and p.stage = 'registration'`,
     },
+    // The totals of these come from the dashboard's counters (dash_country, dash_caseload).
+    { name: "country", filter: { countryCode: "MY" }, where: sql`p.country_code = 'MY'` },
+    {
+      name: "country + province + source",
+      filter: { countryCode: "HK", provinceCode: "33", source: "assisted" },
+      where: sql`p.country_code = 'HK' and p.province_code = '33' and p.source = 'assisted'`,
+    },
+    { name: "caseworker", filter: { caseworker: cw2.id }, where: sql`p.caseworker_id = ${cw2.id}` },
+    {
+      name: "caseworker + status",
+      filter: { caseworker: cw1.id, migrantStatus: "calon" },
+      where: sql`p.caseworker_id = ${cw1.id} and p.migrant_status = 'calon'`,
+    },
+    { name: "not assigned", filter: { caseworker: NOT_ASSIGNED }, where: sql`p.caseworker_id is null` },
+    {
+      name: "not assigned + province",
+      filter: { caseworker: NOT_ASSIGNED, provinceCode: "32" },
+      where: sql`p.caseworker_id is null and p.province_code = '32'`,
+    },
     {
       name: "caseworker + stage + country",
       filter: { caseworker: cw1.id, stage: "lms", countryCode: "MY" },
