@@ -210,6 +210,19 @@ describe("listParticipantsForPmo", () => {
     expect((await listParticipantsForPmo(pmo, { q: target.nik.slice(-4) })).rows.map((r) => r.id)).not.toContain(target.id);
   });
 
+  it("counts a search by part of a name or phone up to the cap, and then says 'more than'", async () => {
+    const all = await sqlIds(sql`p.full_name ilike '%a%'`);
+    expect(all.length).toBeGreaterThan(20);
+    const capped = await listParticipantsForPmo(pmo, { q: "a", page: 99 }, { countCap: 10 });
+    expect(capped).toMatchObject({ total: 10, totalIsAtLeast: true, pageCount: Math.ceil(10 / PMO_PAGE_SIZE) });
+    expect(capped.rows.map((r) => r.id)).toEqual(all.slice(0, Math.min(10, PMO_PAGE_SIZE)));
+    const exact = await listParticipantsForPmo(pmo, { q: "a" }, { countCap: all.length });
+    expect(exact).toMatchObject({ total: all.length, totalIsAtLeast: false });
+    // Filters without a search text are always counted exactly.
+    const everyone = await listParticipantsForPmo(pmo, {}, { countCap: 10 });
+    expect(everyone).toMatchObject({ total: (await sqlIds(sql`true`)).length, totalIsAtLeast: false });
+  });
+
   it("searches by name, ignoring case, and treats % and _ as letters", async () => {
     const expected = await sqlIds(sql`p.full_name ilike '%siti lestari%'`);
     expect(expected.length).toBeGreaterThan(0);

@@ -54,6 +54,17 @@ export function participantSearch(q: string): SQL | undefined {
   return ilike(participants.fullName, `%${escaped}%`);
 }
 
+/** How many matches of a search by part of a name or phone are counted (and listed). */
+export const SEARCH_COUNT_CAP = 1000;
+
+/** A search by part of a name or phone (a whole NIK is an exact search). */
+function isPartSearch(q: string): boolean {
+  const text = q.trim();
+  if (!text) return false;
+  const digits = text.replace(/[\s().+-]/g, "");
+  return !(/^\d+$/.test(digits) && digits.length === 16);
+}
+
 /** The WHERE clause of a filter, over participants left-joined to their own user row (for the phone). */
 export function participantFilterCondition(filter: Partial<ParticipantFilter>): SQL | undefined {
   return and(
@@ -86,7 +97,9 @@ export type PmoParticipantRow = {
 
 export type PmoParticipantList = {
   rows: PmoParticipantRow[];
+  /** The number of matches, or SEARCH_COUNT_CAP when totalIsAtLeast (a part search with more). */
   total: number;
+  totalIsAtLeast: boolean;
   page: number;
   pageCount: number;
   pageSize: number;
@@ -129,22 +142,34 @@ async function totalFromCounters(filter: Partial<ParticipantFilter>): Promise<nu
   return row.n;
 }
 
+/** The participants matching a WHERE clause, counted up to `upTo` when given. */
+async function countRows(where: SQL | undefined, upTo: number | null): Promise<number> {
+  const matches = readDb
+    .select({ one: sql`1`.as("one") })
+    .from(participants)
+    .leftJoin(users, eq(users.id, participants.userId))
+    .where(where);
+  const [{ n }] = await readDb
+    .select({ n: count() })
+    .from((upTo === null ? matches : matches.limit(upTo)).as("matches"));
+  return n;
+}
+
 /** Every participant matching the filter, newest registration first, one page of them. */
 export async function listParticipantsForPmo(
   viewer: SessionUser,
   filter: Partial<ParticipantFilter> = {},
+  { countCap = SEARCH_COUNT_CAP }: { countCap?: number } = {},
 ): Promise<PmoParticipantList> {
   requirePermission(viewer, "read:participant:any");
   const where = participantFilterCondition(filter);
-  const total =
-    (await totalFromCounters(filter)) ??
-    (
-      await readDb
-        .select({ n: count() })
-        .from(participants)
-        .leftJoin(users, eq(users.id, participants.userId))
-        .where(where)
-    )[0].n;
+  // A search by part of a name or phone is counted up to SEARCH_COUNT_CAP matches: past
+  // that, the list says "more than 1,000" and shows the first 1,000 (counting 40,000
+  // "Siti" would read 40,000 rows for a figure no one needs). Everything else is exact.
+  const capped = isPartSearch(filter.q ?? "");
+  const counted = (await totalFromCounters(filter)) ?? (await countRows(where, capped ? countCap + 1 : null));
+  const totalIsAtLeast = capped && counted > countCap;
+  const total = totalIsAtLeast ? countCap : counted;
   const pageCount = Math.max(1, Math.ceil(total / PMO_PAGE_SIZE));
   // A page past the end (a link from before some rows went away) shows the last page.
   const page = Math.min(Math.max(1, filter.page ?? 1), pageCount);
@@ -165,7 +190,7 @@ export async function listParticipantsForPmo(
     .leftJoin(caseworker, eq(caseworker.id, participants.caseworkerId))
     .where(where)
     .orderBy(desc(participants.createdAt), desc(participants.id))
-    .limit(PMO_PAGE_SIZE)
+    .limit(totalIsAtLeast ? Math.min(PMO_PAGE_SIZE, total - (page - 1) * PMO_PAGE_SIZE) : PMO_PAGE_SIZE)
     .offset((page - 1) * PMO_PAGE_SIZE);
   return {
     rows: rows.map((r) => ({
@@ -180,6 +205,7 @@ export async function listParticipantsForPmo(
       registeredOn: registeredOn(r),
     })),
     total,
+    totalIsAtLeast,
     page,
     pageCount,
     pageSize: PMO_PAGE_SIZE,

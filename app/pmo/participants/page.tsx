@@ -72,7 +72,11 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-bold">{t("title")}</h1>
         <p className="text-slate-700">
-          {filtered ? t("matching", { count: list.total }) : t("count", { count: list.total })}
+          {list.totalIsAtLeast
+            ? t("matchingMore", { count: list.total })
+            : filtered
+              ? t("matching", { count: list.total })
+              : t("count", { count: list.total })}
         </p>
       </div>
 
@@ -225,7 +229,9 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
 
       <section aria-labelledby="export-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="export-h" className="text-lg font-semibold">{t("exportTitle")}</h2>
-        <p className="text-sm text-slate-700">{t("exportScope", { count: list.total })}</p>
+        <p className="text-sm text-slate-700">
+          {list.totalIsAtLeast ? t("exportScopeMore", { count: list.total }) : t("exportScope", { count: list.total })}
+        </p>
         <p>
           {/* A plain link, not <Link>: the answer is a file, and each download is audited. */}
           <a href={exportHref} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
