@@ -45,6 +45,9 @@ function openPostgres(url: string): Handle {
     const pool: Pool = {
       client: postgres(url, {
         max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+        // Behind PgBouncer in transaction mode (DATABASE_PGBOUNCER=1), a connection may
+        // serve another client between transactions: no named prepared statements.
+        prepare: process.env.DATABASE_PGBOUNCER !== "1",
         // A database that does not answer fails a request in 10 s instead of 30 s.
         connect_timeout: 10,
         // After failed connects, a query waits this long before its connection tries again.

@@ -203,6 +203,10 @@ test.describe("who may register a worker", () => {
 });
 
 test.describe("accessibility (axe: no serious or critical violations)", () => {
+  // Two axe runs over the longest form plus a registration (argon2 twice): 25 s on a busy
+  // 2-core machine, so the default 60 s leaves too little room.
+  test.slow();
+
   test("/caseworker/register, before and after registering", async ({ page }) => {
     await signIn(page, demo.caseworker1, demo.password);
     await page.goto("/caseworker/register");
