@@ -1,7 +1,8 @@
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { withReplicas } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import { PgDialect, withReplicas } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -15,7 +16,8 @@ import * as schema from "./schema";
 export type Db = PostgresJsDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-type Handle = { db: Db; close: () => Promise<void>; kind: "postgres" | "pglite" };
+type Cursor = (text: string, params: unknown[], batchSize: number) => AsyncIterable<Record<string, unknown>[]>;
+type Handle = { db: Db; close: () => Promise<void>; kind: "postgres" | "pglite"; cursor?: Cursor };
 
 // Why the PostgreSQL pool renews itself. postgres.js 3.4.9 (the newest release) can leave a
 // pooled connection unable to send anything after its socket dies in the middle of a
@@ -92,6 +94,7 @@ function openPostgres(url: string): Handle {
       await current.client.end();
     },
     kind: "postgres",
+    cursor: (text, params, batchSize) => current.client.unsafe(text, params as never[]).cursor(batchSize),
   };
 }
 
@@ -104,7 +107,8 @@ function openPostgres(url: string): Handle {
  */
 function withReadReplicas(primary: Handle, urls: string[]): Handle & { read: Db } {
   const replicas = urls.map((u) => openPostgres(u));
-  const pick = () => replicas[Math.floor(Math.random() * replicas.length)].db;
+  const pickReplica = () => replicas[Math.floor(Math.random() * replicas.length)];
+  const pick = () => pickReplica().db;
   const routed = withReplicas(primary.db, replicas.map((r) => r.db) as [Db, ...Db[]], pick);
   const read = new Proxy({} as Db, {
     get(_, property) {
@@ -118,6 +122,7 @@ function withReadReplicas(primary: Handle, urls: string[]): Handle & { read: Db 
   return {
     ...primary,
     read,
+    cursor: (...args) => pickReplica().cursor!(...args),
     close: async () => {
       await Promise.all([primary.close(), ...replicas.map((r) => r.close())]);
     },
@@ -150,5 +155,19 @@ export const db = handle.db;
 /** For reads that may lag by a moment (PMO reporting): a read replica when configured, else `db`. */
 export const readDb = handle.read;
 export const dbKind = handle.kind;
+
+const dialect = new PgDialect();
+/**
+ * A read query's rows in batches from one server-side cursor, on a replica when there is
+ * one: one statement and one snapshot, and the planner is free to scan and join in bulk
+ * (an export of a million rows by key-ordered pages reads the heap at random instead).
+ * The cursor holds one connection until it is read to the end or closed (`return()`).
+ * Null on PGlite, where callers page by key.
+ */
+export function readCursor<T>(query: SQL, batchSize: number): AsyncIterable<T[]> | null {
+  if (!handle.cursor) return null;
+  const { sql, params } = dialect.sqlToQuery(query);
+  return handle.cursor(sql, params, batchSize) as AsyncIterable<T[]>;
+}
 export const closeDb = handle.close;
 export { schema };

@@ -53,6 +53,27 @@ describe.skipIf(!primaryUrl)("read replicas", () => {
     expect(onReplica.map((r) => r.count)).toEqual([777]);
   });
 
+  it("streams the export from a cursor on the replica, and audits it on the primary", async () => {
+    const { createTestUser } = await import("./test-utils");
+    const { exportParticipants } = await import("@/lib/data/pmo-participants");
+    const { parseParticipantFilter } = await import("@/lib/validation/pmo-participants");
+    const pmo = await createTestUser("pmo");
+    const { sealedIdentity } = await import("@/lib/testing/sealed");
+    const { makeNik } = await import("@/lib/testing/identity");
+    const id = sealedIdentity(makeNik({ birthDate: "1990-01-01", sex: "L" }));
+    // Only the replica has this participant (the counters there follow by trigger).
+    await replica`
+      insert into participants (full_name, nik_hash, nik_enc, nik_last4, birth_date, sex, province_code, migrant_status, source)
+      values ('Hanya Di Replika', ${id.nikHash}, ${id.nikEnc}, ${id.nikLast4}, '1990-01-01', 'L', '31', 'calon', 'import')`;
+    const file = await exportParticipants(pmo, parseParticipantFilter({}), { batchSize: 2 });
+    expect(file.rowCount).toBe(1);
+    const csv = await new Response(file.stream).text();
+    expect(csv).toContain("Hanya Di Replika");
+    expect(csv.trim().split("\r\n")).toHaveLength(2);
+    const events = (await mod.db.execute(sql`select action from audit_events where action = 'participant.export'`)) as unknown as unknown[];
+    expect([...events]).toHaveLength(1);
+  });
+
   it("keeps writes, transactions and case files on the primary", async () => {
     expect(mod.readDb).not.toBe(mod.db);
     const [row] = (await replica`select count(*)::int as n from audit_events`) as unknown as { n: number }[];

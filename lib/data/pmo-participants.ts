@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import { and, asc, count, desc, eq, gt, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
-import { db, readDb } from "@/db";
+import { db, readCursor, readDb } from "@/db";
 import { identityHash, openKk, openNik } from "@/lib/crypto/identity";
 import {
   participants,
@@ -413,27 +413,71 @@ function exportBatch(where: SQL | undefined, afterId: string | null, size: numbe
 }
 
 /**
+ * The export's rows in one statement, for a server-side cursor (PostgreSQL): the same
+ * columns as exportBatch, in id order.
+ */
+function exportQuery(where: SQL | undefined): SQL {
+  return sql`
+    select participants.id, participants.full_name as "fullName", participants.nik_enc as "nikEnc",
+      participants.nik_last4 as "nikLast4", participants.sex, participants.birth_date::text as "birthDate",
+      users.phone, users.email, participants.province_code as "provinceCode", participants.regency_code as "regencyCode",
+      participants.migrant_status as "migrantStatus", participants.country_code as "countryCode", participants.sector,
+      participants.stage, participants.source, caseworker.name as "caseworkerName",
+      to_char(participants.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt",
+      participants.last_contact_on::text as "lastContactOn", participants.next_follow_up_on::text as "nextFollowUpOn"
+    from participants
+    left join users on users.id = participants.user_id
+    left join users caseworker on caseworker.id = participants.caseworker_id
+    ${where ? sql`where ${where}` : sql``}
+    order by participants.id`;
+}
+
+/**
+ * The export's rows, a batch at a time: from one cursor on PostgreSQL, else (PGlite) by
+ * keyset pages on the primary key.
+ */
+async function* exportRows(where: SQL | undefined, batchSize: number): AsyncGenerator<ExportRow[]> {
+  const cursor = readCursor<Omit<ExportRow, "createdAt"> & { createdAt: string }>(exportQuery(where), batchSize);
+  if (cursor) {
+    for await (const batch of cursor) yield batch.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }));
+    return;
+  }
+  let afterId: string | null = null;
+  for (;;) {
+    const batch = await exportBatch(where, afterId, batchSize);
+    if (batch.length > 0) yield batch;
+    if (batch.length < batchSize) return;
+    afterId = batch[batch.length - 1].id;
+  }
+}
+
+/**
  * The CSV as a stream: UTF-8 with a byte-order mark (so that Excel reads it as UTF-8),
  * CRLF line ends, a header row. Each pull reads one batch from the database and turns it
  * into CSV, and the next batch is read only when the reader has taken the last one, so
- * memory holds about one batch whatever the number of rows.
+ * memory holds about one batch whatever the number of rows. A reader that goes away
+ * closes the cursor.
  */
 function csvStream(where: SQL | undefined, full: boolean, batchSize: number): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let afterId: string | null = null;
+  const batches = exportRows(where, batchSize);
   let first = true;
+  const toCsv = (rows: ExportRow[]) =>
+    stringify(
+      rows.map((r) => toRecord(r, full)),
+      { header: first, bom: first, columns: [...EXPORT_COLUMNS], record_delimiter: "windows" },
+    );
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const batch = await exportBatch(where, afterId, batchSize);
-        const csv = stringify(
-          batch.map((r) => toRecord(r, full)),
-          { header: first, bom: first, columns: [...EXPORT_COLUMNS], record_delimiter: "windows" },
-        );
+        const { value, done } = await batches.next();
+        const csv = done ? (first ? toCsv([]) : "") : toCsv(value);
         first = false;
         if (csv) controller.enqueue(encoder.encode(csv));
-        if (batch.length < batchSize) controller.close();
-        else afterId = batch[batch.length - 1].id;
+        if (done) controller.close();
+      },
+      async cancel() {
+        await batches.return(undefined);
       },
     },
     // Nothing is read ahead of the reader: the first query runs on the first read.
@@ -457,8 +501,8 @@ export type ParticipantExport = { full: boolean; rowCount: number; stream: Reada
  * The participants matching the filter (all pages) as CSV, NIKs masked; with a purpose,
  * NIKs whole. Writes the audit event ("participant.export", or "participant.export_full"
  * with the purpose) with the filter and the row count before the first row leaves. Rows
- * that change while a long export runs may be counted differently from what the stream
- * then reads (each batch is its own query).
+ * that change between the count and the first read may be counted differently from what
+ * the stream then reads (on PostgreSQL the rows are one statement's snapshot).
  */
 export async function exportParticipants(
   viewer: SessionUser,
@@ -470,11 +514,7 @@ export async function exportParticipants(
   const full = opts.purpose != null;
   const purpose = full ? exportPurposeSchema.parse({ purpose: opts.purpose }).purpose : null;
   const where = participantFilterCondition(filter);
-  const [{ n: rowCount }] = await readDb
-    .select({ n: count() })
-    .from(participants)
-    .leftJoin(users, eq(users.id, participants.userId))
-    .where(where);
+  const rowCount = (await totalFromCounters(filter)) ?? (await countRows(where, null));
   await db.transaction((tx) =>
     recordAudit(tx, {
       actor: viewer,
