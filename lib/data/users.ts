@@ -73,33 +73,38 @@ export async function issueSignInTicket(userId: string): Promise<string | null> 
 
 /**
  * A ticket for the account the identifier names. The UPDATE that signs in also uses the
- * ticket up: it moves last_login_at only while the row still has the ticket's session
- * version and last sign-in and is not disabled, so of two requests with one ticket, one
- * wins.
+ * ticket up: it moves last_login_at only while the row is the identifier's, still has the
+ * ticket's session version and last sign-in, and is not disabled; so of two requests
+ * with one ticket, one wins. The account is looked up apart only for a failure's audit.
  */
 async function checkTicket(identifier: string, ticket: string): Promise<CredentialCheck> {
   const condition = lookupCondition(identifier);
-  const [user] = condition ? await db.select({ id: users.id }).from(users).where(condition).limit(1) : [];
   const claim = openSignInTicket(ticket);
-  if (!user || !claim || claim.userId !== user.id) return { failedAccountId: user?.id ?? null };
-  const signedIn = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(users)
-      .set({ lastLoginAt: new Date(), lastSeenAt: new Date() })
-      .where(
-        and(
-          eq(users.id, user.id),
-          eq(users.sessionVersion, claim.sessionVersion),
-          isNull(users.disabledAt),
-          sql`${lastLoginMicros} is not distinct from ${claim.lastLogin}`,
-        ),
-      )
-      .returning({ id: users.id, role: users.role, name: users.name, locale: users.locale, sessionVersion: users.sessionVersion });
-    if (!row) return null;
-    await recordAudit(tx, { actor: row, action: "auth.sign_in", entityType: "user", entityId: row.id, after: { via: "ticket" } });
-    return row;
-  });
-  return signedIn ? { user: signedIn } : { failedAccountId: user.id };
+  const signedIn =
+    condition && claim
+      ? await db.transaction(async (tx) => {
+          const [row] = await tx
+            .update(users)
+            .set({ lastLoginAt: new Date(), lastSeenAt: new Date() })
+            .where(
+              and(
+                eq(users.id, claim.userId),
+                condition,
+                eq(users.sessionVersion, claim.sessionVersion),
+                isNull(users.disabledAt),
+                sql`${lastLoginMicros} is not distinct from ${claim.lastLogin}`,
+              ),
+            )
+            .returning({ id: users.id, role: users.role, name: users.name, locale: users.locale, sessionVersion: users.sessionVersion });
+          if (row) {
+            await recordAudit(tx, { actor: row, action: "auth.sign_in", entityType: "user", entityId: row.id, after: { via: "ticket" } });
+          }
+          return row;
+        })
+      : undefined;
+  if (signedIn) return { user: signedIn };
+  const [user] = condition ? await db.select({ id: users.id }).from(users).where(condition).limit(1) : [];
+  return { failedAccountId: user?.id ?? null };
 }
 
 /** The identifier as the audit log keeps it: enough to see a pattern, not to read it. */
