@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
@@ -97,10 +98,8 @@ describe("a sign-in ticket", () => {
   it("is refused when forged", async () => {
     const account = await registered();
     const ticket = await ticketFor(account.id);
-    const claim = openSignInTicket(ticket)!;
     // The right claim, signed with the wrong key (a plain SHA-256 HMAC under AUTH_SECRET itself).
     const body = ticket.split(".")[0];
-    const { createHmac } = await import("node:crypto");
     const forged = `${body}.${createHmac("sha256", process.env.AUTH_SECRET!).update(body).digest("base64url")}`;
     await expectRefusedLikeAWrongPassword(account, () => post(account.phone, { ticket: forged }));
     // Another account's signature on this account's claim.
@@ -109,7 +108,6 @@ describe("a sign-in ticket", () => {
     await expectRefusedLikeAWrongPassword(account, () => post(account.phone, { ticket: `${body}.${otherSignature}` }));
     await expectRefusedLikeAWrongPassword(account, () => post(account.phone, { ticket: "bukan-tiket" }));
     // The unchanged ticket still works: the refusals were the forgeries'.
-    expect(claim.userId).toBe(account.id);
     expect(await post(account.phone, { ticket })).toMatchObject({ status: "ok" });
   });
 
