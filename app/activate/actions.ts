@@ -6,6 +6,7 @@ import { signIn } from "@/lib/auth";
 import { headers } from "next/headers";
 import { activateAccount } from "@/lib/data/activation";
 import { clientIp } from "@/lib/data/throttle";
+import { issueSignInTicket } from "@/lib/data/users";
 import { formError, formFields, typedValues, type FormState } from "@/lib/forms";
 import { checkConsent, isBlank } from "@/lib/validation";
 
@@ -39,8 +40,11 @@ export async function activateAction(_prev: FormState, formData: FormData): Prom
   const ip = clientIp(await headers());
   const result = await activateAccount({ identifier, code, password, consent: checkConsent(consent).length === 0, ip });
   if (!result.ok) return result.failed ? failed() : formError(result.fieldErrors, formData);
-  // Signs the person in with the password just set; throws the redirect. The login page
-  // sends a signed-in user on to their role's home (/me for a worker, /caseworker).
-  await signIn("credentials", { identifier, password, redirectTo: "/login" });
+  // Signs the person in; throws the redirect. The login page sends a signed-in user on to
+  // their role's home (/me for a worker, /caseworker). The code has just proved who they
+  // are and the password was set with it, so a sign-in ticket stands in for checking the
+  // password again with argon2.
+  const ticket = (await issueSignInTicket(result.userId)) ?? "";
+  await signIn("credentials", { identifier, ticket, redirectTo: "/login" });
   return { ok: true };
 }

@@ -1,8 +1,7 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { clientIp } from "@/lib/data/throttle";
-import { signInAttempt } from "@/lib/data/users";
+import { credentialsSignIn } from "./credentials";
 import { authSecret } from "./secret";
 
 /** Too many failed attempts for this identifier or address: the sign-in form says so. */
@@ -23,14 +22,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   pages: { signIn: "/login" },
   providers: [
     Credentials({
-      credentials: { identifier: {}, password: {} },
+      // A password from the login form, or a sign-in ticket from the registration and
+      // activation actions (lib/auth/credentials.ts).
+      credentials: { identifier: {}, password: {}, ticket: {} },
       async authorize(credentials, request) {
-        const identifier = typeof credentials?.identifier === "string" ? credentials.identifier : "";
-        const password = typeof credentials?.password === "string" ? credentials.password : "";
-        if (!identifier || !password || password.length > 1024 || identifier.length > 254) return null;
-        const outcome = await signInAttempt(identifier, password, clientIp(request?.headers));
-        if (outcome.status === "locked") throw new LockedSignIn();
-        if (outcome.status !== "ok") return null;
+        const outcome = await credentialsSignIn(credentials, request?.headers);
+        if (outcome?.status === "locked") throw new LockedSignIn();
+        if (outcome?.status !== "ok") return null;
         const { user } = outcome;
         return { id: user.id, name: user.name, role: user.role, sv: user.sessionVersion };
       },

@@ -72,7 +72,15 @@ import { getUser, requireUser, requireUserWith } from "./session";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers } from "./staff";
 import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
 import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure } from "./throttle";
-import { authenticate, createStaffUser, endAllSessions, findSessionUser, signInAttempt } from "./users";
+import {
+  authenticate,
+  createStaffUser,
+  endAllSessions,
+  findSessionUser,
+  issueSignInTicket,
+  signInAttempt,
+  ticketSignInAttempt,
+} from "./users";
 
 // "Every write in the data layer leaves its audit event in the same transaction."
 //
@@ -1037,6 +1045,31 @@ const TABLE: Record<string, Entry> = {
       act: () => signInAttempt(`tidak.ada.${Date.now()}@contoh.id`, "sandi-yang-salah-sekali", "10.9.0.6"),
       events: [{ actor: null, action: "auth.sign_in_failed", entityType: "user", entityId: null, after: true }],
     })),
+  ),
+  "users.issueSignInTicket": read(
+    "signs a short-lived ticket over the account's session version and last sign-in; the sign-in that takes it is audited",
+    () => issueSignInTicket(reader.user.id),
+  ),
+  "users.ticketSignInAttempt": write(
+    scenario("a ticket from the registration", async () => {
+      const p = await participant();
+      const ticket = (await issueSignInTicket(p.user.id))!;
+      return {
+        act: () => ticketSignInAttempt(p.phone, ticket, "10.9.0.7"),
+        events: [{ actor: p.user, action: "auth.sign_in", entityType: "user", entityId: p.user.id, after: true }],
+        noBefore: SIGN_IN,
+      };
+    }),
+    // Refused like a wrong password: counted by the throttle and audited in one transaction.
+    scenario("a ticket used already", async () => {
+      const p = await participant();
+      const ticket = (await issueSignInTicket(p.user.id))!;
+      await ticketSignInAttempt(p.phone, ticket, "10.9.0.8");
+      return {
+        act: () => ticketSignInAttempt(p.phone, ticket, "10.9.0.8"),
+        events: [{ actor: null, action: "auth.sign_in_failed", entityType: "user", entityId: p.user.id, after: true }],
+      };
+    }),
   ),
   "users.findSessionUser": read("checks a session; see the unaudited last_seen_at below"),
   "users.endAllSessions": write(

@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { users, type Role } from "@/db/schema";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { makeSignInTicket, openSignInTicket } from "@/lib/crypto/sign-in-ticket";
 import { normalizeEmail } from "@/lib/validation/common";
 import { normalizePhone } from "@/lib/validation/phone";
 import { maskPhone } from "@/lib/validation/phone";
@@ -51,6 +52,61 @@ async function checkCredentials(identifier: string, password: string): Promise<C
   return { user: { id: user.id, role: user.role, name: user.name, locale: user.locale, sessionVersion: user.sessionVersion } };
 }
 
+// last_login_at to the microsecond, as text: a sign-in ticket is bound to it, and a JS
+// Date would round it to the millisecond.
+const lastLoginMicros = sql<string | null>`(floor(extract(epoch from ${users.lastLoginAt}) * 1000000))::bigint::text`;
+
+/**
+ * A sign-in ticket (lib/crypto/sign-in-ticket.ts) for an account that has just proved
+ * who it is: a self-registration or an activation committed a moment ago, in the same
+ * request. Whoever holds it is signed in, so it goes to signIn and nowhere else; null
+ * for a disabled or unknown account.
+ */
+export async function issueSignInTicket(userId: string): Promise<string | null> {
+  const [user] = await db
+    .select({ sessionVersion: users.sessionVersion, lastLogin: lastLoginMicros })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+    .limit(1);
+  return user ? makeSignInTicket({ userId, sessionVersion: user.sessionVersion, lastLogin: user.lastLogin }) : null;
+}
+
+/**
+ * A ticket for the account the identifier names. The UPDATE that signs in also uses the
+ * ticket up: it moves last_login_at only while the row is the identifier's, still has the
+ * ticket's session version and last sign-in, and is not disabled; so of two requests
+ * with one ticket, one wins. The account is looked up apart only for a failure's audit.
+ */
+async function checkTicket(identifier: string, ticket: string): Promise<CredentialCheck> {
+  const condition = lookupCondition(identifier);
+  const claim = openSignInTicket(ticket);
+  const signedIn =
+    condition && claim
+      ? await db.transaction(async (tx) => {
+          const [row] = await tx
+            .update(users)
+            .set({ lastLoginAt: new Date(), lastSeenAt: new Date() })
+            .where(
+              and(
+                eq(users.id, claim.userId),
+                condition,
+                eq(users.sessionVersion, claim.sessionVersion),
+                isNull(users.disabledAt),
+                sql`${lastLoginMicros} is not distinct from ${claim.lastLogin}`,
+              ),
+            )
+            .returning({ id: users.id, role: users.role, name: users.name, locale: users.locale, sessionVersion: users.sessionVersion });
+          if (row) {
+            await recordAudit(tx, { actor: row, action: "auth.sign_in", entityType: "user", entityId: row.id, after: { via: "ticket" } });
+          }
+          return row;
+        })
+      : undefined;
+  if (signedIn) return { user: signedIn };
+  const [user] = condition ? await db.select({ id: users.id }).from(users).where(condition).limit(1) : [];
+  return { failedAccountId: user?.id ?? null };
+}
+
 /** The identifier as the audit log keeps it: enough to see a pattern, not to read it. */
 function maskedIdentifier(identifier: string): string {
   const normal = normalizedIdentifier(identifier);
@@ -78,13 +134,34 @@ function normalizedIdentifier(identifier: string): string {
  * the hashing time, and known and unknown accounts are treated alike.
  */
 export async function signInAttempt(identifier: string, password: string, ip: string | null): Promise<SignInOutcome> {
+  return throttled(identifier, ip, {
+    check: () => checkCredentials(identifier, password),
+    whileLocked: () => burnPasswordCheck(password),
+  });
+}
+
+/**
+ * The same attempt with a sign-in ticket in place of the password (the registration and
+ * activation actions, through Auth.js): a forged, expired, replayed or another account's
+ * ticket fails like a wrong password, counted and audited alike. No argon2 either way,
+ * so there is no hashing time to even out.
+ */
+export async function ticketSignInAttempt(identifier: string, ticket: string, ip: string | null): Promise<SignInOutcome> {
+  return throttled(identifier, ip, { check: () => checkTicket(identifier, ticket), via: "ticket" });
+}
+
+async function throttled(
+  identifier: string,
+  ip: string | null,
+  how: { check: () => Promise<CredentialCheck>; whileLocked?: () => Promise<void>; via?: "ticket" },
+): Promise<SignInOutcome> {
   const keys = [identifierKey(normalizedIdentifier(identifier)), ...(ip ? [ipKey(ip)] : [])];
   const until = await lockedUntil(keys);
   if (until) {
-    await burnPasswordCheck(password);
+    await how.whileLocked?.();
     return { status: "locked", until };
   }
-  const result = await checkCredentials(identifier, password);
+  const result = await how.check();
   if (!("user" in result)) {
     // Counted and audited together, for a known account and an unknown identifier alike
     // (the same writes, so the answer's timing tells nothing).
@@ -95,7 +172,7 @@ export async function signInAttempt(identifier: string, password: string, ip: st
         action: "auth.sign_in_failed",
         entityType: "user",
         entityId: result.failedAccountId,
-        after: { identifier: maskedIdentifier(identifier), ip },
+        after: { identifier: maskedIdentifier(identifier), ip, ...(how.via && { via: how.via }) },
       });
     });
     return { status: "failed" };
