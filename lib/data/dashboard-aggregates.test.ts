@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { eq, sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
@@ -6,12 +9,13 @@ import { loadDemoData } from "@/db/demo-data";
 import { participants, serviceLogs, stageChanges, STAGES, users, type Stage } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { histogramMedian } from "@/lib/median";
-import { makeNik } from "@/lib/testing/identity";
+import { makeNik, makePhone } from "@/lib/testing/identity";
 import { createTestParticipant } from "@/lib/testing/participants";
 import { sealedIdentity } from "@/lib/testing/sealed";
 import { todayInJakarta } from "@/lib/validation";
 import { assignParticipants } from "./assignments";
 import { changeStage } from "./casework";
+import { checkImport, confirmImport, runImport, uploadImport } from "./imports";
 import { recordService } from "./service-logs";
 
 // The dashboard's counters (dash_* tables, kept by the triggers of migration 0006) against
@@ -263,6 +267,26 @@ describe("the dashboard's counters equal a full count", () => {
     expect(Object.keys(counts).sort()).toEqual(
       ["correct", "crossCorrect", "dims", "log", "move", "reassign", "register", "stage"].sort(),
     );
+    await expectInStep();
+  });
+
+  it("after a cohort import (participants and their first stage change in one statement)", async () => {
+    const spool = await mkdtemp(path.join(tmpdir(), "dash-import-"));
+    process.env.IMPORT_SPOOL_DIR = spool;
+    try {
+      const header = "nik,nama_lengkap,tanggal_lahir,jenis_kelamin,no_hp,kode_provinsi,negara_penempatan,tanggal_kedatangan,lokasi_karantina";
+      const lines = Array.from({ length: 12 }, (_, i) => {
+        const nik = makeNik({ birthDate: "1991-04-12", sex: "L" });
+        return `${nik},Pekerja Impor ${"ABCDEFGHIJKL"[i]},1991-04-12,L,${makePhone()},31,${i % 3 ? "HK" : "MY"},2021-06-0${1 + (i % 9)},Wisma Atlet`;
+      });
+      const uploaded = await uploadImport(pmo, { cohort: "Kohort agregat", fileName: "kohort.csv", body: [Buffer.from([header, ...lines].join("\n") + "\n")] });
+      if (!uploaded.ok) throw new Error(JSON.stringify(uploaded));
+      await checkImport(pmo, uploaded.importId, { today: "2021-07-01" });
+      expect(await confirmImport(pmo, { importId: uploaded.importId, caseworkerIds: caseworkers.map((c) => c.id) })).toEqual({ ok: true });
+      expect(await runImport(pmo, uploaded.importId)).toMatchObject({ imported: 12 });
+    } finally {
+      await rm(spool, { recursive: true, force: true });
+    }
     await expectInStep();
   });
 
