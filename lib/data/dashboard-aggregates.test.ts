@@ -290,6 +290,31 @@ describe("the dashboard's counters equal a full count", () => {
     await expectInStep();
   });
 
+  it("after several stage changes and logs of one participant in one statement", async () => {
+    const [p] = await db.select().from(participants).where(eq(participants.stage, "training")).limit(1);
+    const at = (days: number) => new Date(Date.now() + days * 86_400_000);
+    await db.insert(stageChanges).values([
+      { participantId: p.id, fromStage: "training", toStage: "lms", createdAt: at(3) },
+      { participantId: p.id, fromStage: "lms", toStage: "completed", createdAt: at(10) },
+      { participantId: p.id, fromStage: "completed", toStage: "lms", createdAt: at(24) },
+    ]);
+    await db.update(participants).set({ stage: "lms" }).where(eq(participants.id, p.id));
+    const [cw] = await db.select({ id: users.id }).from(users).where(eq(users.role, "caseworker")).limit(1);
+    const log = { participantId: p.id, caseworkerId: cw.id, serviceCode: "prakerja_account", channel: "phone" as const };
+    const [first] = await db
+      .insert(serviceLogs)
+      .values([
+        { ...log, occurredOn: "2021-09-01", outcome: "done" as const },
+        { ...log, occurredOn: "2021-09-02", outcome: "blocked" as const, blockerCode: "card_revoked" },
+      ])
+      .returning();
+    await db.insert(serviceLogs).values([
+      { ...log, occurredOn: "2021-10-01", outcome: "done" as const, correctsId: first.id },
+      { ...log, occurredOn: "2021-10-02", outcome: "follow_up" as const },
+    ]);
+    await expectInStep();
+  });
+
   it("after writes that roll back", async () => {
     const before = await counters();
     const [p] = await db.select().from(participants).limit(1);
@@ -377,12 +402,12 @@ describe("the comparison itself", () => {
     await expect(expectInStep()).rejects.toThrow();
     await db.execute(sql`select dash_rebuild()`);
     await expectInStep();
-    await db.execute(sql`alter table stage_changes disable trigger dash_on_stage_change`);
+    await db.execute(sql`alter table stage_changes disable trigger dash_on_stage_changes_inserted`);
     try {
       const [p] = await db.select().from(participants).where(eq(participants.stage, "registration")).limit(1);
       await db.insert(stageChanges).values({ participantId: p.id, fromStage: "registration", toStage: "lms" });
     } finally {
-      await db.execute(sql`alter table stage_changes enable trigger dash_on_stage_change`);
+      await db.execute(sql`alter table stage_changes enable trigger dash_on_stage_changes_inserted`);
     }
     await expect(expectInStep()).rejects.toThrow();
     await db.execute(sql`select dash_rebuild()`);
