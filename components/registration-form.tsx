@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/action-form";
 import { useActionState, useState, type ReactNode } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 
 type Option = { code: string; name: string };
@@ -54,10 +54,10 @@ export function RegistrationForm<S extends RegistrationFormState>({ action, done
 }
 
 function Fields({ state, pending, ...props }: FieldsProps & { state: RegistrationFormState; pending: boolean }) {
-  const t = useTranslations("register");
-  const tc = useTranslations("common");
-  const tSex = useTranslations("sex");
-  const tStatus = useTranslations("migrantStatus");
+  const t = useTexts("register");
+  const tc = useTexts("common");
+  const tSex = useTexts("sex");
+  const tStatus = useTexts("migrantStatus");
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   const [province, setProvince] = useState(v.provinceCode ?? "");

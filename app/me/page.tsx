@@ -1,11 +1,11 @@
 import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { listOwnHelpRequests } from "@/lib/data/help";
 import { getOwnHome } from "@/lib/data/participants";
 import { getOwnReminders } from "@/lib/data/reminders";
 import { getOwnContact } from "@/lib/data/self-service";
 import { requireUser } from "@/lib/data/session";
+import { ClientTexts } from "@/components/client-texts";
 import { StageProgress } from "@/components/stage-progress";
 import { OwnContactForm } from "./contact-form";
 
@@ -25,7 +25,6 @@ export default async function MePage() {
   const tHelp = await getTranslations("help");
   const tTopic = await getTranslations("blockerPlain");
   const tData = await getTranslations("dataRights");
-  const messages = await getMessages();
   const openCount = requests.filter((r) => r.status === "open").length;
   const answered = requests.filter((r) => r.status === "answered").slice(0, 3);
 
@@ -189,9 +188,9 @@ export default async function MePage() {
           : {tData("linkText")}
         </p>
         {contact ? (
-          <NextIntlClientProvider messages={{ meSelf: messages.meSelf, common: messages.common }}>
+          <ClientTexts namespaces={["meSelf", "common"]}>
             <OwnContactForm {...contact} />
-          </NextIntlClientProvider>
+          </ClientTexts>
         ) : null}
       </section>
     </div>

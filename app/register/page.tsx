@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getLocale, getMessages, getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
+import { ClientTexts } from "@/components/client-texts";
 import { RegistrationForm } from "@/components/registration-form";
 import { HOME_BY_ROLE } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
@@ -18,7 +18,6 @@ export default async function RegisterPage() {
   const user = await getUser();
   if (user) redirect(HOME_BY_ROLE[user.role]);
   const t = await getTranslations("register");
-  const messages = await getMessages();
   const options = registrationOptions(toLocale(await getLocale()));
   return (
     <div className="space-y-6">
@@ -26,16 +25,9 @@ export default async function RegisterPage() {
         <h1 className="text-2xl font-bold">{t("title")}</h1>
         <p className="mt-2 text-slate-700">{t("intro")}</p>
       </div>
-      <NextIntlClientProvider
-        messages={{
-          register: messages.register,
-          common: messages.common,
-          sex: messages.sex,
-          migrantStatus: messages.migrantStatus,
-        }}
-      >
+      <ClientTexts namespaces={["register", "common", "sex", "migrantStatus"]}>
         <RegistrationForm action={registerAction} withPassword submissionId={crypto.randomUUID()} {...options} />
-      </NextIntlClientProvider>
+      </ClientTexts>
       <p>
         {t("haveAccount")}{" "}
         <Link href="/login" className="font-medium text-teal-800 underline">

@@ -5,6 +5,7 @@ import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { toLocale } from "@/lib/i18n/config";
 import { registrationOptions } from "@/lib/reference/options";
+import { ClientTexts } from "@/components/client-texts";
 import { AssistedRegistrationForm } from "./assisted-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -26,15 +27,13 @@ export default async function AssistedRegisterPage() {
       </div>
       <NextIntlClientProvider
         messages={{
-          register: messages.register,
-          common: messages.common,
-          sex: messages.sex,
-          migrantStatus: messages.migrantStatus,
           activation: messages.activation,
           assisted: messages.assisted,
         }}
       >
-        <AssistedRegistrationForm submissionId={crypto.randomUUID()} {...options} />
+        <ClientTexts namespaces={["register", "common", "sex", "migrantStatus"]}>
+          <AssistedRegistrationForm submissionId={crypto.randomUUID()} {...options} />
+        </ClientTexts>
       </NextIntlClientProvider>
     </div>
   );

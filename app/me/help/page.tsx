@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getFormatter, getMessages, getTranslations } from "next-intl/server";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ClientTexts } from "@/components/client-texts";
 import { getOwnHelpContext, listOwnHelpRequests } from "@/lib/data/help";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
@@ -20,7 +20,6 @@ export default async function HelpPage() {
   const tTopic = await getTranslations("blockerPlain");
   const tMe = await getTranslations("me");
   const format = await getFormatter();
-  const messages = await getMessages();
   if (!context) return <p>{tMe("noRecord")}</p>;
   const when = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
 
@@ -37,13 +36,13 @@ export default async function HelpPage() {
         <p>{context.caseworkerName ? t("toCaseworker", { name: context.caseworkerName }) : t("toPmo")}</p>
       </div>
 
-      <NextIntlClientProvider messages={{ help: messages.help }}>
+      <ClientTexts namespaces={["help"]}>
         <HelpForm
           participantId={context.participantId}
           submissionId={crypto.randomUUID()}
           topics={HELP_TOPICS.map((code) => ({ code, label: tTopic(code) }))}
         />
-      </NextIntlClientProvider>
+      </ClientTexts>
 
       <section aria-labelledby="list-h" className="space-y-2">
         <h2 id="list-h" className="text-lg font-semibold">
