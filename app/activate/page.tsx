@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { ClientTexts } from "@/components/client-texts";
@@ -27,9 +27,9 @@ export default async function ActivatePage() {
       </ClientTexts>
       <p>
         {t("haveAccount")}{" "}
-        <Link href="/login" className="font-medium text-teal-800 underline">
+        <NavLink href="/login" className="font-medium text-teal-800 underline">
           {t("signIn")}
-        </Link>
+        </NavLink>
       </p>
     </div>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { ClientTexts } from "@/components/client-texts";
@@ -23,15 +23,15 @@ export default async function LoginPage() {
       </ClientTexts>
       <p>
         {t("noAccount")}{" "}
-        <Link href="/register" className="font-medium text-teal-800 underline">
+        <NavLink href="/register" className="font-medium text-teal-800 underline">
           {t("registerLink")}
-        </Link>
+        </NavLink>
       </p>
       <p>
         {t("activateQuestion")}{" "}
-        <Link href="/activate" className="font-medium text-teal-800 underline">
+        <NavLink href="/activate" className="font-medium text-teal-800 underline">
           {t("activateLink")}
-        </Link>
+        </NavLink>
       </p>
     </div>
   );

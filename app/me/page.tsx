@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { listOwnHelpRequests } from "@/lib/data/help";
 import { getOwnHome } from "@/lib/data/participants";
@@ -74,9 +74,9 @@ export default async function MePage() {
                 ) : (
                   <>
                     {r.until ? tSelf("surveyEdit", { date: format.dateTime(r.until, { dateStyle: "long", timeStyle: "short" }) }) : tSelf("surveyTodo")}{" "}
-                    <Link href="/me/survey" className="font-semibold text-teal-800 underline">
+                    <NavLink href="/me/survey" className="font-semibold text-teal-800 underline">
                       {tSelf("surveyLink")}
-                    </Link>
+                    </NavLink>
                   </>
                 )}
               </li>
@@ -91,9 +91,9 @@ export default async function MePage() {
         </h2>
         <p>
           {tSelf("helpIntro")}{" "}
-          <Link href="/me/help" className="font-semibold text-teal-800 underline">
+          <NavLink href="/me/help" className="font-semibold text-teal-800 underline">
             {tSelf("helpLink")}
-          </Link>
+          </NavLink>
         </p>
         {requests.length > 0 ? <p className="text-sm text-slate-700">{tSelf("openCount", { count: openCount })}</p> : null}
         {answered.length > 0 ? (
@@ -103,9 +103,9 @@ export default async function MePage() {
               {answered.map((r) => (
                 <li key={r.id} className="space-y-1 p-3">
                   <p className="font-medium">
-                    <Link href={`/me/help/${r.id}`} className="text-teal-900 underline">
+                    <NavLink href={`/me/help/${r.id}`} className="text-teal-900 underline">
                       {tTopic(r.topic as "other")}
-                    </Link>
+                    </NavLink>
                   </p>
                   <p className="whitespace-pre-line">{r.answer}</p>
                   <p className="text-sm text-slate-700">
@@ -182,9 +182,9 @@ export default async function MePage() {
           ) : null}
         </dl>
         <p>
-          <Link href="/me/data" className="font-semibold text-teal-800 underline">
+          <NavLink href="/me/data" className="font-semibold text-teal-800 underline">
             {tData("linkTitle")}
-          </Link>
+          </NavLink>
           : {tData("linkText")}
         </p>
         {contact ? (

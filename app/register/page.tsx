@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { ClientTexts } from "@/components/client-texts";
@@ -30,9 +30,9 @@ export default async function RegisterPage() {
       </ClientTexts>
       <p>
         {t("haveAccount")}{" "}
-        <Link href="/login" className="font-medium text-teal-800 underline">
+        <NavLink href="/login" className="font-medium text-teal-800 underline">
           {(await getTranslations("common"))("signIn")}
-        </Link>
+        </NavLink>
       </p>
     </div>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ClientTexts } from "@/components/client-texts";
 import { FormMessage } from "@/components/field";
@@ -39,9 +39,9 @@ export default async function MyDataPage({ searchParams }: { searchParams: Searc
   return (
     <div className="space-y-8">
       <p>
-        <Link href="/me" className="text-teal-800 underline">
+        <NavLink href="/me" className="text-teal-800 underline">
           ← {t("backHome")}
-        </Link>
+        </NavLink>
       </p>
       <div className="space-y-2">
         <h1 className="text-2xl font-bold">{t("title")}</h1>

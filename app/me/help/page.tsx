@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ClientTexts } from "@/components/client-texts";
 import { getOwnHelpContext, listOwnHelpRequests } from "@/lib/data/help";
@@ -26,9 +26,9 @@ export default async function HelpPage() {
   return (
     <div className="space-y-8">
       <p>
-        <Link href="/me" className="text-teal-800 underline">
+        <NavLink href="/me" className="text-teal-800 underline">
           ← {t("backHome")}
-        </Link>
+        </NavLink>
       </p>
       <div className="space-y-2">
         <h1 className="text-2xl font-bold">{t("title")}</h1>
@@ -55,9 +55,9 @@ export default async function HelpPage() {
             {requests.map((r) => (
               <li key={r.id} className="space-y-1 p-3" data-request={r.id}>
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
-                  <Link href={`/me/help/${r.id}`} className="font-semibold text-teal-900 underline">
+                  <NavLink href={`/me/help/${r.id}`} className="font-semibold text-teal-900 underline">
                     {tTopic(r.topic as "other")}
-                  </Link>
+                  </NavLink>
                   <span className={r.status === "open" ? "rounded bg-amber-100 px-2 text-sm text-amber-950" : "rounded bg-teal-100 px-2 text-sm text-teal-950"}>
                     {r.status === "open" ? t("open") : t("answered")}
                   </span>

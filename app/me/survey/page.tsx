@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ClientTexts } from "@/components/client-texts";
 import { EMPLOYMENT_STATUSES, PLANS_ABROAD, TRAINING_HELPED } from "@/db/schema";
@@ -24,9 +24,9 @@ export default async function SurveyPage() {
   const format = await getFormatter();
   const back = (
     <p>
-      <Link href="/me" className="text-teal-800 underline">
+      <NavLink href="/me" className="text-teal-800 underline">
         ← {t("back")}
-      </Link>
+      </NavLink>
     </p>
   );
   if (!survey) return <p>{tMe("noRecord")}</p>;
