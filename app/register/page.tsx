@@ -3,11 +3,11 @@ import { NavLink } from "@/components/nav-link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { ClientTexts } from "@/components/client-texts";
+import { registrationFormOptions } from "@/components/registration-options";
 import { RegistrationForm } from "@/components/registration-form";
 import { HOME_BY_ROLE } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 import { toLocale } from "@/lib/i18n/config";
-import { registrationOptions } from "@/lib/reference/options";
 import { registerAction } from "./actions";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -18,7 +18,7 @@ export default async function RegisterPage() {
   const user = await getUser();
   if (user) redirect(HOME_BY_ROLE[user.role]);
   const t = await getTranslations("register");
-  const options = registrationOptions(toLocale(await getLocale()));
+  const options = registrationFormOptions(toLocale(await getLocale()));
   return (
     <div className="space-y-6">
       <div>

@@ -4,8 +4,8 @@ import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { toLocale } from "@/lib/i18n/config";
-import { registrationOptions } from "@/lib/reference/options";
 import { ClientTexts } from "@/components/client-texts";
+import { registrationFormOptions } from "@/components/registration-options";
 import { AssistedRegistrationForm } from "./assisted-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -18,7 +18,7 @@ export default async function AssistedRegisterPage() {
   await requireUserWith("create:participant:assisted");
   const t = await getTranslations("assisted");
   const messages = await getMessages();
-  const options = registrationOptions(toLocale(await getLocale()));
+  const options = registrationFormOptions(toLocale(await getLocale()));
   return (
     <div className="space-y-6">
       <div>
