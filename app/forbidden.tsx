@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getTranslations } from "next-intl/server";
 
 export default async function Page() {
@@ -7,9 +7,9 @@ export default async function Page() {
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("forbiddenTitle")}</h1>
       <p>{t("forbidden")}</p>
-      <Link href="/" className="font-medium text-teal-800 underline">
+      <NavLink href="/" className="font-medium text-teal-800 underline">
         {t("backHome")}
-      </Link>
+      </NavLink>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getTranslations } from "next-intl/server";
 
 export default async function HomePage() {
@@ -9,14 +9,14 @@ export default async function HomePage() {
         <h1 className="text-3xl font-bold leading-tight text-teal-950">{t("title")}</h1>
         <p className="text-lg">{t("intro")}</p>
         <p className="flex flex-wrap items-center gap-4">
-          <Link href="/register" className="rounded-md bg-teal-800 px-5 py-3 font-semibold text-white hover:bg-teal-900">
+          <NavLink href="/register" className="rounded-md bg-teal-800 px-5 py-3 font-semibold text-white hover:bg-teal-900">
             {t("cta")}
-          </Link>
+          </NavLink>
           <span>
             {t("haveAccount")}{" "}
-            <Link href="/login" className="font-medium text-teal-800 underline">
+            <NavLink href="/login" className="font-medium text-teal-800 underline">
               {(await getTranslations("common"))("signIn")}
-            </Link>
+            </NavLink>
           </span>
         </p>
       </section>

@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/action-form";
 import { useActionState, useState, type ReactNode } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 
 type Option = { code: string; name: string };
@@ -17,8 +17,10 @@ type FieldsProps = {
   withPassword: boolean;
   submissionId: string;
   provinces: Option[];
-  regencies: (Option & { provinceCode: string })[];
-  commonCountries: Option[];
+  /** Each regency's province is the first two digits of its code. */
+  regencies: Option[];
+  /** Codes of the countries most workers go to, offered first; named as in `countries`. */
+  commonCountries: string[];
   countries: Option[];
   maxBirthDate: string;
   today: string;
@@ -54,10 +56,10 @@ export function RegistrationForm<S extends RegistrationFormState>({ action, done
 }
 
 function Fields({ state, pending, ...props }: FieldsProps & { state: RegistrationFormState; pending: boolean }) {
-  const t = useTranslations("register");
-  const tc = useTranslations("common");
-  const tSex = useTranslations("sex");
-  const tStatus = useTranslations("migrantStatus");
+  const t = useTexts("register");
+  const tc = useTexts("common");
+  const tSex = useTexts("sex");
+  const tStatus = useTexts("migrantStatus");
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   const [province, setProvince] = useState(v.provinceCode ?? "");
@@ -134,7 +136,7 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
               {regencyGroups.map((g) => (
                 <optgroup key={g.code} label={g.name}>
                   {props.regencies
-                    .filter((r) => r.provinceCode === g.code)
+                    .filter((r) => r.code.startsWith(g.code))
                     .map((r) => (
                       <option key={r.code} value={r.code}>
                         {r.name}
@@ -183,9 +185,9 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
             <select {...p} defaultValue={v.countryCode ?? ""}>
               <option value="">{t("chooseCountry")}</option>
               <optgroup label={t("commonCountries")}>
-                {props.commonCountries.map((o) => (
-                  <option key={o.code} value={o.code}>
-                    {o.name}
+                {props.commonCountries.map((code) => (
+                  <option key={code} value={code}>
+                    {props.countries.find((o) => o.code === code)?.name ?? code}
                   </option>
                 ))}
               </optgroup>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getTranslations } from "next-intl/server";
 import { getLocale } from "next-intl/server";
 import { switchLocale, signOutEverywhere } from "@/app/actions";
@@ -11,9 +11,9 @@ export async function SiteHeader({ user, path }: { user: SessionUser | null; pat
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
-        <Link href={user ? HOME_BY_ROLE[user.role] : "/"} className="font-bold text-teal-900">
+        <NavLink href={user ? HOME_BY_ROLE[user.role] : "/"} className="font-bold text-teal-900">
           {t("appName")}
-        </Link>
+        </NavLink>
         <nav className="flex items-center gap-3 text-sm">
           <form action={switchLocale}>
             <input type="hidden" name="locale" value={other} />
@@ -29,9 +29,9 @@ export async function SiteHeader({ user, path }: { user: SessionUser | null; pat
               </button>
             </form>
           ) : (
-            <Link href="/login" className="rounded border border-slate-400 px-3 py-1">
+            <NavLink href="/login" className="rounded border border-slate-400 px-3 py-1">
               {t("signIn")}
-            </Link>
+            </NavLink>
           )}
         </nav>
       </div>

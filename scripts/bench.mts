@@ -12,7 +12,8 @@
 //   registration   registerSelf + ticket sign-in (what app/register/actions.ts does), per
 //                  second, beside argon2 hashes per second on all cores (the machine's
 //                  bound)                                                ≥ 80 % of it
-//   js             gzipped JavaScript per page from scripts/js-budget.mts   ≤ 150 KiB
+//   js             gzipped JavaScript per page from scripts/js-budget.mts   ≤ 150,000 bytes
+//                  (a participant's page; a staff page ≤ 170 KiB)
 //
 // Options: --only dashboard,search,… (default all) --runs 30 --warmup 3
 // --import-rows 100000 --registrations 200 (each run) --concurrency 4.
@@ -556,12 +557,11 @@ if (only.has("registration")) {
 // JavaScript per page: scripts/js-budget.mts needs a production build; none is made here.
 // ---------------------------------------------------------------------------------------------
 if (only.has("js")) {
-  const budget = 150 * 1024;
   if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
-    out({ figure: "js", skipped: "no production build in .next/: run `npm run build`, then `npm run bench -- --only js`", budget_kib: 150 });
+    out({ figure: "js", skipped: "no production build in .next/: run `npm run build`, then `npm run bench -- --only js`" });
   } else {
     // js-budget serves the build on the demo database (the embedded one unless
-    // BENCH_JS_DATABASE_URL names another) and signs in as the demo participant.
+    // BENCH_JS_DATABASE_URL names another) and signs in as the demo accounts.
     const env = { ...process.env };
     delete env.DATABASE_URL;
     if (process.env.BENCH_JS_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_JS_DATABASE_URL;
@@ -570,8 +570,16 @@ if (only.has("js")) {
     child.stdout.on("data", (chunk) => (text += chunk));
     await new Promise((resolve) => child.once("exit", resolve));
     for (const lineText of text.split("\n").filter((l) => l.startsWith("{"))) {
-      const page = JSON.parse(lineText) as { page: string; gzipBytes: number; kb: number; scripts: number };
-      out({ figure: "js", page: page.page, scripts: page.scripts, gzip_kib: page.kb, budget_kib: 150, pass: page.gzipBytes <= budget });
+      const page = JSON.parse(lineText) as { page: string; gzipBytes: number; kb: number; scripts: number; budgetBytes: number };
+      out({
+        figure: "js",
+        page: page.page,
+        scripts: page.scripts,
+        gzip_bytes: page.gzipBytes,
+        gzip_kib: page.kb,
+        budget_bytes: page.budgetBytes,
+        pass: page.gzipBytes <= page.budgetBytes,
+      });
     }
   }
 }

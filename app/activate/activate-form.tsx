@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/action-form";
 import { useActionState } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import type { FormState } from "@/lib/forms";
 import { activateAction } from "./actions";
@@ -20,7 +20,7 @@ export function ActivateForm({ consent }: { consent: ConsentTexts }) {
 }
 
 function Fields({ state, pending, consent }: { state: FormState; pending: boolean; consent: ConsentTexts }) {
-  const t = useTranslations("activation");
+  const t = useTexts("activation");
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   return (

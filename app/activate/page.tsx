@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getMessages, getTranslations } from "next-intl/server";
+import { NavLink } from "@/components/nav-link";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
+import { ClientTexts } from "@/components/client-texts";
 import { HOME_BY_ROLE } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 import { ActivateForm } from "./activate-form";
@@ -16,21 +16,20 @@ export default async function ActivatePage() {
   if (user) redirect(HOME_BY_ROLE[user.role]);
   const t = await getTranslations("activation");
   const tr = await getTranslations("register");
-  const messages = await getMessages();
   return (
     <div className="mx-auto max-w-md space-y-6">
       <div>
         <h1 className="text-2xl font-bold">{t("title")}</h1>
         <p className="mt-2 text-slate-700">{t("intro")}</p>
       </div>
-      <NextIntlClientProvider messages={{ activation: messages.activation }}>
+      <ClientTexts namespaces={["activation"]}>
         <ActivateForm consent={{ title: tr("consentTitle"), text: tr("consentText"), label: tr("consent") }} />
-      </NextIntlClientProvider>
+      </ClientTexts>
       <p>
         {t("haveAccount")}{" "}
-        <Link href="/login" className="font-medium text-teal-800 underline">
+        <NavLink href="/login" className="font-medium text-teal-800 underline">
           {t("signIn")}
-        </Link>
+        </NavLink>
       </p>
     </div>
   );

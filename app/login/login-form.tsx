@@ -2,12 +2,12 @@
 
 import { ActionForm } from "@/components/action-form";
 import { useActionState } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import { signInAction } from "./actions";
 
 export function LoginForm() {
-  const t = useTranslations("login");
+  const t = useTexts("login");
   const [state, formAction, pending] = useActionState(signInAction, {});
   return (
     <ActionForm action={formAction} className="space-y-4" noValidate>

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getMessages, getTranslations } from "next-intl/server";
+import { NavLink } from "@/components/nav-link";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
+import { ClientTexts } from "@/components/client-texts";
 import { HOME_BY_ROLE } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 import { LoginForm } from "./login-form";
@@ -15,24 +15,23 @@ export default async function LoginPage() {
   const user = await getUser();
   if (user) redirect(HOME_BY_ROLE[user.role]);
   const t = await getTranslations("login");
-  const messages = await getMessages();
   return (
     <div className="mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
-      <NextIntlClientProvider messages={{ login: messages.login }}>
+      <ClientTexts namespaces={["login"]}>
         <LoginForm />
-      </NextIntlClientProvider>
+      </ClientTexts>
       <p>
         {t("noAccount")}{" "}
-        <Link href="/register" className="font-medium text-teal-800 underline">
+        <NavLink href="/register" className="font-medium text-teal-800 underline">
           {t("registerLink")}
-        </Link>
+        </NavLink>
       </p>
       <p>
         {t("activateQuestion")}{" "}
-        <Link href="/activate" className="font-medium text-teal-800 underline">
+        <NavLink href="/activate" className="font-medium text-teal-800 underline">
           {t("activateLink")}
-        </Link>
+        </NavLink>
       </p>
     </div>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import { updateOwnContactAction } from "./actions";
@@ -13,8 +13,8 @@ type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: R
  * on a small screen; it opens by itself to show an answer.
  */
 export function OwnContactForm(props: { participantId: string; version: number; phone: string; email: string; address: string }) {
-  const t = useTranslations("meSelf");
-  const tCommon = useTranslations("common");
+  const t = useTexts("meSelf");
+  const tCommon = useTexts("common");
   const [state, action, pending] = useActionState(updateOwnContactAction, {} as State);
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   const v = state.ok || !state.values ? { phone: props.phone, email: props.email, address: props.address } : state.values;

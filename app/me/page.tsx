@@ -1,11 +1,11 @@
-import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
+import { NavLink } from "@/components/nav-link";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { listOwnHelpRequests } from "@/lib/data/help";
 import { getOwnHome } from "@/lib/data/participants";
 import { getOwnReminders } from "@/lib/data/reminders";
 import { getOwnContact } from "@/lib/data/self-service";
 import { requireUser } from "@/lib/data/session";
+import { ClientTexts } from "@/components/client-texts";
 import { StageProgress } from "@/components/stage-progress";
 import { OwnContactForm } from "./contact-form";
 
@@ -25,7 +25,6 @@ export default async function MePage() {
   const tHelp = await getTranslations("help");
   const tTopic = await getTranslations("blockerPlain");
   const tData = await getTranslations("dataRights");
-  const messages = await getMessages();
   const openCount = requests.filter((r) => r.status === "open").length;
   const answered = requests.filter((r) => r.status === "answered").slice(0, 3);
 
@@ -75,9 +74,9 @@ export default async function MePage() {
                 ) : (
                   <>
                     {r.until ? tSelf("surveyEdit", { date: format.dateTime(r.until, { dateStyle: "long", timeStyle: "short" }) }) : tSelf("surveyTodo")}{" "}
-                    <Link href="/me/survey" className="font-semibold text-teal-800 underline">
+                    <NavLink href="/me/survey" className="font-semibold text-teal-800 underline">
                       {tSelf("surveyLink")}
-                    </Link>
+                    </NavLink>
                   </>
                 )}
               </li>
@@ -92,9 +91,9 @@ export default async function MePage() {
         </h2>
         <p>
           {tSelf("helpIntro")}{" "}
-          <Link href="/me/help" className="font-semibold text-teal-800 underline">
+          <NavLink href="/me/help" className="font-semibold text-teal-800 underline">
             {tSelf("helpLink")}
-          </Link>
+          </NavLink>
         </p>
         {requests.length > 0 ? <p className="text-sm text-slate-700">{tSelf("openCount", { count: openCount })}</p> : null}
         {answered.length > 0 ? (
@@ -104,9 +103,9 @@ export default async function MePage() {
               {answered.map((r) => (
                 <li key={r.id} className="space-y-1 p-3">
                   <p className="font-medium">
-                    <Link href={`/me/help/${r.id}`} className="text-teal-900 underline">
+                    <NavLink href={`/me/help/${r.id}`} className="text-teal-900 underline">
                       {tTopic(r.topic as "other")}
-                    </Link>
+                    </NavLink>
                   </p>
                   <p className="whitespace-pre-line">{r.answer}</p>
                   <p className="text-sm text-slate-700">
@@ -183,15 +182,15 @@ export default async function MePage() {
           ) : null}
         </dl>
         <p>
-          <Link href="/me/data" className="font-semibold text-teal-800 underline">
+          <NavLink href="/me/data" className="font-semibold text-teal-800 underline">
             {tData("linkTitle")}
-          </Link>
+          </NavLink>
           : {tData("linkText")}
         </p>
         {contact ? (
-          <NextIntlClientProvider messages={{ meSelf: messages.meSelf, common: messages.common }}>
+          <ClientTexts namespaces={["meSelf", "common"]}>
             <OwnContactForm {...contact} />
-          </NextIntlClientProvider>
+          </ClientTexts>
         ) : null}
       </section>
     </div>

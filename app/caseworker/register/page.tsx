@@ -4,7 +4,8 @@ import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { toLocale } from "@/lib/i18n/config";
-import { registrationOptions } from "@/lib/reference/options";
+import { ClientTexts } from "@/components/client-texts";
+import { registrationFormOptions } from "@/components/registration-options";
 import { AssistedRegistrationForm } from "./assisted-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -17,7 +18,7 @@ export default async function AssistedRegisterPage() {
   await requireUserWith("create:participant:assisted");
   const t = await getTranslations("assisted");
   const messages = await getMessages();
-  const options = registrationOptions(toLocale(await getLocale()));
+  const options = registrationFormOptions(toLocale(await getLocale()));
   return (
     <div className="space-y-6">
       <div>
@@ -26,15 +27,13 @@ export default async function AssistedRegisterPage() {
       </div>
       <NextIntlClientProvider
         messages={{
-          register: messages.register,
-          common: messages.common,
-          sex: messages.sex,
-          migrantStatus: messages.migrantStatus,
           activation: messages.activation,
           assisted: messages.assisted,
         }}
       >
-        <AssistedRegistrationForm submissionId={crypto.randomUUID()} {...options} />
+        <ClientTexts namespaces={["register", "common", "sex", "migrantStatus"]}>
+          <AssistedRegistrationForm submissionId={crypto.randomUUID()} {...options} />
+        </ClientTexts>
       </NextIntlClientProvider>
     </div>
   );

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getFormatter, getMessages, getTranslations } from "next-intl/server";
+import { NavLink } from "@/components/nav-link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ClientTexts } from "@/components/client-texts";
 import { FormMessage } from "@/components/field";
 import { getOwnDataRights, type OwnDataRequest } from "@/lib/data/data-rights";
 import { can } from "@/lib/data/permissions";
@@ -29,7 +29,6 @@ export default async function MyDataPage({ searchParams }: { searchParams: Searc
   const t = await getTranslations("dataRights");
   const tMe = await getTranslations("me");
   const format = await getFormatter();
-  const messages = await getMessages();
   if (!rights) return <p>{tMe("noRecord")}</p>;
   const when = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Jakarta" });
   const openOf = (kind: OwnDataRequest["kind"]) => rights.requests.find((r) => r.kind === kind && r.status === "open");
@@ -40,9 +39,9 @@ export default async function MyDataPage({ searchParams }: { searchParams: Searc
   return (
     <div className="space-y-8">
       <p>
-        <Link href="/me" className="text-teal-800 underline">
+        <NavLink href="/me" className="text-teal-800 underline">
           ← {t("backHome")}
-        </Link>
+        </NavLink>
       </p>
       <div className="space-y-2">
         <h1 className="text-2xl font-bold">{t("title")}</h1>
@@ -77,7 +76,7 @@ export default async function MyDataPage({ searchParams }: { searchParams: Searc
         </a>
       </section>
 
-      <NextIntlClientProvider messages={{ dataRights: messages.dataRights }}>
+      <ClientTexts namespaces={["dataRights"]}>
         <section aria-labelledby="consent-h" className="space-y-3">
           <h2 id="consent-h" className="text-lg font-semibold">
             {t("consentTitle")}
@@ -117,7 +116,7 @@ export default async function MyDataPage({ searchParams }: { searchParams: Searc
             </>
           )}
         </section>
-      </NextIntlClientProvider>
+      </ClientTexts>
 
       <section aria-labelledby="list-h" className="space-y-2">
         <h2 id="list-h" className="text-lg font-semibold">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import { requestDeletionAction, withdrawConsentAction } from "./actions";
@@ -10,7 +10,7 @@ type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: R
 
 /** A deletion request or a consent withdrawal: an optional reason and a tick. */
 export function DataRequestForm({ kind, participantId }: { kind: "deletion" | "consent_withdrawal"; participantId: string }) {
-  const t = useTranslations("dataRights");
+  const t = useTexts("dataRights");
   const [state, action, pending] = useActionState(kind === "deletion" ? requestDeletionAction : withdrawConsentAction, {} as State);
   const e = state.fieldErrors ?? {};
   const v = state.values ?? {};

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import { askForHelpAction } from "./actions";
@@ -9,7 +9,7 @@ import { askForHelpAction } from "./actions";
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
 
 export function HelpForm(props: { participantId: string; submissionId: string; topics: { code: string; label: string }[] }) {
-  const t = useTranslations("help");
+  const t = useTexts("help");
   const [state, action, pending] = useActionState(askForHelpAction, {} as State);
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   const v = state.ok ? {} : (state.values ?? {});

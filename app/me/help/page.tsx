@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getFormatter, getMessages, getTranslations } from "next-intl/server";
+import { NavLink } from "@/components/nav-link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ClientTexts } from "@/components/client-texts";
 import { getOwnHelpContext, listOwnHelpRequests } from "@/lib/data/help";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
@@ -20,16 +20,15 @@ export default async function HelpPage() {
   const tTopic = await getTranslations("blockerPlain");
   const tMe = await getTranslations("me");
   const format = await getFormatter();
-  const messages = await getMessages();
   if (!context) return <p>{tMe("noRecord")}</p>;
   const when = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
 
   return (
     <div className="space-y-8">
       <p>
-        <Link href="/me" className="text-teal-800 underline">
+        <NavLink href="/me" className="text-teal-800 underline">
           ← {t("backHome")}
-        </Link>
+        </NavLink>
       </p>
       <div className="space-y-2">
         <h1 className="text-2xl font-bold">{t("title")}</h1>
@@ -37,13 +36,13 @@ export default async function HelpPage() {
         <p>{context.caseworkerName ? t("toCaseworker", { name: context.caseworkerName }) : t("toPmo")}</p>
       </div>
 
-      <NextIntlClientProvider messages={{ help: messages.help }}>
+      <ClientTexts namespaces={["help"]}>
         <HelpForm
           participantId={context.participantId}
           submissionId={crypto.randomUUID()}
           topics={HELP_TOPICS.map((code) => ({ code, label: tTopic(code) }))}
         />
-      </NextIntlClientProvider>
+      </ClientTexts>
 
       <section aria-labelledby="list-h" className="space-y-2">
         <h2 id="list-h" className="text-lg font-semibold">
@@ -56,9 +55,9 @@ export default async function HelpPage() {
             {requests.map((r) => (
               <li key={r.id} className="space-y-1 p-3" data-request={r.id}>
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
-                  <Link href={`/me/help/${r.id}`} className="font-semibold text-teal-900 underline">
+                  <NavLink href={`/me/help/${r.id}`} className="font-semibold text-teal-900 underline">
                     {tTopic(r.topic as "other")}
-                  </Link>
+                  </NavLink>
                   <span className={r.status === "open" ? "rounded bg-amber-100 px-2 text-sm text-amber-950" : "rounded bg-teal-100 px-2 text-sm text-teal-950"}>
                     {r.status === "open" ? t("open") : t("answered")}
                   </span>

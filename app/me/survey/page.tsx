@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { NextIntlClientProvider } from "next-intl";
-import { getFormatter, getMessages, getTranslations } from "next-intl/server";
+import { NavLink } from "@/components/nav-link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { ClientTexts } from "@/components/client-texts";
 import { EMPLOYMENT_STATUSES, PLANS_ABROAD, TRAINING_HELPED } from "@/db/schema";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
@@ -22,12 +22,11 @@ export default async function SurveyPage() {
   const tMe = await getTranslations("me");
   const tBlocker = await getTranslations("blockerPlain");
   const format = await getFormatter();
-  const messages = await getMessages();
   const back = (
     <p>
-      <Link href="/me" className="text-teal-800 underline">
+      <NavLink href="/me" className="text-teal-800 underline">
         ← {t("back")}
-      </Link>
+      </NavLink>
     </p>
   );
   if (!survey) return <p>{tMe("noRecord")}</p>;
@@ -67,9 +66,9 @@ export default async function SurveyPage() {
           {survey.editableUntil ? (
             <p className="rounded-md border border-teal-700 bg-teal-50 p-3">{t("editableUntil", { date: when(survey.editableUntil) })}</p>
           ) : null}
-          <NextIntlClientProvider messages={{ survey: messages.survey }}>
+          <ClientTexts namespaces={["survey"]}>
             <SurveyForm participantId={survey.participantId} saved={r} options={options} />
-          </NextIntlClientProvider>
+          </ClientTexts>
         </>
       ) : r ? (
         <section aria-labelledby="answers-h" className="space-y-3">

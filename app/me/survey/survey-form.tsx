@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, type ReactNode } from "react";
-import { useTranslations } from "next-intl";
+import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
 import { FormMessage, inputClass, SubmitButton } from "@/components/field";
 import { submitSurveyAction } from "./actions";
@@ -68,7 +68,7 @@ export function SurveyForm(props: SurveyFormProps) {
 }
 
 function SurveyFields({ state, pending, participantId, saved, options }: SurveyFormProps & { state: State; pending: boolean }) {
-  const t = useTranslations("survey");
+  const t = useTexts("survey");
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   // After a refusal show what was chosen; otherwise the saved answer.
   const typed = !state.ok && state.values ? state.values : null;

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { NavLink } from "@/components/nav-link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getOwnHelpRequest } from "@/lib/data/help";
 import { requireUserWith } from "@/lib/data/session";
@@ -20,9 +20,9 @@ export default async function HelpRequestPage({ params }: Props) {
   return (
     <div className="space-y-6">
       <p>
-        <Link href="/me/help" className="text-teal-800 underline">
+        <NavLink href="/me/help" className="text-teal-800 underline">
           ← {t("back")}
-        </Link>
+        </NavLink>
       </p>
       <h1 className="text-2xl font-bold">{t("detailTitle", { topic: tTopic(r.topic as "other") })}</h1>
       <p>
