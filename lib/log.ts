@@ -1,5 +1,3 @@
-import "server-only";
-
 /**
  * What goes to the server log about an error: its kind, the PostgreSQL code, constraint
  * and table, and the first words of the SQL statement, never the statement's parameters.
@@ -33,4 +31,37 @@ function scrub(text: string): string {
 
 export function logError(context: string, error: unknown): void {
   console.error(`${context}: ${safeErrorSummary(error)}`);
+}
+
+const SCRUBBED = Symbol.for("pendamping.log-scrubbed");
+
+/**
+ * One argument of a console call as it may reach the server log: an error becomes its
+ * safe summary followed by its stack frames (the stack's first line repeats the message,
+ * with the query's parameters); a string loses any "params: …" line. Other values pass.
+ */
+export function scrubLogArgument(arg: unknown): unknown {
+  if (arg instanceof Error) {
+    const frames = (arg.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+    const digest = (arg as { digest?: unknown }).digest;
+    const head = safeErrorSummary(arg) + (typeof digest === "string" ? ` digest=${digest}` : "");
+    return [head, ...frames].join("\n");
+  }
+  if (typeof arg === "string") return arg.replace(/^params: .*$/gm, "params: [removed]");
+  return arg;
+}
+
+/**
+ * Errors the framework logs by itself (an unexpected exception in a server action or a
+ * page) carry Drizzle's message with the query's parameters: names, phone numbers,
+ * sealed NIKs. instrumentation.ts installs this on the server's console at start, so
+ * console.error and console.warn write summaries instead. Installing twice is harmless.
+ */
+export function installLogScrubber(target: Pick<Console, "error" | "warn"> = console): void {
+  for (const method of ["error", "warn"] as const) {
+    const original = target[method] as ((...args: unknown[]) => void) & { [SCRUBBED]?: true };
+    if (original[SCRUBBED]) continue;
+    const scrubbed = Object.assign((...args: unknown[]) => original.apply(target, args.map(scrubLogArgument)), { [SCRUBBED]: true as const });
+    target[method] = scrubbed;
+  }
 }

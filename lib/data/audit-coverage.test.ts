@@ -877,6 +877,22 @@ const TABLE: Record<string, Entry> = {
         events: [{ actor: p.user, action: "participant.contact_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
       };
     }),
+    scenario("a wrong current password: counted by the throttle and audited, nothing changed", async () => {
+      const p = await participant();
+      const input = ownContactSchema.parse({
+        participantId: p.participantId,
+        version: "1",
+        phone: makePhone(),
+        email: p.email ?? "",
+        address: "Jl. Kenanga No. 3, Depok",
+        currentPassword: "bukan-sandi-yang-benar",
+      });
+      return {
+        act: () => updateOwnContact(p.user, input),
+        events: [{ actor: p.user, action: "auth.password_check_failed", entityType: "user", entityId: p.user.id, after: true }],
+        refused: true,
+      };
+    }),
   ),
 
   // --- service-logs.ts ---
@@ -1095,24 +1111,6 @@ const TABLE: Record<string, Entry> = {
 
 /** Writes without an audit event that belong to functions listed above under another kind. */
 const UNAUDITED_PATHS: (UnauditedCase & { fn: string })[] = [
-  {
-    fn: "self-service.updateOwnContact",
-    name: "a wrong current password is counted, not audited",
-    why: THROTTLE,
-    allow: { auth_throttle: "*" },
-    act: async () => {
-      const p = await participant();
-      const input = ownContactSchema.parse({
-        participantId: p.participantId,
-        version: "1",
-        phone: makePhone(),
-        email: p.email ?? "",
-        address: "Jl. Kenanga No. 3, Depok",
-        currentPassword: "bukan-sandi-yang-benar",
-      });
-      return () => updateOwnContact(p.user, input);
-    },
-  },
   {
     fn: "users.findSessionUser",
     name: "a request moves last_seen_at",

@@ -59,6 +59,13 @@ describe("a participant's own contact data", () => {
       fieldErrors: { currentPassword: ["currentPassword.wrong"] },
     });
     expect(await accountOf(me.user.id)).toMatchObject({ phone: me.phone, email: me.email });
+    const failed = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "auth.password_check_failed"), eq(auditEvents.entityId, me.user.id)));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ actorId: me.user.id, after: { purpose: "participant.contact_update" } });
+    expect(JSON.stringify(failed[0])).not.toContain("salah-sekali");
 
     expect(await updateOwnContact(me.user, await form(me, { phone, email: "", currentPassword: TEST_PASSWORD }))).toEqual({ ok: true });
     expect(await accountOf(me.user.id)).toMatchObject({ phone, email: null });

@@ -81,7 +81,17 @@ export async function updateOwnContact(viewer: SessionUser, input: OwnContactInp
     }
     const ok = account.passwordHash ? await verifyPassword(account.passwordHash, input.currentPassword) : false;
     if (!ok) {
-      await recordFailure(keys);
+      // Counted and audited together, as a failed sign-in is: a guess at the password.
+      await db.transaction(async (tx) => {
+        await recordFailure(keys, tx);
+        await recordAudit(tx, {
+          actor: viewer,
+          action: "auth.password_check_failed",
+          entityType: "user",
+          entityId: viewer.id,
+          after: { purpose: "participant.contact_update" },
+        });
+      });
       return { ok: false, fieldErrors: { currentPassword: ["currentPassword.wrong"] } };
     }
   }
