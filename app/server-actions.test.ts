@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+import fc from "fast-check";
 import { after } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
@@ -14,6 +15,7 @@ import { createHelpRequest } from "@/lib/data/help";
 import { checkImport, uploadImport } from "@/lib/data/imports";
 import type { SessionUser } from "@/lib/data/permissions";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
+import { FORBIDDEN_STORED, hostileString } from "@/lib/testing/hostile";
 import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, type TestParticipant } from "@/lib/testing/participants";
 import { dataRefusalSchema, dataRequestSchema } from "@/lib/validation/data-rights";
@@ -567,5 +569,82 @@ describe("each caller gets the documented answer, and a refusal writes nothing",
         }
       });
     }
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Hostile forms
+// ---------------------------------------------------------------------------
+
+// Each action, posted by the caller it serves, with the good form above broken by
+// fast-check: fields replaced by hostile text (overlong, control characters, SQL and HTML
+// fragments, lone surrogates…), dropped, or sent twice, and fields nobody asked for. The
+// answer must be a clean one (done, a refusal beside the form, a redirect, 404), never a
+// thrown error; a refusal writes nothing; and no row written holds a character that must
+// not be stored.
+
+/** The caller an action serves: the first whose documented answer writes, else a visitor. */
+function servedCaller(spec: Spec): Caller {
+  return CALLERS.find((c) => c !== "anonymous" && WRITES.has(spec.answers[c])) ?? "anonymous";
+}
+
+/** Good forms for the public actions, whose table entries post an empty form. */
+const PUBLIC_FORMS: Record<string, () => Record<string, string>> = {
+  "app/register/actions.ts#registerAction": () => registrationForm(),
+  "app/login/actions.ts#signInAction": () => ({ identifier: makePhone(), password: "kata-sandi-rahasia" }),
+  "app/activate/actions.ts#activateAction": () => ({ identifier: makePhone(), code: "ABCD2345", password: "kata-sandi-rahasia-baru", consent: "on" }),
+};
+
+const brokenForm = fc.array(
+  fc.record({ at: fc.nat(), how: fc.constantFrom("replace", "drop", "repeat", "add"), value: hostileString }),
+  { minLength: 1, maxLength: 4 },
+);
+type Breakage = { at: number; how: "replace" | "drop" | "repeat" | "add"; value: string };
+
+function broken(data: FormData, steps: Breakage[]): FormData {
+  const out = new FormData();
+  for (const [key, value] of data.entries()) out.append(key, value);
+  const keys = [...new Set(data.keys())];
+  for (const s of steps) {
+    const key = s.how === "add" || keys.length === 0 ? `extra${s.at % 3}` : keys[s.at % keys.length];
+    if (s.how === "drop") out.delete(key);
+    else if (s.how === "repeat") out.append(key, s.value);
+    else out.set(key, s.value);
+  }
+  return out;
+}
+
+/** Every string inside a written row (jsonb columns included) that holds a forbidden character. */
+function badStrings(value: unknown, where: string, out: string[] = []): string[] {
+  if (typeof value === "string") {
+    if (FORBIDDEN_STORED.test(value)) out.push(`${where}: ${JSON.stringify(value.slice(0, 60))}`);
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) badStrings(v, `${where}.${k}`, out);
+  }
+  return out;
+}
+
+const CLEAN = new Set<Answer | string>(["ok", "refused", "redirect", 404]);
+
+describe("hostile forms get a clean answer and leave no invalid row", () => {
+  for (const [name, spec] of Object.entries(ACTIONS)) {
+    const caller = servedCaller(spec);
+    it(`${name} › ${caller}`, async () => {
+      await fc.assert(
+        fc.asyncProperty(brokenForm, async (steps) => {
+          const p = await spec.arrange(caller, false);
+          const base = PUBLIC_FORMS[name] ? form(PUBLIC_FORMS[name]()) : p.form;
+          const { result, error, changes } = await post(name, { user: p.user, form: broken(base, steps as Breakage[]) });
+          const answer = answerOf(result, error);
+          const report = `steps ${JSON.stringify(steps).slice(0, 400)}\nchanges:\n${describeChanges(changes)}`;
+          // A public form may send a visitor on to /login (the sign-in does, after success).
+          expect(CLEAN.has(answer) || (spec.public && answer === "login"), `${name}: ${answer}\n${report}`).toBe(true);
+          if (!WRITES.has(answer as Answer) && !spec.public) expect(changes, `${name} refused but wrote\n${report}`).toEqual([]);
+          const bad = changes.flatMap((c) => badStrings(c.after, `${c.table}`));
+          expect(bad, `${name} stored\n${report}`).toEqual([]);
+        }),
+        { numRuns: Number(process.env.HOSTILE_RUNS ?? 8) },
+      );
+    }, 180_000);
   }
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { getTranslations } from "next-intl/server";
 import { ZodError } from "zod";
+import { withoutControlCharacters } from "@/lib/validation/common";
 
 /** What every form action answers: translated messages by field, and what was typed. */
 export type FormState = {
@@ -27,7 +28,7 @@ export function typedValues(formData: FormData): Record<string, string> {
 export function formFields(formData: FormData): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !key.startsWith("$")) fields[key] = value;
+    if (typeof value === "string" && !key.startsWith("$")) fields[key] = withoutControlCharacters(value);
   }
   return fields;
 }

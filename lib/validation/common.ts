@@ -14,6 +14,15 @@ export function collapseSpaces(s: string): string {
     .trim();
 }
 
+/**
+ * Removes the control characters no keyboard types (C0 but tab, newline and carriage
+ * return, and DEL). They arrive only pasted or forged; PostgreSQL refuses NUL in text.
+ * Every form's text passes through this before its schema (lib/forms.ts formFields).
+ */
+export function withoutControlCharacters(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+}
+
 /** True for null, undefined, "" or whitespace only. */
 export function isBlank(value: string | null | undefined): boolean {
   return value == null || String(value).trim() === "";

@@ -7,42 +7,13 @@ import { isValidationKey } from "./keys";
 import { participantFilterSchema } from "./pmo-participants";
 import { assignmentSchema, auditQuerySchema, newCaseworkerSchema } from "./pmo-staff";
 import { assistedRegistrationSchema, selfRegistrationSchema } from "./registration";
+import { hostileValue } from "@/lib/testing/hostile";
 import { registrationForm } from "@/lib/testing/identity";
 
 // Hostile input against every form's schema: overlong strings, control characters, SQL
 // and HTML fragments, wrong types, missing fields. Each must give a clean refusal (or a
 // valid value), never an exception, and every refusal must carry a message key the
 // catalogue can translate.
-
-const hostileString = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ minLength: 200, maxLength: 5000 }),
-  fc.constantFrom(
-    "<script>alert(1)</script>",
-    "'; drop table participants; --",
-    "\u0000\u0001\u0002\u001b[2J",
-    "../../etc/passwd",
-    "%00%27%22",
-    "𝕊𝕚𝕥𝕚 🙂 \u202e",
-    "1e309",
-    "-0",
-    "NaN",
-    "  ",
-    "3174015705900001",
-    "2021-02-30",
-    "9999-99-99",
-  ),
-);
-const hostileValue = fc.oneof(
-  hostileString,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.array(fc.string(), { maxLength: 3 }),
-  fc.object({ maxDepth: 1 }),
-);
 
 function hostileRecord(fields: string[]) {
   return fc.record(Object.fromEntries(fields.map((f) => [f, hostileValue])), { requiredKeys: [] });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EMPLOYMENT_STATUSES, PLANS_ABROAD, TRAINING_HELPED } from "@/db/schema";
 import { BLOCKERS } from "@/lib/reference/services";
-import { isBlank } from "./common";
+import { isBlank, withoutControlCharacters } from "./common";
 
 // The evaluation survey (Survei Evaluasi) at /me/survey. The participant is found from
 // the session; participantId is the form's own record, checked against it by the data layer.
@@ -52,7 +52,7 @@ export type SurveyInput = z.infer<typeof surveySchema>;
 export function surveyFields(formData: FormData): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !key.startsWith("$") && key !== "hardest") fields[key] = value;
+    if (typeof value === "string" && !key.startsWith("$") && key !== "hardest") fields[key] = withoutControlCharacters(value);
   }
   fields.hardest = formData.getAll("hardest").filter((v): v is string => typeof v === "string");
   return fields;
