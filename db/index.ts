@@ -169,5 +169,13 @@ export function readCursor<T>(query: SQL, batchSize: number): AsyncIterable<T[]>
   const { sql, params } = dialect.sqlToQuery(query);
   return handle.cursor(sql, params, batchSize) as AsyncIterable<T[]>;
 }
+/**
+ * The rows of a raw SQL query, on the primary, a replica (`readDb`) or in a transaction:
+ * postgres.js answers an array, PGlite an object with `rows`.
+ */
+export async function executeRows<T>(query: SQL, runner: Pick<Db, "execute"> | Pick<Tx, "execute"> = db): Promise<T[]> {
+  const result: unknown = await runner.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
 export const closeDb = handle.close;
 export { schema };

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import { notFound } from "next/navigation";
-import { db, dbKind, type Tx } from "@/db";
+import { db, dbKind, executeRows, type Tx } from "@/db";
 import { auditEvents, importRows, imports, users } from "@/db/schema";
 import { sealNik } from "@/lib/crypto/identity";
 import { logError } from "@/lib/log";
@@ -77,10 +77,7 @@ function errorId(): string {
   return randomUUID().slice(0, 8);
 }
 
-async function rows<T>(query: SQL, runner: Pick<Tx, "execute"> = db): Promise<T[]> {
-  const result = await runner.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+const rows = executeRows;
 
 // ---------------------------------------------------------------------------
 // 1. Upload

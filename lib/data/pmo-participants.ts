@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import { and, asc, count, desc, eq, gt, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { notFound } from "next/navigation";
-import { db, readCursor, readDb } from "@/db";
+import { db, executeRows, readCursor, readDb } from "@/db";
 import { identityHash, openKk, openNik } from "@/lib/crypto/identity";
 import {
   participants,
@@ -137,8 +137,7 @@ async function totalFromCounters(filter: Partial<ParticipantFilter>): Promise<nu
   } else if (filter.caseworker === NOT_ASSIGNED && !filter.countryCode && !filter.stage) query = sql`${all} - ${assigned}`;
   else if (filter.caseworker && !filter.countryCode && !filter.stage) query = assigned;
   if (!query) return null;
-  const result = await readDb.execute(sql`select (${query})::int as n`);
-  const [row] = (Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows) as { n: number }[];
+  const [row] = await executeRows<{ n: number }>(sql`select (${query})::int as n`, readDb);
   return row.n;
 }
 

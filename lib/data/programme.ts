@@ -1,6 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db, readDb } from "@/db";
+import { db, executeRows, readDb } from "@/db";
 import { STAGES, targets, type Stage } from "@/db/schema";
 import { todayInJakarta } from "@/lib/validation";
 import { monthsBetween, shiftMonth, type DashboardFilterInput, type TargetInput } from "@/lib/validation/dashboard";
@@ -58,11 +58,8 @@ function inPeriod(f: DashboardFilter, alias: string): SQL {
   return sql`${a}.month >= ${start}::date and ${a}.month < ${end}::date and ${dims(f, alias)}`;
 }
 
-async function rows<T>(query: SQL): Promise<T[]> {
-  // The dashboard reads from a replica when there is one (db/index.ts).
-  const result = await readDb.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+// The dashboard reads from a replica when there is one (db/index.ts).
+const rows = <T>(query: SQL) => executeRows<T>(query, readDb);
 
 /**
  * The default period: the six months up to the latest month with any activity

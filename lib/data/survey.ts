@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db";
+import { db, executeRows } from "@/db";
 import {
   EMPLOYMENT_STATUSES,
   PLANS_ABROAD,
@@ -158,10 +158,7 @@ function cohortCondition(f: DashboardFilter): SQL {
   return sql.join(parts, sql` and `);
 }
 
-async function rows<T>(query: SQL): Promise<T[]> {
-  const result = await db.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+const rows = <T>(query: SQL) => executeRows<T>(query);
 
 export type Tally = { code: string; count: number }[];
 
