@@ -61,7 +61,7 @@ import {
   uploadImport,
 } from "./imports";
 import { deliverOutbox, listOutbox, outboxCounts } from "./outbox";
-import { getOwnHome, registerSelf } from "./participants";
+import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import type { SessionUser } from "./permissions";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
 import { defaultPeriod, getDashboard, getProgrammeSummary, resolveDashboardFilter, setTarget } from "./programme";
@@ -71,7 +71,7 @@ import { insertServiceLog, recordService } from "./service-logs";
 import { getUser, requireUser, requireUserWith } from "./session";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers } from "./staff";
 import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
-import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure } from "./throttle";
+import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 import {
   authenticate,
   createStaffUser,
@@ -771,7 +771,21 @@ const TABLE: Record<string, Entry> = {
   "outbox.outboxCounts": read("counts by state", () => outboxCounts()),
 
   // --- participants.ts ---
-  "participants.conflicts": read("looks for taken NIK, KK, phone and email inside the caller's transaction"),
+  "participants.withRaceAnswers": read("runs the caller's store; on a unique violation reads the form's earlier registration"),
+  "participants.storeRegistration": write(
+    scenario("one registration stored in one statement, with its audit event", async () => {
+      const data = selfRegistrationSchema().parse(registrationForm({ password: TEST_PASSWORD }));
+      return {
+        act: () => storeRegistration(db, { data, source: "self", passwordHash: null, actor: null, auditAfter: { source: "self" } }),
+        events: (r: Awaited<ReturnType<typeof storeRegistration>>) => {
+          const ids = r.ok ? r : { userId: "?", participantId: "?" };
+          return [
+            { actor: { id: ids.userId, role: "participant" }, action: "participant.register", entityType: "participant", entityId: ids.participantId, after: true },
+          ];
+        },
+      };
+    }),
+  ),
   "participants.constraintToFieldErrors": pure(),
   "participants.auditView": pure(),
   "participants.registerSelf": write(
@@ -1008,6 +1022,7 @@ const TABLE: Record<string, Entry> = {
   "throttle.ipKey": pure(),
   "throttle.clientIp": pure(),
   "throttle.lockedUntil": read("reads the throttle's locks", () => lockedUntil([ipKey("10.9.9.9")])),
+  "throttle.throttleState": read("reads the throttle's locks and counts", () => throttleState([ipKey("10.9.9.9")])),
   "throttle.recordFailure": {
     kind: "unaudited",
     scenarios: [{ name: "a failure counted", why: THROTTLE, allow: { auth_throttle: "*" }, act: async () => () => recordFailure([ipKey("10.9.0.3")]) }],

@@ -1,12 +1,11 @@
 import "server-only";
-import { and, count, desc, eq, ne, or } from "drizzle-orm";
-import { db, type Tx } from "@/db";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { db, executeRows, type Tx } from "@/db";
 import { participants, serviceLogs, services, stageChanges, users, type Stage } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { identityHash, sealKk, sealNik } from "@/lib/crypto/identity";
 import { maskNikLast4, maskPhone, MAX_PARTICIPANTS_PER_KK, type ValidationKey } from "@/lib/validation";
 import { CONSENT_VERSION, type RegistrationData, type SelfRegistrationData } from "@/lib/validation/registration";
-import { recordAudit } from "./audit";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
 
@@ -15,20 +14,79 @@ export type RegisterResult =
   | { ok: true; userId: string; participantId: string; repeated: boolean }
   | { ok: false; fieldErrors: FieldErrors };
 
-/** Uniqueness and the 2-per-KK rule, checked before writing so every problem is reported at once. */
-export async function conflicts(tx: Tx, data: RegistrationData): Promise<FieldErrors> {
-  const errors: FieldErrors = {};
-  const [nik] = await tx.select({ id: participants.id }).from(participants).where(eq(participants.nikHash, identityHash(data.nik))).limit(1);
-  if (nik) errors.nik = ["nik.taken"];
-  const [kk] = await tx.select({ n: count() }).from(participants).where(eq(participants.kkHash, identityHash(data.kk)));
-  if (kk.n >= MAX_PARTICIPANTS_PER_KK) errors.kk = ["kk.limit"];
-  const contact = await tx
-    .select({ email: users.email, phone: users.phone })
-    .from(users)
-    .where(or(eq(users.phone, data.phone), data.email ? eq(users.email, data.email) : undefined));
-  if (contact.some((u) => u.phone === data.phone)) errors.phone = ["phone.taken"];
-  if (data.email && contact.some((u) => u.email === data.email)) errors.email = ["email.taken"];
-  return errors;
+/** What register_participant answers (db/migrations/0008_register_participant.sql). */
+type Stored =
+  | { outcome: "created" | "repeated"; user_id: string; participant_id: string }
+  | { outcome: "other_form" }
+  | { outcome: "conflict"; nik_taken: boolean; kk_full: boolean; phone_taken: boolean; email_taken: boolean };
+
+export type NewRegistration = {
+  data: RegistrationData;
+  source: "self" | "assisted";
+  /** Self-registration: the hash of the chosen password; assisted: none (an activation code follows). */
+  passwordHash: string | null;
+  /** Who registers: null for the worker themselves (the new account acts and consents). */
+  actor: SessionUser | null;
+  /** The audit event's details besides the masked identity (auditView). */
+  auditAfter: Record<string, unknown>;
+};
+
+/**
+ * Stores one registration in one statement: the checks (a double submit of the same form,
+ * NIK taken, KK full, phone or email taken, every problem at once), then the user, the
+ * participant, the first stage and the audit event (register_participant, a SQL function:
+ * one round trip, docs/decisions/017). The unique indexes and the KK trigger still stand
+ * against a race the checks cannot see; the caller turns those errors into answers.
+ */
+export async function storeRegistration(runner: Tx | typeof db, reg: NewRegistration): Promise<RegisterResult> {
+  const { data } = reg;
+  const nik = sealNik(data.nik);
+  const kk = sealKk(data.kk);
+  const row = {
+    submission_id: data.submissionId,
+    nik_enc: nik.nikEnc,
+    nik_hash: nik.nikHash,
+    nik_last4: nik.nikLast4,
+    kk_enc: kk.kkEnc,
+    kk_hash: kk.kkHash,
+    kk_limit: MAX_PARTICIPANTS_PER_KK,
+    full_name: data.fullName,
+    email: data.email,
+    phone: data.phone,
+    password_hash: reg.passwordHash,
+    birth_date: data.birthDate,
+    sex: data.sex,
+    province_code: data.provinceCode,
+    regency_code: data.regencyCode,
+    address: data.address,
+    migrant_status: data.migrantStatus,
+    country_code: data.countryCode,
+    sector: data.sector,
+    return_date: data.returnDate,
+    source: reg.source,
+    caseworker_id: reg.source === "assisted" ? reg.actor?.id : null,
+    actor_id: reg.actor?.id ?? null,
+    actor_role: reg.actor?.role ?? "participant",
+    consent_version: CONSENT_VERSION,
+    audit_after: { ...auditView(data), ...reg.auditAfter },
+  };
+  const [{ r }] = await executeRows<{ r: Stored }>(sql`select register_participant(${JSON.stringify(row)}::jsonb) as r`, runner);
+  switch (r.outcome) {
+    case "created":
+    case "repeated":
+      return { ok: true, userId: r.user_id, participantId: r.participant_id, repeated: r.outcome === "repeated" };
+    case "other_form":
+      // The same form posted again with a different person in it: ask for a fresh form.
+      return { ok: false, fieldErrors: { form: ["form.error"] } };
+    case "conflict": {
+      const fieldErrors: FieldErrors = {};
+      if (r.nik_taken) fieldErrors.nik = ["nik.taken"];
+      if (r.kk_full) fieldErrors.kk = ["kk.limit"];
+      if (r.phone_taken) fieldErrors.phone = ["phone.taken"];
+      if (r.email_taken) fieldErrors.email = ["email.taken"];
+      return { ok: false, fieldErrors };
+    }
+  }
 }
 
 /** A constraint violation from a race that the pre-check could not see, as a field error. */
@@ -41,19 +99,41 @@ export function constraintToFieldErrors(error: unknown): FieldErrors | null {
   return null;
 }
 
-/** The registration this form already made, if it was submitted before. */
-async function findSubmission(tx: Tx | typeof db, data: SelfRegistrationData): Promise<RegisterResult | null> {
-  const [earlier] = await tx
-    .select({ id: participants.id, userId: participants.userId, nikHash: participants.nikHash })
-    .from(participants)
-    .where(eq(participants.submissionId, data.submissionId))
-    .limit(1);
-  if (!earlier) return null;
-  if (earlier.userId && earlier.nikHash === identityHash(data.nik)) {
-    return { ok: true, userId: earlier.userId, participantId: earlier.id, repeated: true };
+/** The registration this form already made, if it was submitted before (one read, no hashing). */
+async function findSubmission(data: RegistrationData, source: NewRegistration["source"], actor: SessionUser | null): Promise<RegisterResult | null> {
+  const [{ r }] = await executeRows<{ r: Stored | null }>(
+    sql`select registration_of_form(${JSON.stringify({
+      submission_id: data.submissionId,
+      nik_hash: identityHash(data.nik),
+      source,
+      caseworker_id: source === "assisted" ? actor?.id : null,
+    })}::jsonb) as r`,
+  );
+  if (!r) return null;
+  if (r.outcome === "other_form") return { ok: false, fieldErrors: { form: ["form.error"] } };
+  return r.outcome === "repeated" ? { ok: true, userId: r.user_id, participantId: r.participant_id, repeated: true } : null;
+}
+
+/**
+ * A registration, with the answer to a race: a second submit racing the first trips a
+ * unique index (submission id, NIK, phone); if the first one has committed by now, this
+ * is the same registration. Other constraint errors become field errors.
+ */
+export async function withRaceAnswers<R>(
+  reg: Pick<NewRegistration, "data" | "source" | "actor">,
+  store: () => Promise<R | RegisterResult>,
+): Promise<R | RegisterResult> {
+  try {
+    return await store();
+  } catch (error) {
+    if (isUniqueViolation(pgErrorInfo(error))) {
+      const repeated = await findSubmission(reg.data, reg.source, reg.actor);
+      if (repeated) return repeated;
+    }
+    const fieldErrors = constraintToFieldErrors(error);
+    if (fieldErrors) return { ok: false, fieldErrors };
+    throw error;
   }
-  // The same form posted again with a different person in it: ask for a fresh form.
-  return { ok: false, fieldErrors: { form: ["form.error"] } };
 }
 
 export const auditView = (data: RegistrationData) => ({
@@ -69,75 +149,14 @@ export const auditView = (data: RegistrationData) => ({
  * submit of the same form (same submission id) returns the participant it created.
  */
 export async function registerSelf(data: SelfRegistrationData): Promise<RegisterResult> {
-  const earlier = await findSubmission(db, data);
-  if (earlier) return earlier;
-
+  const reg = { data, source: "self" as const, actor: null };
+  // A double submit hashes once more and then gets its first answer: looking for the form
+  // first would cost every registration a round trip to save the rare repeat a hash.
   const passwordHash = await hashPassword(data.password);
-  try {
-    return await db.transaction(async (tx) => {
-      const repeated = await findSubmission(tx, data);
-      if (repeated) return repeated;
-      const fieldErrors = await conflicts(tx, data);
-      if (Object.keys(fieldErrors).length > 0) {
-        // A double submit whose first half committed a moment ago conflicts with itself:
-        // each statement sees the latest commits, so look for it again before refusing.
-        return (await findSubmission(tx, data)) ?? { ok: false as const, fieldErrors };
-      }
-
-      const [user] = await tx
-        .insert(users)
-        .values({ role: "participant", name: data.fullName, email: data.email, phone: data.phone, passwordHash })
-        .returning({ id: users.id });
-      const now = new Date();
-      const [participant] = await tx
-        .insert(participants)
-        .values({
-          userId: user.id,
-          fullName: data.fullName,
-          ...sealNik(data.nik),
-          ...sealKk(data.kk),
-          birthDate: data.birthDate,
-          sex: data.sex,
-          provinceCode: data.provinceCode,
-          regencyCode: data.regencyCode,
-          address: data.address,
-          migrantStatus: data.migrantStatus,
-          countryCode: data.countryCode,
-          sector: data.sector,
-          returnDate: data.returnDate,
-          source: "self",
-          consentAt: now,
-          consentVersion: CONSENT_VERSION,
-          consentCollectedBy: user.id,
-          submissionId: data.submissionId,
-        })
-        .returning({ id: participants.id });
-      await tx.insert(stageChanges).values({
-        participantId: participant.id,
-        fromStage: null,
-        toStage: "registration",
-        changedBy: user.id,
-      });
-      await recordAudit(tx, {
-        actor: { id: user.id, role: "participant" },
-        action: "participant.register",
-        entityType: "participant",
-        entityId: participant.id,
-        after: { ...auditView(data), source: "self", consentVersion: CONSENT_VERSION },
-      });
-      return { ok: true as const, userId: user.id, participantId: participant.id, repeated: false };
-    });
-  } catch (error) {
-    // A second submit racing the first trips a unique index (submission id, NIK, phone):
-    // if the first one has committed by now, this is the same registration.
-    if (isUniqueViolation(pgErrorInfo(error))) {
-      const repeated = await findSubmission(db, data);
-      if (repeated) return repeated;
-    }
-    const fieldErrors = constraintToFieldErrors(error);
-    if (fieldErrors) return { ok: false, fieldErrors };
-    throw error;
-  }
+  // One statement: atomic without an explicit transaction.
+  return withRaceAnswers(reg, () =>
+    storeRegistration(db, { ...reg, passwordHash, auditAfter: { source: "self", consentVersion: CONSENT_VERSION } }),
+  );
 }
 
 export type TimelineEntry =

@@ -25,14 +25,19 @@ const policyOf = (key: string) => (key.startsWith("ip:") ? THROTTLE.ip : THROTTL
 
 /** The time until which any of the keys is locked, or null. */
 export async function lockedUntil(keys: string[]): Promise<Date | null> {
-  if (keys.length === 0) return null;
+  return (await throttleState(keys)).lockedUntil;
+}
+
+/** As lockedUntil, and which of the keys have failures counted (a success clears only those). */
+export async function throttleState(keys: string[]): Promise<{ lockedUntil: Date | null; counted: Set<string> }> {
+  if (keys.length === 0) return { lockedUntil: null, counted: new Set() };
   const rows = await db
-    .select({ lockedUntil: authThrottle.lockedUntil })
+    .select({ key: authThrottle.key, lockedUntil: authThrottle.lockedUntil })
     .from(authThrottle)
     .where(inArray(authThrottle.key, keys));
   const now = Date.now();
   const until = rows.map((r) => r.lockedUntil?.getTime() ?? 0).filter((t) => t > now);
-  return until.length ? new Date(Math.max(...until)) : null;
+  return { lockedUntil: until.length ? new Date(Math.max(...until)) : null, counted: new Set(rows.map((r) => r.key)) };
 }
 
 /** Counts one failure on each key and locks those past their free attempts. */

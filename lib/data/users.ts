@@ -1,6 +1,6 @@
 import "server-only";
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { db } from "@/db";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { db, executeRows } from "@/db";
 import { users, type Role } from "@/db/schema";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { makeSignInTicket, openSignInTicket } from "@/lib/crypto/sign-in-ticket";
@@ -10,7 +10,7 @@ import { maskPhone } from "@/lib/validation/phone";
 import { recordAudit } from "./audit";
 import { maskEmail } from "./outbox";
 import type { SessionUser } from "./permissions";
-import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure } from "./throttle";
+import { clearFailures, identifierKey, ipKey, recordFailure, throttleState } from "./throttle";
 
 function lookupCondition(identifier: string) {
   const trimmed = identifier.trim();
@@ -45,11 +45,27 @@ async function checkCredentials(identifier: string, password: string): Promise<C
   }
   const ok = await verifyPassword(user.passwordHash, password);
   if (!ok || user.disabledAt) return { failedAccountId: user.id };
-  await db.transaction(async (tx) => {
-    await tx.update(users).set({ lastLoginAt: new Date(), lastSeenAt: new Date() }).where(eq(users.id, user.id));
-    await recordAudit(tx, { actor: user, action: "auth.sign_in", entityType: "user", entityId: user.id });
-  });
-  return { user: { id: user.id, role: user.role, name: user.name, locale: user.locale, sessionVersion: user.sessionVersion } };
+  const signedIn = await signIn(eq(users.id, user.id), null);
+  return signedIn ? { user: signedIn } : { failedAccountId: user.id };
+}
+
+/**
+ * The sign-in's write in one statement: last_login_at and last_seen_at move on the row the
+ * condition names, and the auth.sign_in event is inserted from the updated row, so both
+ * happen or neither. The user as signed in, or null when no row matched.
+ */
+async function signIn(condition: SQL, after: { via: "ticket" } | null): Promise<(SessionUser & { sessionVersion: number }) | null> {
+  const [row] = await executeRows<SessionUser & { sessionVersion: number }>(sql`
+    with signed as (
+      update ${users} set last_login_at = now(), last_seen_at = now()
+      where ${condition}
+      returning id, role, name, locale, session_version
+    ), audited as (
+      insert into audit_events (actor_id, actor_role, action, entity_type, entity_id, after)
+      select id, role, 'auth.sign_in', 'user', id::text, ${after ? JSON.stringify(after) : null}::jsonb from signed
+    )
+    select id, role, name, locale, session_version as "sessionVersion" from signed`);
+  return row ?? null;
 }
 
 // last_login_at to the microsecond, as text: a sign-in ticket is bound to it, and a JS
@@ -82,26 +98,17 @@ async function checkTicket(identifier: string, ticket: string): Promise<Credenti
   const claim = openSignInTicket(ticket);
   const signedIn =
     condition && claim
-      ? await db.transaction(async (tx) => {
-          const [row] = await tx
-            .update(users)
-            .set({ lastLoginAt: new Date(), lastSeenAt: new Date() })
-            .where(
-              and(
-                eq(users.id, claim.userId),
-                condition,
-                eq(users.sessionVersion, claim.sessionVersion),
-                isNull(users.disabledAt),
-                sql`${lastLoginMicros} is not distinct from ${claim.lastLogin}`,
-              ),
-            )
-            .returning({ id: users.id, role: users.role, name: users.name, locale: users.locale, sessionVersion: users.sessionVersion });
-          if (row) {
-            await recordAudit(tx, { actor: row, action: "auth.sign_in", entityType: "user", entityId: row.id, after: { via: "ticket" } });
-          }
-          return row;
-        })
-      : undefined;
+      ? await signIn(
+          and(
+            eq(users.id, claim.userId),
+            condition,
+            eq(users.sessionVersion, claim.sessionVersion),
+            isNull(users.disabledAt),
+            sql`${lastLoginMicros} is not distinct from ${claim.lastLogin}`,
+          )!,
+          { via: "ticket" },
+        )
+      : null;
   if (signedIn) return { user: signedIn };
   const [user] = condition ? await db.select({ id: users.id }).from(users).where(condition).limit(1) : [];
   return { failedAccountId: user?.id ?? null };
@@ -156,7 +163,7 @@ async function throttled(
   how: { check: () => Promise<CredentialCheck>; whileLocked?: () => Promise<void>; via?: "ticket" },
 ): Promise<SignInOutcome> {
   const keys = [identifierKey(normalizedIdentifier(identifier)), ...(ip ? [ipKey(ip)] : [])];
-  const until = await lockedUntil(keys);
+  const { lockedUntil: until, counted } = await throttleState(keys);
   if (until) {
     await how.whileLocked?.();
     return { status: "locked", until };
@@ -177,7 +184,9 @@ async function throttled(
     });
     return { status: "failed" };
   }
-  await clearFailures(keys[0]);
+  // Only a count read above is cleared: most sign-ins follow no failure, and skip the write.
+  // (A failure counted in the moment between stays until its window passes.)
+  if (counted.has(keys[0])) await clearFailures(keys[0]);
   return { status: "ok", user: result.user };
 }
 
