@@ -840,6 +840,7 @@ const TABLE: Record<string, Entry> = {
   ),
 
   // --- programme.ts ---
+  "programme.counterDims": pure("builds a SQL condition from the filter, runs nothing"),
   "programme.defaultPeriod": read("the dashboard's default months", () => defaultPeriod()),
   "programme.resolveDashboardFilter": read("the dashboard's filter", () => resolveDashboardFilter({})),
   "programme.getDashboard": read("the PMO dashboard", () => getDashboard(pmo, {})),

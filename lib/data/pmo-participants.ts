@@ -25,6 +25,7 @@ import {
 } from "@/lib/validation/pmo-participants";
 import { recordAudit } from "./audit";
 import { purchaseDeadline, registeredOn, timelineOf } from "./casework";
+import { counterDims } from "./programme";
 import { requirePermission, type SessionUser } from "./permissions";
 
 // The PMO's read-only view of every participant: the list with its filter, one
@@ -113,19 +114,7 @@ export type PmoParticipantList = {
  */
 async function totalFromCounters(filter: Partial<ParticipantFilter>): Promise<number | null> {
   if (filter.q?.trim()) return null;
-  const dims = (alias: string) => {
-    const a = sql.raw(alias);
-    return sql.join(
-      [
-        sql`true`,
-        filter.provinceCode ? sql`${a}.province_code = ${filter.provinceCode}` : sql`true`,
-        filter.migrantStatus ? sql`${a}.migrant_status = ${filter.migrantStatus}` : sql`true`,
-        filter.source ? sql`${a}.source = ${filter.source}` : sql`true`,
-        filter.cohort ? sql`${a}.cohort = ${filter.cohort}` : sql`true`,
-      ],
-      sql` and `,
-    );
-  };
+  const dims = (alias: string) => counterDims(filter, alias);
   const all = sql`(select coalesce(sum(c.n), 0) from dash_cohort c where ${dims("c")}
     ${filter.stage ? sql`and c.stage = ${filter.stage}` : sql``})`;
   const assigned = sql`(select coalesce(sum(l.n), 0) from dash_caseload l where ${dims("l")}

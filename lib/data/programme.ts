@@ -40,8 +40,11 @@ function monthRange(f: DashboardFilter) {
   return { start, end };
 }
 
-/** The filter's dimensions (province, migrant status, source, cohort) on an aggregate table's alias. */
-function dims(f: DashboardFilter, alias: string): SQL {
+/**
+ * The filter's dimensions (province, migrant status, source, cohort) on a counter table's
+ * alias (migration 0006): the dashboard's and the PMO list's totals both filter by it.
+ */
+export function counterDims(f: Pick<DashboardFilter, "provinceCode" | "migrantStatus" | "source" | "cohort">, alias: string): SQL {
   const a = sql.raw(alias);
   const parts: SQL[] = [sql`true`];
   if (f.provinceCode) parts.push(sql`${a}.province_code = ${f.provinceCode}`);
@@ -55,7 +58,7 @@ function dims(f: DashboardFilter, alias: string): SQL {
 function inPeriod(f: DashboardFilter, alias: string): SQL {
   const { start, end } = monthRange(f);
   const a = sql.raw(alias);
-  return sql`${a}.month >= ${start}::date and ${a}.month < ${end}::date and ${dims(f, alias)}`;
+  return sql`${a}.month >= ${start}::date and ${a}.month < ${end}::date and ${counterDims(f, alias)}`;
 }
 
 // The dashboard reads from a replica when there is one (db/index.ts).
@@ -144,15 +147,15 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
         from users u
         left join (
           select c.caseworker_id, sum(c.n) as n, sum(c.n_follow_up) as with_follow_up
-          from dash_caseload c where ${dims(f, "c")} group by 1
+          from dash_caseload c where ${counterDims(f, "c")} group by 1
         ) load on load.caseworker_id = u.id
         left join (
           select s.caseworker_id, sum(s.n) as n from dash_caseworker_services s
-          where s.month = ${`${thisMonth}-01`}::date and ${dims(f, "s")} group by 1
+          where s.month = ${`${thisMonth}-01`}::date and ${counterDims(f, "s")} group by 1
         ) done on done.caseworker_id = u.id
         left join (
           select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
-          where fu.follow_up_on >= ${today}::date and ${dims(f, "fu")} group by 1
+          where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1
         ) due on due.caseworker_id = u.id
         where u.role = 'caseworker'
         order by u.name`),
