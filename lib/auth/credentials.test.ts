@@ -160,6 +160,20 @@ describe("a sign-in ticket", () => {
     await db.delete(authThrottle);
   });
 
+  it("clears the identifier's failures when it signs in, never the address's, and audits the sign-in", async () => {
+    const account = await registered();
+    for (let i = 0; i < 3; i++) await post(account.phone, { password: "salah-salah-salah" });
+    expect(await failuresOf(account.phone)).toBe(3);
+    const ticket = await ticketFor(account.id);
+    expect(await post(account.phone, { ticket })).toMatchObject({ status: "ok", user: { id: account.id, role: "participant" } });
+    expect(await failuresOf(account.phone)).toBe(0);
+    const [ipRow] = await db.select().from(authThrottle).where(eq(authThrottle.key, `ip:${IP}`));
+    expect(ipRow.failures).toBeGreaterThanOrEqual(3);
+    expect(await lastEventFor(account.id)).toMatchObject({ action: "auth.sign_in", actorId: account.id, after: { via: "ticket" } });
+    expect((await userRow(account.id)).lastLoginAt).not.toBeNull();
+    await db.delete(authThrottle);
+  });
+
   it("is taken in place of the password, never beside a wrong one, and a post without either is no attempt", async () => {
     const account = await registered();
     const ticket = await ticketFor(account.id);

@@ -10,7 +10,7 @@ import { maskPhone } from "@/lib/validation/phone";
 import { recordAudit } from "./audit";
 import { maskEmail } from "./outbox";
 import type { SessionUser } from "./permissions";
-import { clearFailures, identifierKey, ipKey, recordFailure, throttleState } from "./throttle";
+import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 
 function lookupCondition(identifier: string) {
   const trimmed = identifier.trim();
@@ -45,27 +45,47 @@ async function checkCredentials(identifier: string, password: string): Promise<C
   }
   const ok = await verifyPassword(user.passwordHash, password);
   if (!ok || user.disabledAt) return { failedAccountId: user.id };
-  const signedIn = await signIn(eq(users.id, user.id), null);
+  const { user: signedIn } = await signIn(eq(users.id, user.id), null);
   return signedIn ? { user: signedIn } : { failedAccountId: user.id };
 }
+
+type SignedIn = SessionUser & { sessionVersion: number };
 
 /**
  * The sign-in's write in one statement: last_login_at and last_seen_at move on the row the
  * condition names, and the auth.sign_in event is inserted from the updated row, so both
  * happen or neither. The user as signed in, or null when no row matched.
+ *
+ * With `throttle` the same statement also reads the keys' locks first, and signs in only
+ * when none holds (answering the lock instead), and afterwards deletes the identifier's
+ * failure count (the first key): a ticket sign-in is one round trip.
  */
-async function signIn(condition: SQL, after: { via: "ticket" } | null): Promise<(SessionUser & { sessionVersion: number }) | null> {
-  const [row] = await executeRows<SessionUser & { sessionVersion: number }>(sql`
-    with signed as (
+async function signIn(
+  condition: SQL,
+  after: { via: "ticket" } | null,
+  throttle?: { keys: string[] },
+): Promise<{ user: SignedIn | null; lockedUntil: Date | null }> {
+  const locked = throttle
+    ? sql`select max(locked_until) as until from auth_throttle
+          where key in (${sql.join(throttle.keys.map((k) => sql`${k}`), sql`, `)}) and locked_until > now()`
+    : sql`select null::timestamptz as until`;
+  const [row] = await executeRows<Partial<SignedIn> & { lockedUntil: Date | string | null }>(sql`
+    with locked as (${locked}),
+    signed as (
       update ${users} set last_login_at = now(), last_seen_at = now()
-      where ${condition}
+      where ${condition} and (select until from locked) is null
       returning id, role, name, locale, session_version
     ), audited as (
       insert into audit_events (actor_id, actor_role, action, entity_type, entity_id, after)
       select id, role, 'auth.sign_in', 'user', id::text, ${after ? JSON.stringify(after) : null}::jsonb from signed
+    ), cleared as (
+      delete from auth_throttle where ${throttle ? sql`key = ${throttle.keys[0]}` : sql`false`} and exists (select 1 from signed)
     )
-    select id, role, name, locale, session_version as "sessionVersion" from signed`);
-  return row ?? null;
+    select (select until from locked) as "lockedUntil", s.id, s.role, s.name, s.locale, s.session_version as "sessionVersion"
+    from (select 1) as one left join signed s on true`);
+  const lockedUntil = row.lockedUntil ? new Date(row.lockedUntil) : null;
+  if (!row.id) return { user: null, lockedUntil };
+  return { user: { id: row.id, role: row.role!, name: row.name!, locale: row.locale!, sessionVersion: row.sessionVersion! }, lockedUntil };
 }
 
 // last_login_at to the microsecond, as text: a sign-in ticket is bound to it, and a JS
@@ -85,33 +105,6 @@ export async function issueSignInTicket(userId: string): Promise<string | null> 
     .where(and(eq(users.id, userId), isNull(users.disabledAt)))
     .limit(1);
   return user ? makeSignInTicket({ userId, sessionVersion: user.sessionVersion, lastLogin: user.lastLogin }) : null;
-}
-
-/**
- * A ticket for the account the identifier names. The UPDATE that signs in also uses the
- * ticket up: it moves last_login_at only while the row is the identifier's, still has the
- * ticket's session version and last sign-in, and is not disabled; so of two requests
- * with one ticket, one wins. The account is looked up apart only for a failure's audit.
- */
-async function checkTicket(identifier: string, ticket: string): Promise<CredentialCheck> {
-  const condition = lookupCondition(identifier);
-  const claim = openSignInTicket(ticket);
-  const signedIn =
-    condition && claim
-      ? await signIn(
-          and(
-            eq(users.id, claim.userId),
-            condition,
-            eq(users.sessionVersion, claim.sessionVersion),
-            isNull(users.disabledAt),
-            sql`${lastLoginMicros} is not distinct from ${claim.lastLogin}`,
-          )!,
-          { via: "ticket" },
-        )
-      : null;
-  if (signedIn) return { user: signedIn };
-  const [user] = condition ? await db.select({ id: users.id }).from(users).where(condition).limit(1) : [];
-  return { failedAccountId: user?.id ?? null };
 }
 
 /** The identifier as the audit log keeps it: enough to see a pattern, not to read it. */
@@ -154,15 +147,65 @@ export async function signInAttempt(identifier: string, password: string, ip: st
  * so there is no hashing time to even out.
  */
 export async function ticketSignInAttempt(identifier: string, ticket: string, ip: string | null): Promise<SignInOutcome> {
-  return throttled(identifier, ip, { check: () => checkTicket(identifier, ticket), via: "ticket" });
+  const keys = throttleKeys(identifier, ip);
+  const condition = lookupCondition(identifier);
+  const claim = openSignInTicket(ticket);
+  if (condition && claim) {
+    // The UPDATE that signs in also uses the ticket up: it moves last_login_at only while
+    // the row is the identifier's, still has the ticket's session version and last
+    // sign-in, and is not disabled; so of two requests with one ticket, one wins. The
+    // throttle's locks are read and its count cleared in the same statement.
+    const { user, lockedUntil: until } = await signIn(
+      and(
+        eq(users.id, claim.userId),
+        condition,
+        eq(users.sessionVersion, claim.sessionVersion),
+        isNull(users.disabledAt),
+        sql`${lastLoginMicros} is not distinct from ${claim.lastLogin}`,
+      )!,
+      { via: "ticket" },
+      { keys },
+    );
+    if (user) return { status: "ok", user };
+    if (until) return { status: "locked", until };
+  } else {
+    const until = await lockedUntil(keys);
+    if (until) return { status: "locked", until };
+  }
+  // The account is looked up apart only for the failure's audit event.
+  const [account] = condition ? await db.select({ id: users.id }).from(users).where(condition).limit(1) : [];
+  await recordFailedSignIn(identifier, ip, keys, account?.id ?? null, "ticket");
+  return { status: "failed" };
+}
+
+const throttleKeys = (identifier: string, ip: string | null) => [
+  identifierKey(normalizedIdentifier(identifier)),
+  ...(ip ? [ipKey(ip)] : []),
+];
+
+/**
+ * A failed sign-in, counted and audited together, for a known account and an unknown
+ * identifier alike (the same writes, so the answer's timing tells nothing).
+ */
+async function recordFailedSignIn(identifier: string, ip: string | null, keys: string[], failedAccountId: string | null, via?: "ticket") {
+  await db.transaction(async (tx) => {
+    await recordFailure(keys, tx);
+    await recordAudit(tx, {
+      actor: null,
+      action: "auth.sign_in_failed",
+      entityType: "user",
+      entityId: failedAccountId,
+      after: { identifier: maskedIdentifier(identifier), ip, ...(via && { via }) },
+    });
+  });
 }
 
 async function throttled(
   identifier: string,
   ip: string | null,
-  how: { check: () => Promise<CredentialCheck>; whileLocked?: () => Promise<void>; via?: "ticket" },
+  how: { check: () => Promise<CredentialCheck>; whileLocked?: () => Promise<void> },
 ): Promise<SignInOutcome> {
-  const keys = [identifierKey(normalizedIdentifier(identifier)), ...(ip ? [ipKey(ip)] : [])];
+  const keys = throttleKeys(identifier, ip);
   const { lockedUntil: until, counted } = await throttleState(keys);
   if (until) {
     await how.whileLocked?.();
@@ -170,18 +213,7 @@ async function throttled(
   }
   const result = await how.check();
   if (!("user" in result)) {
-    // Counted and audited together, for a known account and an unknown identifier alike
-    // (the same writes, so the answer's timing tells nothing).
-    await db.transaction(async (tx) => {
-      await recordFailure(keys, tx);
-      await recordAudit(tx, {
-        actor: null,
-        action: "auth.sign_in_failed",
-        entityType: "user",
-        entityId: result.failedAccountId,
-        after: { identifier: maskedIdentifier(identifier), ip, ...(how.via && { via: how.via }) },
-      });
-    });
+    await recordFailedSignIn(identifier, ip, keys, result.failedAccountId);
     return { status: "failed" };
   }
   // Only a count read above is cleared: most sign-ins follow no failure, and skip the write.
