@@ -23,6 +23,11 @@ export async function SiteHeader({ user, path }: { user: SessionUser | null; pat
             </button>
           </form>
           {user ? (
+            <NavLink href="/account/password" className="underline">
+              {t("password")}
+            </NavLink>
+          ) : null}
+          {user ? (
             <form action={signOutEverywhere}>
               <button type="submit" className="rounded border border-slate-400 px-3 py-1">
                 {t("signOut")}

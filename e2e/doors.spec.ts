@@ -27,6 +27,7 @@ const DOORS: Record<string, Row> = {
   "/login": publicForm,
   "/register": publicForm,
   "/api/health": everyone,
+  "/account/password": { anonymous: "login", participant: "ok", caseworker: "ok", pmo: "ok" },
   "/api/auth/[...nextauth]": everyone,
   "/me": participantOnly(),
   "/me/data": participantOnly(),

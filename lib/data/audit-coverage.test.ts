@@ -14,6 +14,7 @@ import { contactSchema, milestonesSchema, serviceLogSchema } from "@/lib/validat
 import { dataDecisionSchema, dataRefusalSchema, dataRequestSchema } from "@/lib/validation/data-rights";
 import { helpRequestSchema } from "@/lib/validation/help";
 import { ownContactSchema } from "@/lib/validation/own-contact";
+import { passwordChangeSchema } from "@/lib/validation/password-change";
 import { newCaseworkerSchema } from "@/lib/validation/pmo-staff";
 import { participantFilterSchema } from "@/lib/validation/pmo-participants";
 import { assistedRegistrationSchema, selfRegistrationSchema } from "@/lib/validation/registration";
@@ -74,6 +75,7 @@ import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
 import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 import {
   authenticate,
+  changeOwnPassword,
   createStaffUser,
   endAllSessions,
   findSessionUser,
@@ -1111,6 +1113,24 @@ const TABLE: Record<string, Entry> = {
         act: () => endAllSessions(user),
         events: [{ actor: user, action: "auth.sign_out", entityType: "user", entityId: user.id }],
         noBefore: "the session version moves on, which is what auth.sign_out means",
+      };
+    }),
+  ),
+  "users.changeOwnPassword": write(
+    scenario("a new password, with the current one: every session ends", async () => {
+      const user = await createTestUser("caseworker", { password: TEST_PASSWORD });
+      return {
+        act: () => changeOwnPassword(user, passwordChangeSchema.parse({ currentPassword: TEST_PASSWORD, newPassword: "kebun teh di puncak" })),
+        events: [{ actor: user, action: "auth.password_change", entityType: "user", entityId: user.id, after: true }],
+        noBefore: "the password hash is a secret and the session version moves on, which is what auth.password_change means",
+      };
+    }),
+    scenario("a wrong current password: counted by the throttle and audited, nothing changed", async () => {
+      const user = await createTestUser("caseworker", { password: TEST_PASSWORD });
+      return {
+        act: () => changeOwnPassword(user, passwordChangeSchema.parse({ currentPassword: "bukan-sandi-ini", newPassword: "kebun teh di puncak" })),
+        events: [{ actor: user, action: "auth.password_check_failed", entityType: "user", entityId: user.id, after: true }],
+        refused: true,
       };
     }),
   ),

@@ -3,7 +3,8 @@ import { forbidden } from "next/navigation";
 import type { Role } from "@/db/schema";
 
 // Permissions are "action:entity:access" strings (epic-stack style). "own" means the
-// participant's own record, "assigned" the caseworker's caseload, "any" everything.
+// participant's own record (or, for "account", one's own account), "assigned" the
+// caseworker's caseload, "any" everything.
 export const PERMISSIONS = {
   participant: [
     "read:participant:own",
@@ -13,6 +14,7 @@ export const PERMISSIONS = {
     // UU PDP: download one's own data; ask for deletion or withdraw consent.
     "read:data_export:own",
     "create:data_request:own",
+    "update:account:own",
   ],
   caseworker: [
     "read:participant:assigned",
@@ -20,6 +22,7 @@ export const PERMISSIONS = {
     "create:participant:assisted",
     "create:service_log:assigned",
     "update:help_request:assigned",
+    "update:account:own",
   ],
   pmo: [
     "read:participant:any",
@@ -34,6 +37,7 @@ export const PERMISSIONS = {
     "read:outbox:any",
     "read:data_request:any",
     "update:data_request:any",
+    "update:account:own",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 

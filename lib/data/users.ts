@@ -9,7 +9,9 @@ import { normalizePhone } from "@/lib/validation/phone";
 import { maskPhone } from "@/lib/validation/phone";
 import { recordAudit } from "./audit";
 import { maskEmail } from "./outbox";
-import type { SessionUser } from "./permissions";
+import type { ValidationKey } from "@/lib/validation/keys";
+import type { PasswordChangeInput } from "@/lib/validation/password-change";
+import { requirePermission, type SessionUser } from "./permissions";
 import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 
 function lookupCondition(identifier: string) {
@@ -261,6 +263,65 @@ export async function endAllSessions(user: Pick<SessionUser, "id" | "role">): Pr
       .where(eq(users.id, user.id));
     await recordAudit(tx, { actor: user, action: "auth.sign_out", entityType: "user", entityId: user.id });
   });
+}
+
+export type PasswordChangeResult = { ok: true; identifier: string } | { ok: false; fieldErrors: Record<string, ValidationKey[]> };
+
+/**
+ * Any signed-in user changes their own password, proving the current one. A wrong current
+ * password counts with the sign-in throttle of the account's phone and email and is
+ * audited, as a failed sign-in is; while they are locked even the right one is refused.
+ * The change ends every session of the user (the session version moves on); the caller
+ * signs this device in again with a ticket, for which it gets the identifier.
+ */
+export async function changeOwnPassword(viewer: SessionUser, input: PasswordChangeInput): Promise<PasswordChangeResult> {
+  requirePermission(viewer, "update:account:own");
+  const [account] = await db
+    .select({ phone: users.phone, email: users.email, passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, viewer.id), isNull(users.disabledAt)));
+  if (!account) return { ok: false, fieldErrors: { form: ["form.error"] } };
+  const keys = [account.phone, account.email].filter((v): v is string => Boolean(v)).map(identifierKey);
+  const { lockedUntil: until, counted } = await throttleState(keys);
+  if (until) {
+    await burnPasswordCheck(input.currentPassword);
+    return { ok: false, fieldErrors: { currentPassword: ["currentPassword.locked"] } };
+  }
+  const ok = account.passwordHash ? await verifyPassword(account.passwordHash, input.currentPassword) : false;
+  if (!ok) {
+    await db.transaction(async (tx) => {
+      await recordFailure(keys, tx);
+      await recordAudit(tx, {
+        actor: viewer,
+        action: "auth.password_check_failed",
+        entityType: "user",
+        entityId: viewer.id,
+        after: { purpose: "auth.password_change" },
+      });
+    });
+    return { ok: false, fieldErrors: { currentPassword: ["passwordChange.currentWrong"] } };
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const changed = await db.transaction(async (tx) => {
+    // Only over the hash just checked: of two changes racing, the second finds it gone.
+    const [row] = await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .where(and(eq(users.id, viewer.id), eq(users.passwordHash, account.passwordHash!), isNull(users.disabledAt)))
+      .returning({ sessionVersion: users.sessionVersion });
+    if (!row) return false;
+    await recordAudit(tx, {
+      actor: viewer,
+      action: "auth.password_change",
+      entityType: "user",
+      entityId: viewer.id,
+      after: { sessionsEnded: true },
+    });
+    return true;
+  });
+  if (!changed) return { ok: false, fieldErrors: { form: ["record.stale"] } };
+  for (const key of keys) if (counted.has(key)) await clearFailures(key);
+  return { ok: true, identifier: account.email ?? account.phone! };
 }
 
 export type NewStaffUser = { role: Exclude<Role, "participant">; email: string; name: string; password: string };

@@ -39,6 +39,9 @@ export const validationKeys = [
   "password.tooShort",
   "password.tooLong",
   "password.common",
+  "passwordChange.currentRequired",
+  "passwordChange.currentWrong", // DB layer
+  "passwordChange.same",
 
   // Person / address
   "fullName.required",
