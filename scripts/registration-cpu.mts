@@ -28,7 +28,7 @@ function pgCpuMs(): number {
   }
   return (total / TICK) * 1000;
 }
-let serial = Date.now() % 100_000;
+let serial = Math.floor(Math.random() * 50_000_000); // far from earlier runs: their rows stay
 const person = () => {
   const k = serial++;
   const day = 1 + (k % 28), month = 1 + (Math.floor(k / 28) % 12), year = 1980 + (Math.floor(k / 336) % 20);
