@@ -1,21 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { demo, expect, expectNoSeriousA11yViolations, signIn, test } from "./fixtures";
-import { fillRegistration, registrationForm, submitRegistration } from "./pages";
+import { registerNewWorker } from "./pages";
 
 // UU PDP at /me/data and /pmo/data-requests. Each test registers its own participant, so
 // the demo accounts stay as they are.
 
-async function registered(browser: Browser, fullName: string, opts: { javaScriptEnabled?: boolean } = {}) {
-  const context = await browser.newContext(opts);
-  const page = await context.newPage();
-  const form = registrationForm({ fullName });
-  await page.goto("/register");
-  await fillRegistration(page, form);
-  await submitRegistration(page);
-  await page.waitForURL("**/me");
-  return { context, page, form };
-}
+const registered = registerNewWorker;
 
 async function signedIn(browser: Browser, email: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(opts);

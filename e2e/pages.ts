@@ -1,5 +1,5 @@
 // Page helpers: how a person fills in the app's forms.
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { registrationForm } from "../lib/testing/identity";
 
 export { registrationForm };
@@ -25,4 +25,19 @@ export async function submitRegistration(page: Page): Promise<void> {
 /** The error text shown beside a field (its aria-describedby error element). */
 export function fieldError(page: Page, name: string) {
   return page.locator(`#f-${name}-error`);
+}
+
+/**
+ * A new worker registered through /register in a browser context of their own (so the
+ * demo accounts stay as they are), signed in and on /me.
+ */
+export async function registerNewWorker(browser: Browser, fullName: string, opts: { javaScriptEnabled?: boolean } = {}) {
+  const context = await browser.newContext(opts);
+  const page = await context.newPage();
+  const form = registrationForm({ fullName });
+  await page.goto("/register");
+  await fillRegistration(page, form);
+  await submitRegistration(page);
+  await page.waitForURL("**/me");
+  return { context, page, form };
 }

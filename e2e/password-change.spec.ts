@@ -1,21 +1,11 @@
-import type { Browser } from "@playwright/test";
 import { expect, expectNoSeriousA11yViolations, signIn, test } from "./fixtures";
-import { fillRegistration, registrationForm, submitRegistration } from "./pages";
+import { registerNewWorker } from "./pages";
 
 // /account/password: a fresh participant (so the demo accounts keep their passwords)
 // changes the password on one device; that device stays signed in, the other is signed
 // out, the old password no longer works and the new one does. With and without JavaScript.
 
-async function registered(browser: Browser, fullName: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const form = registrationForm({ fullName });
-  await page.goto("/register");
-  await fillRegistration(page, form);
-  await submitRegistration(page);
-  await page.waitForURL("**/me");
-  return { context, page, form };
-}
+const registered = registerNewWorker;
 
 for (const javaScriptEnabled of [true, false]) {
   test(`changing the password ends the other sessions and keeps this one (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {

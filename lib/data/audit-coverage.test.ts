@@ -3,8 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { eq } from "drizzle-orm";
 import { db } from "@/db";
-import { imports } from "@/db/schema";
+import { imports, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
 import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
@@ -76,6 +77,7 @@ import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, thrott
 import {
   authenticate,
   changeOwnPassword,
+  checkOwnPassword,
   createStaffUser,
   endAllSessions,
   findSessionUser,
@@ -1131,6 +1133,16 @@ const TABLE: Record<string, Entry> = {
         act: () => changeOwnPassword(user, passwordChangeSchema.parse({ currentPassword: "bukan-sandi-ini", newPassword: "kebun teh di puncak" })),
         events: [{ actor: user, action: "auth.password_check_failed", entityType: "user", entityId: user.id, after: true }],
         refused: true,
+      };
+    }),
+  ),
+  "users.checkOwnPassword": write(
+    scenario("a wrong password guessed by a signed-in user: counted and audited", async () => {
+      const user = await createTestUser("pmo", { password: TEST_PASSWORD });
+      const [account] = await db.select().from(users).where(eq(users.id, user.id));
+      return {
+        act: () => checkOwnPassword(user, account, "tebakan-yang-salah", "auth.password_change"),
+        events: [{ actor: user, action: "auth.password_check_failed", entityType: "user", entityId: user.id, after: true }],
       };
     }),
   ),

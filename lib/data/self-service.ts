@@ -2,14 +2,13 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
 import { participants, users, type Participant } from "@/db/schema";
-import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { maskPhone } from "@/lib/validation";
 import type { OwnContactInput } from "@/lib/validation/own-contact";
 import { recordAudit } from "./audit";
 import { scopedParticipant, type MutationResult } from "./casework";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
-import { identifierKey, lockedUntil, recordFailure } from "./throttle";
+import { checkOwnPassword } from "./users";
 
 // What a participant does for themself: the helpers that find their own record, and
 // their contact data. The survey and help requests are in survey.ts and help.ts.
@@ -72,28 +71,9 @@ export async function updateOwnContact(viewer: SessionUser, input: OwnContactInp
   // version check below refuses the write if anything changed meanwhile.
   if (signInChanged) {
     if (!input.currentPassword) return { ok: false, fieldErrors: { currentPassword: ["currentPassword.required"] } };
-    // Wrong passwords here count with the sign-in throttle of the account's own phone and
-    // email: a borrowed, signed-in phone is no way round it for guessing the password.
-    const keys = [account.phone, account.email].filter((v): v is string => Boolean(v)).map(identifierKey);
-    if (await lockedUntil(keys)) {
-      await burnPasswordCheck(input.currentPassword);
-      return { ok: false, fieldErrors: { currentPassword: ["currentPassword.locked"] } };
-    }
-    const ok = account.passwordHash ? await verifyPassword(account.passwordHash, input.currentPassword) : false;
-    if (!ok) {
-      // Counted and audited together, as a failed sign-in is: a guess at the password.
-      await db.transaction(async (tx) => {
-        await recordFailure(keys, tx);
-        await recordAudit(tx, {
-          actor: viewer,
-          action: "auth.password_check_failed",
-          entityType: "user",
-          entityId: viewer.id,
-          after: { purpose: "participant.contact_update" },
-        });
-      });
-      return { ok: false, fieldErrors: { currentPassword: ["currentPassword.wrong"] } };
-    }
+    const check = await checkOwnPassword(viewer, account, input.currentPassword, "participant.contact_update");
+    if (check === "locked") return { ok: false, fieldErrors: { currentPassword: ["currentPassword.locked"] } };
+    if (check === "wrong") return { ok: false, fieldErrors: { currentPassword: ["currentPassword.wrong"] } };
   }
   try {
     return await db.transaction(async (tx) => {

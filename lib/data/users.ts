@@ -281,26 +281,9 @@ export async function changeOwnPassword(viewer: SessionUser, input: PasswordChan
     .from(users)
     .where(and(eq(users.id, viewer.id), isNull(users.disabledAt)));
   if (!account) return { ok: false, fieldErrors: { form: ["form.error"] } };
-  const keys = [account.phone, account.email].filter((v): v is string => Boolean(v)).map(identifierKey);
-  const { lockedUntil: until, counted } = await throttleState(keys);
-  if (until) {
-    await burnPasswordCheck(input.currentPassword);
-    return { ok: false, fieldErrors: { currentPassword: ["currentPassword.locked"] } };
-  }
-  const ok = account.passwordHash ? await verifyPassword(account.passwordHash, input.currentPassword) : false;
-  if (!ok) {
-    await db.transaction(async (tx) => {
-      await recordFailure(keys, tx);
-      await recordAudit(tx, {
-        actor: viewer,
-        action: "auth.password_check_failed",
-        entityType: "user",
-        entityId: viewer.id,
-        after: { purpose: "auth.password_change" },
-      });
-    });
-    return { ok: false, fieldErrors: { currentPassword: ["passwordChange.currentWrong"] } };
-  }
+  const check = await checkOwnPassword(viewer, account, input.currentPassword, "auth.password_change");
+  if (check === "locked") return { ok: false, fieldErrors: { currentPassword: ["currentPassword.locked"] } };
+  if (check === "wrong") return { ok: false, fieldErrors: { currentPassword: ["passwordChange.currentWrong"] } };
   const passwordHash = await hashPassword(input.newPassword);
   const changed = await db.transaction(async (tx) => {
     // Only over the hash just checked: of two changes racing, the second finds it gone.
@@ -320,8 +303,38 @@ export async function changeOwnPassword(viewer: SessionUser, input: PasswordChan
     return true;
   });
   if (!changed) return { ok: false, fieldErrors: { form: ["record.stale"] } };
-  for (const key of keys) if (counted.has(key)) await clearFailures(key);
   return { ok: true, identifier: account.email ?? account.phone! };
+}
+
+/**
+ * A signed-in user proves their current password before changing how they sign in (the
+ * phone, the email or the password itself). Wrong guesses count with the sign-in throttle
+ * of the account's own phone and email, so a borrowed, signed-in phone is no way round it,
+ * and each is audited with its count, as a failed sign-in is. While those are locked even
+ * the right password is refused (after as much hashing). The right one clears the counts.
+ */
+export async function checkOwnPassword(
+  viewer: SessionUser,
+  account: { phone: string | null; email: string | null; passwordHash: string | null },
+  password: string,
+  purpose: string,
+): Promise<"ok" | "wrong" | "locked"> {
+  const keys = [account.phone, account.email].filter((v): v is string => Boolean(v)).map(identifierKey);
+  const { lockedUntil: until, counted } = await throttleState(keys);
+  if (until) {
+    await burnPasswordCheck(password);
+    return "locked";
+  }
+  const ok = account.passwordHash ? await verifyPassword(account.passwordHash, password) : false;
+  if (!ok) {
+    await db.transaction(async (tx) => {
+      await recordFailure(keys, tx);
+      await recordAudit(tx, { actor: viewer, action: "auth.password_check_failed", entityType: "user", entityId: viewer.id, after: { purpose } });
+    });
+    return "wrong";
+  }
+  for (const key of keys) if (counted.has(key)) await clearFailures(key);
+  return "ok";
 }
 
 export type NewStaffUser = { role: Exclude<Role, "participant">; email: string; name: string; password: string };
