@@ -56,7 +56,8 @@ for (const javaScriptEnabled of [true, false]) {
     await fresh.locator('input[name="identifier"]').fill(first.form.phone);
     await fresh.locator('input[name="password"]').fill(first.form.password);
     await fresh.getByRole("button", { name: "Masuk" }).click();
-    await expect(fresh.getByRole("alert")).toBeVisible();
+    await expect(fresh.getByText("Email/nomor HP atau kata sandi salah.")).toBeVisible();
+    await expect(fresh).toHaveURL(/\/login/);
     await signIn(fresh, first.form.phone, newPassword);
     await fresh.goto("/me");
     await expect(fresh).toHaveURL(/\/me$/);
