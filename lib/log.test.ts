@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { db } from "@/db";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { register } from "@/instrumentation";
 import { installLogScrubber, safeErrorSummary } from "./log";
@@ -79,5 +81,21 @@ describe("the server console's scrubber", () => {
     expect(seen).toHaveLength(1);
     expect(String(seen[0][0])).toContain("code=23505");
     expect(String(seen[0][0])).not.toContain("Budi");
+  });
+});
+
+describe("a database error's own message", () => {
+  it("loses the values it quotes, keeping its code", async () => {
+    let error: unknown;
+    try {
+      await db.execute(sql`select ${"Siti Rahasia"}::date`);
+    } catch (e) {
+      error = e;
+    }
+    const raw = JSON.stringify(error, Object.getOwnPropertyNames(error as object)) + String((error as Error).cause);
+    expect(raw).toContain("Siti Rahasia"); // PostgreSQL quotes the value it refused
+    const text = safeErrorSummary(error);
+    expect(text).toContain("code=22007");
+    expect(text).not.toContain("Siti");
   });
 });

@@ -16,12 +16,23 @@ export function safeErrorSummary(error: unknown): string {
       e.code ? `code=${e.code}` : "",
       e.constraint_name || e.constraint ? `constraint=${e.constraint_name ?? e.constraint}` : "",
       e.table_name || e.table ? `table=${e.table_name ?? e.table}` : "",
-      statement ? `sql="${statement.replace(/\s+/g, " ").slice(0, 60)}…"` : `message="${scrub(message).slice(0, 200)}"`,
+      statement
+        ? `sql="${statement.replace(/\s+/g, " ").slice(0, 60)}…"`
+        : `message="${scrub(e.code ? withoutQuoted(message) : message).slice(0, 200)}"`,
     ].filter(Boolean);
     parts.push(fields.join(" "));
     current = (current as { cause?: unknown }).cause;
   }
   return parts.join(" <- ");
+}
+
+/**
+ * A database error's own message quotes the value it refused ('invalid input syntax for
+ * type date: "Siti Aminah"'): with a SQLSTATE code, every quoted part goes. The code,
+ * constraint and table say what happened.
+ */
+function withoutQuoted(text: string): string {
+  return text.replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'");
 }
 
 /** Digits long enough to be a phone number or a NIK, and email addresses, replaced. */
