@@ -50,6 +50,10 @@ export async function signIn(page: Page, identifier: string, password: string): 
  * "critical", listing each one (rule id, help text and the offending nodes).
  */
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  // The page must have settled first: Next streams a dynamic page's metadata apart from
+  // its body, and a server action's answer renders it again, so for a moment there can be
+  // no <title> (axe's document-title, seen once in CI right after an assisted registration).
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter(
     (violation) => violation.impact === "serious" || violation.impact === "critical",
