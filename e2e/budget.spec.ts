@@ -1,28 +1,12 @@
 // The JavaScript budget: a page a participant opens must not make their phone download
 // more than 150,000 bytes of gzipped JavaScript; a staff page, 170 KiB. Measured on a
 // production build (see playwright.config.ts); each page's figures are printed.
-import { readdirSync, statSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { appRoutes } from "./app-routes";
 import { demo, expect, signIn, test } from "./fixtures";
 import { BUDGET_PAGES, PARTICIPANT_JS_BUDGET_BYTES, measurePageJs, urlOfPage } from "./js-size";
 
-function findPages(dir: string, prefix = ""): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) {
-      const segment = name.startsWith("(") ? "" : `/${name}`;
-      found.push(...findPages(full, prefix + segment));
-    } else if (name === "page.tsx") {
-      found.push(prefix || "/");
-    }
-  }
-  return found;
-}
-
 test("every page a participant can open has the participant budget", () => {
-  const participantPages = findPages(fileURLToPath(new URL("../app", import.meta.url)))
+  const participantPages = appRoutes(["page.tsx"])
     .filter((page) => !/^\/(caseworker|pmo)(\/|$)/.test(page))
     .sort();
   const budgeted = BUDGET_PAGES.filter((entry) => entry.budget === PARTICIPANT_JS_BUDGET_BYTES)

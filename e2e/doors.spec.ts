@@ -1,6 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { appRoutes } from "./app-routes";
 import type { APIRequestContext } from "@playwright/test";
 import { demo, expect, signIn, test } from "./fixtures";
 
@@ -55,20 +53,6 @@ const DOORS: Record<string, Row> = {
   "/pmo/survey": pmoOnly(),
 };
 
-function findDoors(dir: string, prefix = ""): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) {
-      // Route groups "(name)" do not appear in the URL.
-      const segment = name.startsWith("(") ? "" : `/${name}`;
-      found.push(...findDoors(full, prefix + segment));
-    } else if (name === "page.tsx" || name === "route.ts") {
-      found.push(prefix || "/");
-    }
-  }
-  return found;
-}
 
 const urlOf = (door: string) =>
   door === "/api/auth/[...nextauth]" ? "/api/auth/session" : door.replace(/\[[^\]]+\]/g, "0b6a3c52-1c39-4c0e-9a51-8d0f2f3e4a11");
@@ -84,7 +68,7 @@ async function answerOf(request: APIRequestContext, url: string): Promise<Answer
 }
 
 test("every page and route handler is in the table of doors", () => {
-  const found = findDoors(fileURLToPath(new URL("../app", import.meta.url))).sort();
+  const found = appRoutes(["page.tsx", "route.ts"]).sort();
   expect(found).toEqual(Object.keys(DOORS).sort());
 });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/db";
-import { CONSENT_VERSION, type RegistrationData } from "@/lib/validation/registration";
+import type { RegistrationData } from "@/lib/validation/registration";
 import { createActivationCode, type IssuedCode } from "./activation";
 import { recordAudit } from "./audit";
 import { storeRegistration, withRaceAnswers, type FieldErrors, type RegisterResult } from "./participants";
@@ -28,11 +28,7 @@ export async function registerAssisted(viewer: SessionUser, data: RegistrationDa
 
   const result = await withRaceAnswers(reg, () =>
     db.transaction(async (tx): Promise<AssistedResult> => {
-      const stored = await storeRegistration(tx, {
-        ...reg,
-        passwordHash: null,
-        auditAfter: { source: "assisted", caseworkerId: viewer.id, consentVersion: CONSENT_VERSION, consentCollectedBy: viewer.id },
-      });
+      const stored = await storeRegistration(tx, { ...reg, passwordHash: null });
       if (!stored.ok || stored.repeated) return answer(stored);
       const activation = await createActivationCode(tx, { userId: stored.userId, createdBy: viewer.id });
       await recordAudit(tx, {

@@ -284,6 +284,17 @@ const SIGN_IN = "last_login_at and last_seen_at are bookkeeping of the sign-in, 
 
 const THROTTLE = "attempt counters of the sign-in throttle (auth_throttle): security bookkeeping, not a business record; the attempt itself is what is audited where there is an account to name";
 
+/** The participant's own contact form with a new phone, which asks for the password. */
+const newPhoneForm = (p: { participantId: string; email: string | null }, currentPassword: string) =>
+  ownContactSchema.parse({
+    participantId: p.participantId,
+    version: "1",
+    phone: makePhone(),
+    email: p.email ?? "",
+    address: "Jl. Kenanga No. 3, Depok",
+    currentPassword,
+  });
+
 const TABLE: Record<string, Entry> = {
   // --- activation.ts ---
   "activation.normalizeCode": pure(),
@@ -780,7 +791,7 @@ const TABLE: Record<string, Entry> = {
     scenario("one registration stored in one statement, with its audit event", async () => {
       const data = selfRegistrationSchema().parse(registrationForm({ password: TEST_PASSWORD }));
       return {
-        act: () => storeRegistration(db, { data, source: "self", passwordHash: null, actor: null, auditAfter: { source: "self" } }),
+        act: () => storeRegistration(db, { data, source: "self", passwordHash: null, actor: null }),
         events: (r: Awaited<ReturnType<typeof storeRegistration>>) => {
           const ids = r.ok ? r : { userId: "?", participantId: "?" };
           return [
@@ -883,14 +894,7 @@ const TABLE: Record<string, Entry> = {
   "self-service.updateOwnContact": write(
     scenario("a new phone, with the password", async () => {
       const p = await participant();
-      const input = ownContactSchema.parse({
-        participantId: p.participantId,
-        version: "1",
-        phone: makePhone(),
-        email: p.email ?? "",
-        address: "Jl. Kenanga No. 3, Depok",
-        currentPassword: TEST_PASSWORD,
-      });
+      const input = newPhoneForm(p, TEST_PASSWORD);
       return {
         act: () => updateOwnContact(p.user, input),
         events: [{ actor: p.user, action: "participant.contact_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
@@ -898,14 +902,7 @@ const TABLE: Record<string, Entry> = {
     }),
     scenario("a wrong current password: counted by the throttle and audited, nothing changed", async () => {
       const p = await participant();
-      const input = ownContactSchema.parse({
-        participantId: p.participantId,
-        version: "1",
-        phone: makePhone(),
-        email: p.email ?? "",
-        address: "Jl. Kenanga No. 3, Depok",
-        currentPassword: "bukan-sandi-yang-benar",
-      });
+      const input = newPhoneForm(p, "bukan-sandi-yang-benar");
       return {
         act: () => updateOwnContact(p.user, input),
         events: [{ actor: p.user, action: "auth.password_check_failed", entityType: "user", entityId: p.user.id, after: true }],

@@ -50,6 +50,15 @@ describe("registerSelf", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.entityId, p.id), eq(auditEvents.action, "participant.register")));
     expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorId: user.id, actorRole: "participant" });
+    expect(events[0].after).toEqual({
+      nik: `••••••••••••${data.nik.slice(-4)}`,
+      provinceCode: data.provinceCode,
+      migrantStatus: data.migrantStatus,
+      countryCode: data.countryCode,
+      source: "self",
+      consentVersion: CONSENT_VERSION,
+    });
     // The audit log keeps the NIK masked: it is read by more people than the record itself.
     expect(JSON.stringify(events[0].after)).not.toContain(data.nik);
   });

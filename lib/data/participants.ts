@@ -27,8 +27,6 @@ export type NewRegistration = {
   passwordHash: string | null;
   /** Who registers: null for the worker themselves (the new account acts and consents). */
   actor: SessionUser | null;
-  /** The audit event's details besides the masked identity (auditView). */
-  auditAfter: Record<string, unknown>;
 };
 
 /**
@@ -40,6 +38,8 @@ export type NewRegistration = {
  */
 export async function storeRegistration(runner: Tx | typeof db, reg: NewRegistration): Promise<RegisterResult> {
   const { data } = reg;
+  // Assisted: the caseworker is assigned and collected the consent.
+  const caseworkerId = reg.source === "assisted" ? (reg.actor?.id ?? null) : null;
   const nik = sealNik(data.nik);
   const kk = sealKk(data.kk);
   const row = {
@@ -64,11 +64,17 @@ export async function storeRegistration(runner: Tx | typeof db, reg: NewRegistra
     sector: data.sector,
     return_date: data.returnDate,
     source: reg.source,
-    caseworker_id: reg.source === "assisted" ? reg.actor?.id : null,
+    caseworker_id: caseworkerId,
     actor_id: reg.actor?.id ?? null,
     actor_role: reg.actor?.role ?? "participant",
     consent_version: CONSENT_VERSION,
-    audit_after: { ...auditView(data), ...reg.auditAfter },
+    audit_after: {
+      ...auditView(data),
+      source: reg.source,
+      ...(caseworkerId && { caseworkerId }),
+      consentVersion: CONSENT_VERSION,
+      ...(caseworkerId && { consentCollectedBy: caseworkerId }),
+    },
   };
   const [{ r }] = await executeRows<{ r: Stored }>(sql`select register_participant(${JSON.stringify(row)}::jsonb) as r`, runner);
   switch (r.outcome) {
@@ -155,7 +161,7 @@ export async function registerSelf(data: SelfRegistrationData): Promise<Register
   const passwordHash = await hashPassword(data.password);
   // One statement: atomic without an explicit transaction.
   return withRaceAnswers(reg, () =>
-    storeRegistration(db, { ...reg, passwordHash, auditAfter: { source: "self", consentVersion: CONSENT_VERSION } }),
+    storeRegistration(db, { ...reg, passwordHash }),
   );
 }
 
