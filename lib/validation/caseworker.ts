@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHANNELS, OUTCOMES, STAGES } from "@/db/schema";
 import { checkAddress, checkEmail, isBlank, normalizeEmail } from "./common";
-import { isIsoDate, todayInJakarta } from "./dates";
+import { builtPerDay, isIsoDate } from "./dates";
 import { normalizePhone } from "./phone";
 
 // Schemas of the caseworker's forms on a participant's page. Messages are keys of the
@@ -33,8 +33,8 @@ const code = z.string().trim().max(60).optional().transform((v) => (isBlank(v) ?
 export const participantIdField = z.uuid({ error: "form.error" });
 const version = z.coerce.number({ error: "form.error" }).int().min(1);
 
-export function serviceLogSchema(today = todayInJakarta()) {
-  return z
+export const serviceLogSchema = builtPerDay((today) =>
+  z
     .object({
       participantId: participantIdField,
       submissionId: z.uuid({ error: "form.error" }),
@@ -61,8 +61,8 @@ export function serviceLogSchema(today = todayInJakarta()) {
       if (v.nextFollowUpOn && v.nextFollowUpOn < v.occurredOn) {
         ctx.addIssue({ code: "custom", path: ["nextFollowUpOn"], message: "serviceLog.followUpBeforeService" });
       }
-    });
-}
+    }),
+);
 export type ServiceLogInput = z.infer<ReturnType<typeof serviceLogSchema>>;
 
 const reason = z
@@ -106,7 +106,7 @@ export const contactSchema = z
   });
 export type ContactInput = z.infer<typeof contactSchema>;
 
-export function milestonesSchema(today = todayInJakarta()) {
+export const milestonesSchema = builtPerDay((today) => {
   const pastDate = optionalDate.refine((v) => v === null || v <= today, { error: "date.future" });
   return z.object({
     participantId: participantIdField,
@@ -126,7 +126,7 @@ export function milestonesSchema(today = todayInJakarta()) {
     // The LMS session may be planned ahead.
     lmsSessionOn: optionalDate,
   });
-}
+});
 export type MilestonesInput = z.infer<ReturnType<typeof milestonesSchema>>;
 
 /** Caseload filters from the query string; anything unexpected falls back to the default. */

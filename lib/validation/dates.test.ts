@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ageOn,
+  builtPerDay,
   checkBirthDate,
   checkReturnDate,
   isIsoDate,
@@ -99,6 +100,23 @@ describe("todayInJakarta", () => {
 
   it("defaults to now and returns an ISO date", () => {
     expect(isIsoDate(todayInJakarta())).toBe(true);
+  });
+});
+
+describe("builtPerDay", () => {
+  it("builds once for a day and again when the day changes", () => {
+    const days: string[] = [];
+    const schemaFor = builtPerDay((today) => {
+      days.push(today);
+      return { today };
+    });
+    const first = schemaFor("2026-11-29");
+    expect(schemaFor("2026-11-29")).toBe(first);
+    const next = schemaFor("2026-11-30");
+    expect(next).toEqual({ today: "2026-11-30" });
+    expect(schemaFor("2026-11-29")).not.toBe(first); // only the last day is kept
+    expect(days).toEqual(["2026-11-29", "2026-11-30", "2026-11-29"]);
+    expect(schemaFor().today).toBe(todayInJakarta()); // the default is Jakarta's today
   });
 });
 

@@ -107,6 +107,20 @@ export function todayInJakarta(now: Date = new Date()): string {
 }
 
 /**
+ * A schema that depends on today's date, built once per day rather than once per request.
+ * zod compiles an object schema into a function the first time it parses with it, which
+ * costs ten times the parse itself (0.5 ms against 0.06 for the registration form), so a
+ * schema built afresh for every request pays that compile every time. Keeps the last day's.
+ */
+export function builtPerDay<S>(build: (today: string) => S): (today?: string) => S {
+  let built: { today: string; schema: S } | undefined;
+  return (today = todayInJakarta()) => {
+    if (built?.today !== today) built = { today, schema: build(today) };
+    return built.schema;
+  };
+}
+
+/**
  * Birth date of a participant: valid ISO date, year ≥ MIN_BIRTH_YEAR,
  * not after `today`, and at least MIN_AGE years old on `today`.
  * `today` defaults to todayInJakarta().

@@ -18,7 +18,7 @@ import {
   normalizeEmail,
   normalizeFullName,
   normalizePhone,
-  todayInJakarta,
+  builtPerDay,
   type ValidationKey,
 } from "./index";
 
@@ -142,20 +142,20 @@ function check(raw: Raw, ctx: z.RefinementCtx, today: string): RegistrationData 
 }
 
 /** Assisted registration: the caseworker fills it in; no password. */
-export function assistedRegistrationSchema(today = todayInJakarta()) {
-  return z.object(registrationShape).transform((raw, ctx) => check(raw, ctx, today) ?? z.NEVER);
-}
+export const assistedRegistrationSchema = builtPerDay((today) =>
+  z.object(registrationShape).transform((raw, ctx) => check(raw, ctx, today) ?? z.NEVER),
+);
 
 /** Self-registration: the same fields plus the password the worker chooses. */
-export function selfRegistrationSchema(today = todayInJakarta()) {
-  return z
+export const selfRegistrationSchema = builtPerDay((today) =>
+  z
     .object({ ...registrationShape, password: z.string({ error: "required" }).max(1024).default("") })
     .transform((raw, ctx) => {
       if (isBlank(raw.password)) ctx.addIssue({ code: "custom", path: ["password"], message: "required" });
       else for (const message of checkPassword(raw.password)) ctx.addIssue({ code: "custom", path: ["password"], message });
       const data = check(raw, ctx, today);
       return data ? { ...data, password: raw.password } : z.NEVER;
-    });
-}
+    }),
+);
 
 export type SelfRegistrationData = RegistrationData & { password: string };
