@@ -42,6 +42,9 @@ const inList = (column: string, values: readonly string[]) =>
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
+/** A new account's session version: a sign-in ticket for an account made a moment ago names it. */
+export const FIRST_SESSION_VERSION = 1;
+
 export const users = pgTable(
   "users",
   {
@@ -53,7 +56,7 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     // Bumped by sign-out, password change and disabling: every JWT carrying an older
     // version is refused by requireUser on its next request.
-    sessionVersion: integer("session_version").notNull().default(1),
+    sessionVersion: integer("session_version").notNull().default(FIRST_SESSION_VERSION),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),

@@ -2,7 +2,6 @@
 
 import { signIn } from "@/lib/auth";
 import { registerSelf } from "@/lib/data/participants";
-import { issueSignInTicket } from "@/lib/data/users";
 import { formError, formFields, type FormState } from "@/lib/forms";
 import { selfRegistrationSchema } from "@/lib/validation/registration";
 
@@ -12,12 +11,11 @@ export async function registerAction(_prev: FormState, formData: FormData): Prom
   const result = await registerSelf(parsed.data);
   if (!result.ok) return formError(result.fieldErrors, formData);
   // Signs the new participant in; throws the redirect to /me. The account was made just
-  // now with this password, so a sign-in ticket stands in for checking it again (argon2
-  // costs as much as the rest of the registration). A form posted again was matched to
-  // an earlier registration by its submission id and NIK only: there the password decides.
-  const credential = result.repeated
-    ? { password: parsed.data.password }
-    : { ticket: (await issueSignInTicket(result.userId)) ?? "" };
+  // now with this password, so the registration's sign-in ticket stands in for checking it
+  // again (argon2 costs as much as the rest of the registration). A form posted again was
+  // matched to an earlier registration by its submission id and NIK only: there the
+  // password decides.
+  const credential = result.signInTicket ? { ticket: result.signInTicket } : { password: parsed.data.password };
   await signIn("credentials", { identifier: parsed.data.phone, ...credential, redirectTo: "/me" });
   return { ok: true };
 }

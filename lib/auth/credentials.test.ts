@@ -75,6 +75,18 @@ describe("a sign-in ticket", () => {
     expect(await post(account.phone, { ticket: await ticketFor(account.id) })).toMatchObject({ status: "ok" });
   });
 
+  it("comes with a new registration, signs in once, and a repeated form gets none", async () => {
+    const data = selfRegistrationSchema().parse(registrationForm({ password: TEST_PASSWORD }));
+    const result = await registerSelf(data);
+    if (!result.ok || !result.signInTicket) throw new Error(`no ticket: ${JSON.stringify(result)}`);
+    // Made without reading the account: it names the first session version and no sign-in yet.
+    expect(openSignInTicket(result.signInTicket)).toEqual({ userId: result.userId, sessionVersion: 1, lastLogin: null });
+    expect(await post(data.phone, { ticket: result.signInTicket })).toMatchObject({ status: "ok", user: { id: result.userId } });
+    await expectRefusedLikeAWrongPassword({ id: result.userId, phone: data.phone }, () => post(data.phone, { ticket: result.signInTicket! }));
+    // The same form posted again: the account has signed in since, so the password decides.
+    expect(await registerSelf(data)).toMatchObject({ ok: true, repeated: true, signInTicket: null });
+  });
+
   it("is used once even when two requests race with it", async () => {
     const account = await registered();
     const ticket = await ticketFor(account.id);

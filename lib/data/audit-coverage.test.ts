@@ -803,6 +803,7 @@ const TABLE: Record<string, Entry> = {
   ),
   "participants.constraintToFieldErrors": pure(),
   "participants.auditView": pure(),
+  "participants.registrationRow": pure(),
   "participants.registerSelf": write(
     scenario("self-registration", async () => {
       const data = selfRegistrationSchema().parse(registrationForm({ password: TEST_PASSWORD }));

@@ -1,9 +1,10 @@
 import "server-only";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { db, executeRows, type Tx } from "@/db";
-import { participants, serviceLogs, services, stageChanges, users, type Stage } from "@/db/schema";
+import { FIRST_SESSION_VERSION, participants, serviceLogs, services, stageChanges, users, type Stage } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { identityHash, sealKk, sealNik } from "@/lib/crypto/identity";
+import { makeSignInTicket } from "@/lib/crypto/sign-in-ticket";
 import { maskNikLast4, maskPhone, MAX_PARTICIPANTS_PER_KK, type ValidationKey } from "@/lib/validation";
 import { CONSENT_VERSION, type RegistrationData, type SelfRegistrationData } from "@/lib/validation/registration";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
@@ -37,12 +38,37 @@ export type NewRegistration = {
  * against a race the checks cannot see; the caller turns those errors into answers.
  */
 export async function storeRegistration(runner: Tx | typeof db, reg: NewRegistration): Promise<RegisterResult> {
+  const row = registrationRow(reg);
+  const [{ r }] = await executeRows<{ r: Stored }>(sql`select register_participant(${JSON.stringify(row)}::jsonb) as r`, runner);
+  switch (r.outcome) {
+    case "created":
+    case "repeated":
+      return { ok: true, userId: r.user_id, participantId: r.participant_id, repeated: r.outcome === "repeated" };
+    case "other_form":
+      // The same form posted again with a different person in it: ask for a fresh form.
+      return { ok: false, fieldErrors: { form: ["form.error"] } };
+    case "conflict": {
+      const fieldErrors: FieldErrors = {};
+      if (r.nik_taken) fieldErrors.nik = ["nik.taken"];
+      if (r.kk_full) fieldErrors.kk = ["kk.limit"];
+      if (r.phone_taken) fieldErrors.phone = ["phone.taken"];
+      if (r.email_taken) fieldErrors.email = ["email.taken"];
+      return { ok: false, fieldErrors };
+    }
+  }
+}
+
+/**
+ * What register_participant takes for one registration: the sealed NIK and KK, the
+ * password's hash, the participant's columns and the audit event's details.
+ */
+export function registrationRow(reg: NewRegistration): Record<string, unknown> {
   const { data } = reg;
   // Assisted: the caseworker is assigned and collected the consent.
   const caseworkerId = reg.source === "assisted" ? (reg.actor?.id ?? null) : null;
   const nik = sealNik(data.nik);
   const kk = sealKk(data.kk);
-  const row = {
+  return {
     submission_id: data.submissionId,
     nik_enc: nik.nikEnc,
     nik_hash: nik.nikHash,
@@ -76,23 +102,6 @@ export async function storeRegistration(runner: Tx | typeof db, reg: NewRegistra
       ...(caseworkerId && { consentCollectedBy: caseworkerId }),
     },
   };
-  const [{ r }] = await executeRows<{ r: Stored }>(sql`select register_participant(${JSON.stringify(row)}::jsonb) as r`, runner);
-  switch (r.outcome) {
-    case "created":
-    case "repeated":
-      return { ok: true, userId: r.user_id, participantId: r.participant_id, repeated: r.outcome === "repeated" };
-    case "other_form":
-      // The same form posted again with a different person in it: ask for a fresh form.
-      return { ok: false, fieldErrors: { form: ["form.error"] } };
-    case "conflict": {
-      const fieldErrors: FieldErrors = {};
-      if (r.nik_taken) fieldErrors.nik = ["nik.taken"];
-      if (r.kk_full) fieldErrors.kk = ["kk.limit"];
-      if (r.phone_taken) fieldErrors.phone = ["phone.taken"];
-      if (r.email_taken) fieldErrors.email = ["email.taken"];
-      return { ok: false, fieldErrors };
-    }
-  }
 }
 
 /** A constraint violation from a race that the pre-check could not see, as a field error. */
@@ -150,19 +159,32 @@ export const auditView = (data: RegistrationData) => ({
 });
 
 /**
+ * A new registration comes with a sign-in ticket for its account (decision 015): the
+ * account was made by this call, so it has never signed in and has the first session
+ * version, and the ticket needs no read. A repeated form gets none: the account may have
+ * signed in since, and there the password decides.
+ */
+export type SelfRegisterResult =
+  | (Extract<RegisterResult, { ok: true }> & { signInTicket: string | null })
+  | Extract<RegisterResult, { ok: false }>;
+
+/**
  * Self-registration at /register: creates the user and the participant in one
  * transaction. Anyone may call it (it is how a worker gets an account). A repeated
  * submit of the same form (same submission id) returns the participant it created.
  */
-export async function registerSelf(data: SelfRegistrationData): Promise<RegisterResult> {
+export async function registerSelf(data: SelfRegistrationData): Promise<SelfRegisterResult> {
   const reg = { data, source: "self" as const, actor: null };
   // A double submit hashes once more and then gets its first answer: looking for the form
   // first would cost every registration a round trip to save the rare repeat a hash.
   const passwordHash = await hashPassword(data.password);
   // One statement: atomic without an explicit transaction.
-  return withRaceAnswers(reg, () =>
-    storeRegistration(db, { ...reg, passwordHash }),
-  );
+  const result = await withRaceAnswers(reg, () => storeRegistration(db, { ...reg, passwordHash }));
+  if (!result.ok) return result;
+  const signInTicket = result.repeated
+    ? null
+    : makeSignInTicket({ userId: result.userId, sessionVersion: FIRST_SESSION_VERSION, lastLogin: null });
+  return { ...result, signInTicket };
 }
 
 export type TimelineEntry =
