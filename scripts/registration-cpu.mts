@@ -4,11 +4,14 @@
 // (main = the event loop, the V8 helpers' GC and compiling, libuv's pool = argon2), and
 // the CPU of every local postgres process (Linux /proc; PostgreSQL must be on this
 // machine and otherwise idle). Phases: hash (argon2 alone), register (registerSelf),
-// register+signin (what /register does), parse only, select 1. PHASE=register|signin|fn
-// runs one. The rows it adds stay (district 99, phones +62813 8…): use a scratch database.
+// register+signin (the action's work without Next), parse only, select 1.
+// PHASE=register|signin runs one. The rows it adds are deleted again at the end (as bench
+// does: a superuser is needed).
 import { performance } from "node:perf_hooks";
 import { postgresCpuMs, threadCpuMs } from "./scale/cpu";
 import { benchPerson } from "./scale/registration-http";
+import { removeGone } from "./scale/remove";
+import postgres from "postgres";
 
 const { hashPassword } = await import("@/lib/auth/password");
 const { registerSelf } = await import("@/lib/data/participants");
@@ -17,7 +20,14 @@ const { db } = await import("@/db");
 const { sql } = await import("drizzle-orm");
 
 let serial = Math.floor(Math.random() * 50_000_000); // far from earlier runs: their rows stay
-const person = () => benchPerson(serial++, 80_000_000);
+const phones: string[] = [];
+const person = () => {
+  const p = benchPerson(serial++, 80_000_000);
+  phones.push(`+62${p.phone.slice(1)}`);
+  return p;
+};
+const cleanup = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+const [{ max: auditBefore }] = await cleanup<{ max: string | null }[]>`select max(id)::text as max from audit_events`;
 async function measure(name: string, n: number, one: () => Promise<void>) {
   for (let i = 0; i < 10; i++) await one();
   const th0 = threadCpuMs();
@@ -46,4 +56,10 @@ if (!ONLY || ONLY === "signin") await measure("register+signin", N, async () => 
 });
 if (!ONLY) await measure("parse only", N, async () => { selfRegistrationSchema().parse(person()); });
 if (!ONLY) await measure("select 1", N, async () => { await db.execute(sql`select 1`); });
+await cleanup.begin(async (tx) => {
+  await tx`create temp table gone on commit drop as
+           select p.id, p.user_id from participants p join users u on u.id = p.user_id where u.phone = any(${phones})`;
+  await removeGone(tx, auditBefore);
+});
+await cleanup.end();
 process.exit(0);
