@@ -16,6 +16,7 @@ import postgres from "postgres";
 const { hashPassword } = await import("@/lib/auth/password");
 const { registerSelf } = await import("@/lib/data/participants");
 const { selfRegistrationSchema } = await import("@/lib/validation/registration");
+const { normalizePhone } = await import("@/lib/validation");
 const { db } = await import("@/db");
 const { sql } = await import("drizzle-orm");
 
@@ -23,7 +24,8 @@ let serial = Math.floor(Math.random() * 50_000_000); // far from earlier runs: t
 const phones: string[] = [];
 const person = () => {
   const p = benchPerson(serial++, 80_000_000);
-  phones.push(`+62${p.phone.slice(1)}`);
+  const phone = normalizePhone(p.phone);
+  if (phone.ok) phones.push(phone.e164);
   return p;
 };
 const cleanup = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
