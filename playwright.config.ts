@@ -1,7 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // End-to-end tests against a production build (`npm run build` beforehand), served by
-// `next start`. scripts/test.mjs prepares a fresh database, builds, and runs this.
+// server.mjs (Next behind the app's own HTTP server). scripts/test.mjs prepares a fresh database, builds, and runs this.
 //
 // Environment passed through to the server: DATABASE_URL (PostgreSQL) or PGLITE_DIR
 // (embedded database folder), AUTH_SECRET. E2E_PORT picks the port (default 3100).
@@ -17,7 +17,11 @@ for (const [key, value] of Object.entries(process.env)) {
 }
 serverEnv.AUTH_TRUST_HOST = "true";
 serverEnv.PORT = String(port);
-// `next start` must run in production mode whatever the calling shell has set.
+// As behind one reverse proxy that appends the client's address to X-Forwarded-For
+// (e2e/hardening.spec.ts names made-up clients that way; a request without the header is
+// the socket's own address).
+serverEnv.TRUSTED_PROXY_HOPS = "1";
+// The server must run in production mode whatever the calling shell has set.
 serverEnv.NODE_ENV = "production";
 
 export default defineConfig({
@@ -56,7 +60,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx next start -p ${port} -H 127.0.0.1`,
+    command: `node server.mjs -p ${port} -H 127.0.0.1`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { requestIsHttps, sameOrigin } from "@/lib/http/client";
 import { securityHeaders } from "@/lib/security-headers";
 
 // Next 16's proxy (formerly middleware). It sets the security headers with a fresh CSP
@@ -6,8 +7,14 @@ import { securityHeaders } from "@/lib/security-headers";
 // it on its own scripts) and passes the path on for the language switch. It never
 // decides access: that is the data layer's job.
 export function proxy(request: NextRequest) {
+  // A POST to a page is a server action. Next refuses one from another origin by throwing
+  // (a 500 with an error in the log); the answer is a plain 403. Route handlers under
+  // /api check for themselves (a webhook comes from another server, not a page).
+  if (request.method === "POST" && !request.nextUrl.pathname.startsWith("/api/") && !sameOrigin(request.headers)) {
+    return new NextResponse(null, { status: 403 });
+  }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const headers = securityHeaders(nonce);
+  const headers = securityHeaders(nonce, { https: requestIsHttps(request.headers) });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-pathname", request.nextUrl.pathname);
   requestHeaders.set("x-nonce", nonce);

@@ -56,7 +56,7 @@ test.beforeAll(async () => {
   for (let p = portA + 1; !portB && p < portA + 50; p++) if (await portIsFree(p)) portB = p;
   if (!portB) throw new Error(`no free port after ${portA} for the second instance`);
   baseB = `http://127.0.0.1:${portB}`;
-  instanceB = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(portB), "-H", "127.0.0.1"], {
+  instanceB = spawn(process.execPath, ["server.mjs", "-p", String(portB), "-H", "127.0.0.1"], {
     env: { ...process.env, NODE_ENV: "production", AUTH_TRUST_HOST: "true", PORT: String(portB) },
     // Its own process group, so afterAll ends it and anything it started.
     detached: true,

@@ -1,7 +1,7 @@
 // The response headers every page carries (set in proxy.ts). Kept apart from the proxy so
 // a unit test can read the policy.
 
-export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development"): string {
+export function contentSecurityPolicy(nonce: string, { dev = process.env.NODE_ENV === "development", https = false } = {}): string {
   return [
     "default-src 'self'",
     // Scripts only with this response's nonce (Next adds it to its own scripts), no inline
@@ -16,18 +16,28 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-    ...(dev ? [] : ["upgrade-insecure-requests"]),
+    // Only a page that came over HTTPS asks for its resources over HTTPS: on a plain-HTTP
+    // address (a LAN demo) the upgrade would break every script and style.
+    ...(https && !dev ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
 }
 
-export function securityHeaders(nonce: string, production = process.env.NODE_ENV === "production"): Record<string, string> {
+/**
+ * `https`: whether this request came over HTTPS (lib/http/client.ts). HSTS is sent only
+ * then: over plain HTTP it is ignored by browsers at best, and a deployment reached by
+ * plain HTTP on purpose must not be told it is HTTPS-only.
+ */
+export function securityHeaders(
+  nonce: string,
+  { production = process.env.NODE_ENV === "production", https = false }: { production?: boolean; https?: boolean } = {},
+): Record<string, string> {
   return {
-    "Content-Security-Policy": contentSecurityPolicy(nonce, !production && process.env.NODE_ENV === "development"),
+    "Content-Security-Policy": contentSecurityPolicy(nonce, { dev: !production && process.env.NODE_ENV === "development", https }),
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
-    ...(production ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
+    ...(production && https ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
   };
 }

@@ -42,6 +42,7 @@ import { postgresCpuMs, processCpuMs } from "./scale/cpu";
 import { removeGone } from "./scale/remove";
 import { benchPerson, postRegistration, registrationFormFields } from "./scale/registration-http";
 import { hasProductionBuild, startNextServer, type NextServer } from "./next-server";
+import { servedHeaders } from "@/lib/testing/http";
 
 const { values: args } = parseArgs({
   options: {
@@ -540,7 +541,7 @@ if (only.has("registration")) {
     const data = parsedPerson();
     const result = await registerSelf(data);
     if (!result.ok || !result.signInTicket) throw new Error(`registration refused: ${JSON.stringify(result)}`);
-    const signedIn = await credentialsSignIn({ identifier: data.phone, ticket: result.signInTicket }, new Headers({ "x-forwarded-for": "192.0.2.1" }));
+    const signedIn = await credentialsSignIn({ identifier: data.phone, ticket: result.signInTicket }, servedHeaders("192.0.2.1"));
     if (signedIn?.status !== "ok") throw new Error(`sign-in after registration: ${signedIn?.status}`);
   };
   let hidden: Record<string, string> = {};

@@ -15,4 +15,4 @@ run("npm", ["run", "db:seed"]);
 run("npm", ["run", "build"]);
 const port = process.env.PORT ?? "3000";
 console.log(`\nPendamping PMI: http://localhost:${port}  (demo accounts: see README.md; password demo-pendamping-2021)\n`);
-run("npx", ["next", "start", "-p", port]);
+run("node", ["server.mjs", "-p", port]);

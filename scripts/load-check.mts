@@ -235,7 +235,7 @@ async function prepare(runName: string, databaseUrl: string, portExclude: Set<nu
   portExclude.add(port);
   const serverLog = join(resultsDir, `${runName}-server.log`);
   const log = createWriteStream(serverLog);
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: { ...env, NODE_ENV: "production", PORT: String(port) },
     detached: true,

@@ -1,4 +1,4 @@
-// A production `next start` on a free loopback port, for the scripts that measure the built
+// The production server (server.mjs) on a free loopback port, for the scripts that measure the built
 // app (js-budget, the registration benchmark). Needs `npm run build` first.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -82,8 +82,7 @@ export async function startNextServer(
   if (!hasProductionBuild(root)) throw new Error("No production build found in .next/ — run `npm run build` first.");
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
-  const server = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, [...nodeArgs, join(root, "server.mjs"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,

@@ -12,6 +12,7 @@ import { postgresCpuMs, threadCpuMs } from "./scale/cpu";
 import { benchPerson } from "./scale/registration-http";
 import { removeGone } from "./scale/remove";
 import postgres from "postgres";
+import { servedHeaders } from "@/lib/testing/http";
 
 const { hashPassword } = await import("@/lib/auth/password");
 const { registerSelf } = await import("@/lib/data/participants");
@@ -53,7 +54,7 @@ if (!ONLY || ONLY === "signin") await measure("register+signin", N, async () => 
   const parsed = selfRegistrationSchema().parse(person());
   const r = await registerSelf(parsed);
   if (!r.ok || !r.signInTicket) throw new Error(JSON.stringify(r));
-  const s = await credentialsSignIn({ identifier: parsed.phone, ticket: r.signInTicket }, new Headers({ "x-forwarded-for": "192.0.2.1" }));
+  const s = await credentialsSignIn({ identifier: parsed.phone, ticket: r.signInTicket }, servedHeaders("192.0.2.1"));
   if (s?.status !== "ok") throw new Error(String(s?.status));
 });
 if (!ONLY) await measure("parse only", N, async () => { selfRegistrationSchema().parse(person()); });

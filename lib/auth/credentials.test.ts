@@ -10,6 +10,7 @@ import { registerSelf } from "@/lib/data/participants";
 import { identifierKey } from "@/lib/data/throttle";
 import { endAllSessions, issueSignInTicket } from "@/lib/data/users";
 import { createTestParticipant, TEST_PASSWORD } from "@/lib/testing/participants";
+import { servedHeaders } from "@/lib/testing/http";
 import { registrationForm } from "@/lib/testing/identity";
 import { selfRegistrationSchema } from "@/lib/validation/registration";
 import { credentialsSignIn } from "./credentials";
@@ -22,7 +23,7 @@ beforeAll(freshDatabase);
 
 const IP = "198.51.100.20";
 const post = (identifier: string, fields: { ticket?: string; password?: string }) =>
-  credentialsSignIn({ identifier, ...fields, callbackUrl: "/me" }, new Headers({ "x-forwarded-for": IP }));
+  credentialsSignIn({ identifier, ...fields, callbackUrl: "/me" }, servedHeaders(IP));
 
 /** A freshly self-registered worker and the phone they sign in with. */
 async function registered() {

@@ -102,6 +102,19 @@ const NEWLINE = 0x0a;
  * The upload's bytes, cut at line ends, each piece checked: not binary, UTF-8, not over
  * the size limit; copied to `out` and hashed on the way. Throws ImportFileProblem.
  */
+/**
+ * The input in pieces of at most 64 KB. The CSV parser parses a whole piece before the
+ * first record reaches the header check, so a body that arrives as one large chunk (a
+ * client's own buffer) would be parsed whole before a wrong header could stop it.
+ */
+async function* slices(input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+  const PIECE = 64 * 1024;
+  for await (const raw of input) {
+    const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let at = 0; at < chunk.length; at += PIECE) yield chunk.subarray(at, at + PIECE);
+  }
+}
+
 async function* checkedBytes(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   sink: { write: (chunk: Uint8Array) => Promise<unknown>; hash: ReturnType<typeof createHash>; bytes: number },
@@ -131,8 +144,7 @@ async function* checkedBytes(
     while ((i = piece.indexOf(NEWLINE, i + 1)) !== -1) line++;
   };
 
-  for await (const raw of input) {
-    const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  for await (const chunk of slices(input)) {
     if (chunk.length === 0) continue;
     sink.bytes += chunk.length;
     if (sink.bytes > maxBytes) stop(new ImportFileProblem({ key: "tooLarge", max: maxBytes }));

@@ -3,9 +3,11 @@ import { createHash } from "node:crypto";
 import { inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
 import { authThrottle } from "@/db/schema";
+import { identityHash } from "@/lib/crypto/identity";
+import { clientAddress } from "@/lib/http/client";
 
-// Failed attempts (sign-in, activation codes) are counted in PostgreSQL per identifier and
-// per IP address, so every app instance sees the same counts. After a few free failures
+// Failed attempts (sign-in, activation codes, refused self-registrations) are counted in
+// PostgreSQL per identifier and per IP address, so every app instance sees the same counts. After a few free failures
 // each further one locks the key for longer (30 s, 1 min, 2 min … up to an hour). Keys are
 // derived from what was typed, not from the account, so an unknown account is locked
 // exactly like a known one and the lock says nothing about whether the account exists.
@@ -13,6 +15,14 @@ import { authThrottle } from "@/db/schema";
 export const THROTTLE = {
   identifier: { free: 5, baseSeconds: 30, maxSeconds: 3600 },
   ip: { free: 30, baseSeconds: 60, maxSeconds: 3600 },
+  // Self-registration (registerSelf in lib/data/participants.ts) counts only the answers
+  // that tell about someone else's record: a conflict (on the address and on every NIK,
+  // phone and email of the form, not only the one that matched, so a lock does not tell
+  // which) and a full KK (on the address). A registration that succeeds counts nothing:
+  // a cyber café or a mobile network's shared address full of real workers is locked only
+  // by the refusals it collects, and 20 a day is far more than real people there get.
+  registerIdentifier: { free: 5, baseSeconds: 60, maxSeconds: 3600 },
+  registerIp: { free: 20, baseSeconds: 60, maxSeconds: 3600 },
   // Failures older than this no longer count.
   windowHours: 24,
 } as const;
@@ -20,8 +30,23 @@ export const THROTTLE = {
 export const identifierKey = (normalized: string) =>
   `identifier:${createHash("sha256").update(normalized.toLowerCase()).digest("hex")}`;
 export const ipKey = (ip: string) => `ip:${ip}`;
+/**
+ * A NIK, phone or email typed into the registration form. Keyed (DATA_HASH_KEY, as the NIK
+ * column's hash, under a label of its own so the two cannot be matched): a plain hash of
+ * a 16-digit NIK is soon reversed by trying them all.
+ */
+export const registerIdKey = (kind: "nik" | "phone" | "email", normalized: string) =>
+  `register-id:${identityHash(`register:${kind}:${normalized.toLowerCase()}`)}`;
+export const registerIpKey = (ip: string) => `register-ip:${ip}`;
 
-const policyOf = (key: string) => (key.startsWith("ip:") ? THROTTLE.ip : THROTTLE.identifier);
+const policyOf = (key: string) =>
+  key.startsWith("register-ip:")
+    ? THROTTLE.registerIp
+    : key.startsWith("register-id:")
+      ? THROTTLE.registerIdentifier
+      : key.startsWith("ip:")
+        ? THROTTLE.ip
+        : THROTTLE.identifier;
 
 /** The time until which any of the keys is locked, or null. */
 export async function lockedUntil(keys: string[]): Promise<Date | null> {
@@ -62,9 +87,5 @@ export async function clearFailures(key: string): Promise<void> {
   await db.delete(authThrottle).where(sql`${authThrottle.key} = ${key}`);
 }
 
-/** The client's address as the reverse proxy reports it, or null when nobody says. */
-export function clientIp(headers: Headers | null | undefined): string | null {
-  const forwarded = headers?.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || headers?.get("x-real-ip")?.trim();
-  return ip && /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : null;
-}
+/** The client's address (lib/http/client.ts decides it), or null when it cannot be told. */
+export const clientIp = clientAddress;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -12,6 +12,8 @@ import type { SessionUser } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 import { GET as progress } from "./[id]/progress/route";
 import { GET as report } from "./[id]/report/route";
+import { IMPORT_COLUMNS } from "@/lib/validation/import";
+import { queryFields } from "@/lib/validation/query";
 import { readUploadProblem, uploadProblemQuery } from "./upload-error";
 import { POST as upload } from "./upload/route";
 
@@ -52,6 +54,7 @@ async function post(fields: { cohort?: string; file?: string | null }, origin: s
   return upload(new NextRequest(`${ORIGIN}/pmo/imports/upload`, { method: "POST", body, headers }));
 }
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
+const auditCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents))[0].n;
 const importCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(imports))[0].n;
 
 describe("POST /pmo/imports/upload", () => {
@@ -81,7 +84,7 @@ describe("POST /pmo/imports/upload", () => {
     const url = new URL(response.headers.get("location")!, ORIGIN);
     expect(url.pathname).toBe("/pmo/imports");
     expect(url.hash).toBe("#upload");
-    expect(readUploadProblem(Object.fromEntries(url.searchParams))).toMatchObject({
+    expect(readUploadProblem(queryFields(url.searchParams))).toMatchObject({
       field: "file",
       error: { key: "header", missing: ["nama_lengkap", "tanggal_lahir"], unknown: ["nama", "tgl_lahir"] },
     });
@@ -101,6 +104,94 @@ describe("POST /pmo/imports/upload", () => {
       expect(new URL(answer.headers.get("location")!, ORIGIN).searchParams.get("error"), JSON.stringify(fields)).toBe(error);
     }
     expect(await importCount()).toBe(before);
+  });
+
+  // Hardening issue, point 1: refusals of files over ~64 KB never came back (the file's
+  // stream was torn down by the check, the parser waited on it, the body stalled).
+  describe("a refused large file is answered at once, writes nothing and leaves no spool file", () => {
+    const header = `${IMPORT_COLUMNS.join(",")}\n`;
+    const row = "3174011507800001,Nama,1980-07-15,L,081234567890,31,MY,2021-06-01,Wisma Atlet\n";
+    // `start`, then `fill`'s pieces (in blocks of about 64 KB) up to `size` bytes.
+    const filled = (start: string | Buffer, size: number, fill: (i: number) => Buffer) => {
+      const pieces: Buffer[] = [];
+      for (let i = 0, n = 0; n < 64 * 1024; i++) n += pieces[pieces.push(fill(i)) - 1].length;
+      const block = Buffer.concat(pieces);
+      const out = Buffer.alloc(size, 0x20);
+      let at = Buffer.from(start).copy(out, 0);
+      while (at < size) at += block.copy(out, at);
+      return out;
+    };
+    const kinds: [string, string, (size: number) => Buffer][] = [
+      ["zip", "spreadsheet", (size) => filled(Buffer.from([0x50, 0x4b, 0x03, 0x04]), size, (i) => Buffer.from([i % 251, 7, 9, 200]))],
+      ["binary", "binary", (size) => filled("", size, (i) => Buffer.from([0, i % 256, 1, 2]))],
+      ["non-UTF-8", "notUtf8", (size) => filled(header, size, () => Buffer.from("3174011507800001,Nam\xe9,1980-07-15,L,0812,31,MY,,\n", "latin1"))],
+      ["a very long line", "lineTooLong", (size) => filled(header, size, () => Buffer.from("a".repeat(1000)))],
+      ["a wrong header", "header", (size) => filled("nik,nama,tgl_lahir\n", size, () => Buffer.from("1,2,3\n"))],
+      ["a short row", "tooFewFields", (size) => filled(header + row + "1,2,3\n", size, () => Buffer.from(row))],
+    ];
+    const spoolFiles = async () => (await readdir(process.env.IMPORT_SPOOL_DIR!)).filter((f) => f.startsWith("upload-"));
+
+    for (const size of [1_000_000, 20_000_000]) {
+      for (const [name, key, make] of kinds) {
+        it(`${name}, ${size / 1_000_000} MB`, async () => {
+          signedIn(pmo);
+          const before = { imports: await importCount(), audit: await auditCount() };
+          const body = new FormData();
+          body.set("cohort", "Kohort besar");
+          body.set("file", new File([new Uint8Array(make(size))], "kohort.csv", { type: "text/csv" }));
+          const started = performance.now();
+          const response = await upload(new NextRequest(`${ORIGIN}/pmo/imports/upload`, { method: "POST", body, headers: { host: new URL(ORIGIN).host, origin: ORIGIN } }));
+          const elapsed = performance.now() - started;
+          expect(response.status).toBe(303);
+          expect(new URL(response.headers.get("location")!, ORIGIN).searchParams.get("error")).toBe(key);
+          expect(elapsed).toBeLessThan(2000);
+          expect(await importCount()).toBe(before.imports);
+          expect(await auditCount()).toBe(before.audit);
+          expect(await spoolFiles()).toEqual([]);
+        });
+      }
+    }
+
+    it("answers without waiting for the rest of the body, which is still on its way", async () => {
+      signedIn(pmo);
+      const boundary = "----hardening";
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="cohort"\r\n\r\nKohort lambat\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.zip"\r\nContent-Type: application/zip\r\n\r\n`;
+      let sent = 0;
+      let finished = false;
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent === 0) controller.enqueue(new TextEncoder().encode(head));
+          // The first 256 KB at once (enough for the check to refuse), then 64 KB a tenth of a second.
+          if (sent >= 256 * 1024) await new Promise((r) => setTimeout(r, 100));
+          const chunk = new Uint8Array(64 * 1024);
+          if (sent === 0) chunk.set([0x50, 0x4b, 0x03, 0x04]);
+          controller.enqueue(chunk);
+          sent += 64 * 1024;
+          if (sent >= 5_000_000) {
+            controller.enqueue(new TextEncoder().encode(`\r\n--${boundary}--\r\n`));
+            finished = true;
+            controller.close();
+          }
+        },
+      });
+      const started = performance.now();
+      const response = await upload(
+        new NextRequest(`${ORIGIN}/pmo/imports/upload`, {
+          method: "POST",
+          body: stream,
+          duplex: "half",
+          headers: { host: new URL(ORIGIN).host, origin: ORIGIN, "content-type": `multipart/form-data; boundary=${boundary}` },
+        } as ConstructorParameters<typeof NextRequest>[1] & { duplex: "half" }),
+      );
+      expect(response.status).toBe(303);
+      expect(new URL(response.headers.get("location")!, ORIGIN).searchParams.get("error")).toBe("spreadsheet");
+      expect(response.headers.get("connection")).toBe("close");
+      expect(performance.now() - started).toBeLessThan(2000);
+      // The rest (about 75 chunks at 10 a second) is still arriving, and is read and dropped.
+      expect(finished).toBe(false);
+      await vi.waitFor(() => expect(finished).toBe(true), { timeout: 20_000, interval: 200 });
+      expect(await spoolFiles()).toEqual([]);
+    }, 30_000);
   });
 
   it("refuses caseworkers and participants (403), sends visitors to /login, and refuses other origins", async () => {
@@ -155,11 +246,11 @@ describe("GET /pmo/imports/[id]/report and /progress", () => {
 describe("the upload problem in the query string", () => {
   it("reads back what was written, and ignores what it does not know", () => {
     const query = uploadProblemQuery({ field: "file", error: { key: "tooFewFields", line: 4, count: 7, expected: 9 } }, "Wisma");
-    expect(readUploadProblem(Object.fromEntries(new URLSearchParams(query)))).toMatchObject({
+    expect(readUploadProblem(queryFields(new URLSearchParams(query)))).toMatchObject({
       field: "file",
       error: { key: "tooFewFields", line: 4, count: 7, expected: 9 },
     });
-    expect(readUploadProblem({ error: "<script>" })).toBeNull();
-    expect(readUploadProblem({ error: "cohortTooLong" })).toEqual({ field: "cohort", key: "cohortTooLong" });
+    expect(readUploadProblem(queryFields({ error: "<script>" }))).toBeNull();
+    expect(readUploadProblem(queryFields({ error: "cohortTooLong" }))).toEqual({ field: "cohort", key: "cohortTooLong" });
   });
 });

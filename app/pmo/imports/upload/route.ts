@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { after, type NextRequest } from "next/server";
 import { startImportCheck, uploadImport, type UploadResult } from "@/lib/data/imports";
 import { can } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
+import { sameOrigin } from "@/lib/http/client";
 import { forbiddenResponse, seeOther } from "../http";
 import { uploadProblemQuery, type UploadProblem } from "../upload-error";
 
@@ -14,12 +14,18 @@ import { uploadProblemQuery, type UploadProblem } from "../upload-error";
 // streamed (no body size limit, never whole in memory): the request body goes through a
 // multipart parser straight into the data layer's file check. A good file starts its row
 // check after this request is answered and the browser is sent to the import's page; a
-// refused one goes back to the form with the problem.
+// refused one goes back to the form with the problem at once, however much of the body
+// is still on its way (see discardRest).
 
 export const dynamic = "force-dynamic";
 
+/** What is read and dropped of a refused upload's body before the connection is closed. */
+export const DISCARD_LIMIT = { bytes: 64 * 1024 * 1024, ms: 60_000 };
+
+type Outcome = UploadResult | "incomplete" | null;
+
 export async function POST(request: NextRequest): Promise<Response> {
-  if (!sameOrigin(request)) return new Response(null, { status: 403 });
+  if (!sameOrigin(request.headers)) return new Response(null, { status: 403 });
   const viewer = await getUser();
   if (!viewer) return seeOther("/login");
   if (!can(viewer, "create:import:any")) return forbiddenResponse();
@@ -27,42 +33,58 @@ export async function POST(request: NextRequest): Promise<Response> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data/i.test(contentType) || !request.body) return refused({ field: "file", key: "noFile" }, "");
 
+  const body = Readable.fromWeb(request.body as unknown as NodeReadableStream<Uint8Array>);
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      limits: { files: 1, fields: 10, fieldSize: 10_000, parts: 20 },
+      defParamCharset: "utf8",
+    });
+  } catch {
+    // A multipart type without a boundary.
+    discardRest(body);
+    return refused({ field: "file", key: "noFile" }, "");
+  }
+
   let cohort = "";
-  let upload: Promise<UploadResult | "incomplete"> | null = null;
-  const parser = busboy({
-    headers: { "content-type": contentType },
-    limits: { files: 1, fields: 10, fieldSize: 10_000, parts: 20 },
-    defParamCharset: "utf8",
-  });
-  parser.on("field", (name, value) => {
-    if (name === "cohort") cohort = value;
-  });
-  parser.on("file", (name, stream, info) => {
-    // An empty file input still sends a part, with no file name.
-    if (name !== "file" || upload || !info.filename) {
-      stream.resume();
-      return;
-    }
-    upload = uploadImport(viewer, { cohort, fileName: info.filename, body: stream })
-      .catch((error: unknown) => {
+  let upload: Promise<Outcome> | null = null;
+  // Settles with the file's result as soon as the data layer has one (a refused file stops
+  // early), or with null when the body ends without a file part.
+  const outcome = new Promise<Outcome>((resolve, reject) => {
+    parser.on("field", (name, value) => {
+      if (name === "cohort") cohort = value;
+    });
+    parser.on("file", (name, stream, info) => {
+      // An empty file input still sends a part, with no file name.
+      if (name !== "file" || upload || !info.filename) {
+        stream.resume();
+        return;
+      }
+      upload = uploadImport(viewer, { cohort, fileName: info.filename, body: stream }).catch((error: unknown) => {
         // The body ended inside the file: the browser gave up, or the connection broke.
         if (stream.errored || stream.readableAborted || (error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE") return "incomplete" as const;
         throw error;
-      })
-      // What the check did not read (a refused file stops early) is read and dropped, so
-      // that the whole request arrives and the answer reaches the browser.
-      .finally(() => stream.resume());
-    // Awaited below, once the body is read; a handler now keeps an early failure from
-    // counting as unhandled meanwhile.
-    upload.catch(() => {});
+      });
+      upload.then(resolve, reject);
+    });
+    const ended = () => (upload ? upload.then(resolve, reject) : resolve(null));
+    parser.on("close", ended);
+    parser.on("error", ended);
+    body.on("error", ended);
   });
+  body.pipe(parser);
 
+  let result: Outcome;
   try {
-    await pipeline(Readable.fromWeb(request.body as unknown as NodeReadableStream<Uint8Array>), parser);
-  } catch {
-    // A broken body: the file part, if any, reports it ("incomplete"); without one, no file came.
+    result = await outcome;
+  } finally {
+    // Whatever the check did not read (a refused file stops early, a good one leaves at
+    // most the closing boundary) is read and dropped apart from the parser.
+    body.unpipe(parser);
+    parser.removeAllListeners("file");
+    discardRest(body);
   }
-  const result = upload ? await (upload as Promise<UploadResult | "incomplete">) : null;
   if (result === null) return refused({ field: "file", key: "noFile" }, cohort);
   if (result === "incomplete") return refused({ field: "file", error: { key: "incomplete" } }, cohort);
   if (!result.ok) {
@@ -74,18 +96,29 @@ export async function POST(request: NextRequest): Promise<Response> {
   return seeOther(`/pmo/imports/${result.importId}`);
 }
 
-function refused(problem: UploadProblem, cohort: string): Response {
-  return seeOther(`/pmo/imports?${uploadProblemQuery(problem, cohort)}#upload`);
+/**
+ * Reads and drops the rest of a request body without holding up the answer. A browser
+ * shows an answer only once it has sent its body, and a connection closed on unread
+ * bytes is reset, which can lose the answer: so the rest is read, up to DISCARD_LIMIT,
+ * and only a body beyond that (a client that will not stop) is cut off.
+ */
+function discardRest(body: Readable): void {
+  if (body.readableEnded || body.destroyed) return;
+  let bytes = 0;
+  const timer = setTimeout(() => body.destroy(), DISCARD_LIMIT.ms);
+  timer.unref?.();
+  body.on("data", (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > DISCARD_LIMIT.bytes) body.destroy();
+  });
+  body.on("error", () => {});
+  body.on("close", () => clearTimeout(timer));
+  body.resume();
 }
 
-function sameOrigin(request: NextRequest): boolean {
-  const origin = request.headers.get("origin");
-  // Browsers send Origin with every POST; a client that sends none is not a cross-site page.
-  if (!origin) return true;
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+function refused(problem: UploadProblem, cohort: string): Response {
+  // The rest of a large refused body may still be arriving: this connection is not reused.
+  const response = seeOther(`/pmo/imports?${uploadProblemQuery(problem, cohort)}#upload`);
+  response.headers.set("Connection", "close");
+  return response;
 }
