@@ -30,7 +30,7 @@ describe("countryName", () => {
     ["KR", "en", "South Korea"],
     ["TW", "en", "Taiwan"],
     ["TW", "id", "Taiwan"],
-    ["us", "en", "United States of America"],
+    ["us", "en", "United States"],
   ] as const)("%s in %s is %s", (code, locale, name) => {
     expect(countryName(code, locale)).toBe(name);
   });
@@ -189,5 +189,36 @@ describe("commonPlacementCountries", () => {
       expect(isCountryCode(code)).toBe(true);
       expect(code).not.toBe("ID");
     }
+  });
+});
+
+describe("country names from CLDR", () => {
+  it("names every country in Indonesian, in Indonesian, wherever CLDR has a name of its own", () => {
+    const en = new Map(countryOptions("en").map((o) => [o.code, o.name]));
+    const cldrId = new Intl.DisplayNames(["id"], { type: "region", fallback: "none" });
+    const cldrEn = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+    const options = countryOptions("id");
+    expect(options.length).toBeGreaterThan(240);
+    for (const { code, name } of options) {
+      expect(name, code).not.toBe(code);
+      // Where CLDR's Indonesian differs from its English, ours does too.
+      if (code !== "HK" && code !== "MO" && cldrId.of(code) && cldrEn.of(code) && cldrId.of(code) !== cldrEn.of(code)) expect(name, code).not.toBe(en.get(code));
+    }
+  });
+
+  it("has no English leftovers or misspellings in the Indonesian list", () => {
+    const names = new Map(countryOptions("id").map((o) => [o.code, o.name]));
+    expect(names.get("SE")).toBe("Swedia");
+    expect(names.get("AX")).toBe("Kepulauan Aland");
+    expect(names.get("GT")).toBe("Guatemala");
+    expect([...names.values()]).not.toContain("Guatamala");
+    expect([...names.values()]).not.toContain("Sweden");
+  });
+
+  it("still reads the package's spellings and CLDR's from an import file", () => {
+    expect(resolveCountry("Swedia")).toBe("SE");
+    expect(resolveCountry("Sweden")).toBe("SE");
+    expect(resolveCountry("Guatemala")).toBe("GT");
+    expect(resolveCountry("Hong Kong DAK Tiongkok")).toBe("HK");
   });
 });

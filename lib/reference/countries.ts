@@ -1,7 +1,11 @@
 // Countries (ISO 3166-1 alpha-2) with Indonesian and English names, for
 // placement countries of migrant workers (PMI).
 //
-// Names come from the `i18n-iso-countries` package. We import its plain
+// Names shown come from the platform's CLDR data (`Intl.DisplayNames`, full ICU in
+// Node.js), which is complete and spelt by Unicode's translators; the package's own
+// Indonesian list has gaps ("Sweden") and misspellings ("Guatamala"). The codes and
+// every spelling used to read a country from an import file come from the
+// `i18n-iso-countries` package. We import its plain
 // library entry (`/index`) and register only the two locales we use, with the
 // JSON files imported statically: the package's Node entry would otherwise
 // require every locale dynamically, which bundlers turn into one large chunk.
@@ -29,9 +33,20 @@ const LOCALES: readonly CountryLocale[] = ["id", "en"];
 
 /** Display names that differ from the package's "official" first name. */
 const DISPLAY_OVERRIDES: Record<CountryLocale, Record<string, string>> = {
-  id: {},
-  en: { TW: "Taiwan" }, // package: "Taiwan, Province of China"
+  // CLDR: "Hong Kong DAK Tiongkok" / "Hong Kong SAR China"; workers and forms say Hong Kong.
+  id: { HK: "Hong Kong", MO: "Makau" },
+  en: { HK: "Hong Kong", MO: "Macao" },
 };
+
+/** CLDR's name of a region in a locale, or null where CLDR has none (it echoes the code). */
+function cldrName(code: string, locale: CountryLocale): string | null {
+  try {
+    const name = new Intl.DisplayNames([locale], { type: "region", fallback: "none" }).of(code);
+    return name && name !== code ? name : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Spellings found in migrant-worker data that the package does not list, keyed
@@ -91,8 +106,10 @@ const nameIndex = new Map<string, string>();
     const all = getNames(locale, { select: "all" });
     for (const [code, names] of Object.entries(all)) {
       if (!alpha2Codes.has(code) || names.length === 0) continue;
-      officialNames[locale].set(code, DISPLAY_OVERRIDES[locale][code] ?? names[0]);
-      for (const name of names) add(name, code);
+      const cldr = cldrName(code, locale);
+      const shown = DISPLAY_OVERRIDES[locale][code] ?? cldr ?? names[0];
+      officialNames[locale].set(code, shown);
+      for (const name of [shown, ...(cldr ? [cldr] : []), ...names]) add(name, code);
     }
   }
   // Our own aliases win over the package data.
