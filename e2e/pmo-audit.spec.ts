@@ -14,7 +14,8 @@ async function filterBy(page: Page, fields: { action?: string; record?: string; 
   await page.goto("/pmo/audit");
   if (fields.action) await page.locator("#action").selectOption(fields.action);
   if (fields.record) await page.locator("#record").fill(fields.record);
-  if (fields.actor) await page.locator("#actor").fill(fields.actor);
+  // The actor is chosen by name from the staff list (the URL carries their id).
+  if (fields.actor) await page.locator("#actorId").selectOption({ label: fields.actor });
   if (fields.from) await page.locator("#from").fill(fields.from);
   if (fields.to) await page.locator("#to").fill(fields.to);
   await page.getByRole("search", { name: "Saring log" }).getByRole("button", { name: "Tampilkan" }).click();
@@ -75,8 +76,11 @@ test("the PMO finds its own steps in the audit log by action, record and date", 
   await expect(disabled.locator("td").nth(4)).toContainText("disabledAt:—");
   await expect(disabled.locator("td").nth(5)).toContainText(/disabledAt:\d{4}-\d{2}-\d{2}T/);
 
-  // By action, actor email and today's date: the assignment, linking to the participant.
-  await filterBy(page, { action: "participant.assign", actor: "pmo@pendamping", from: jakartaToday(), to: jakartaToday() });
+  // By action, actor and today's date: the assignment, linking to the participant; the
+  // actor travels in the URL as an id, no part of an email.
+  await filterBy(page, { action: "participant.assign", actor: `Ratna Kusumawati (${demo.pmo})`, from: jakartaToday(), to: jakartaToday() });
+  expect(new URL(page.url()).searchParams.get("actorId")).toMatch(/^[0-9a-f-]{36}$/);
+  expect(decodeURIComponent(page.url())).not.toContain("@");
   const assigned = logTable(page).locator("tbody tr", { hasText: name }).first();
   await expect(assigned.locator("td").nth(4)).toContainText("caseworkerId:—");
   await expect(assigned.locator("td").nth(5)).toContainText(`caseworkerName:${name}`);

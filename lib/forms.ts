@@ -24,7 +24,11 @@ export function typedValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-/** Plain text fields of a form as an object for zod (files and React's own fields dropped). */
+/**
+ * Plain text fields of a form as an object for zod (files and React's own fields dropped).
+ * A page's or route handler's query string is read likewise by queryFields
+ * (lib/validation/query.ts), which drops every control character.
+ */
 export function formFields(formData: FormData): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {

@@ -9,6 +9,7 @@ import { getUser, requireUserWith } from "@/lib/data/session";
 import { findProvince } from "@/lib/reference/regions";
 import { todayInJakarta } from "@/lib/validation";
 import { caseloadQuerySchema } from "@/lib/validation/caseworker";
+import { queryFields } from "@/lib/validation/query";
 import { hasClearSearch, openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { redirect } from "next/navigation";
 import { searchCaseloadAction } from "./actions";
@@ -24,19 +25,14 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function CaseworkerPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:participant:assigned");
-  const given = await searchParams;
+  const given = queryFields(await searchParams);
   if (hasClearSearch(given)) {
     // An old link with the search in clear: sealed, so it leaves the address bar and history.
-    const clear = caseloadQuerySchema.parse({ q: given.q, stage: given.stage || undefined });
+    const clear = caseloadQuerySchema.parse({ q: given.q, stage: given.stage });
     const sealed = sealQuery(caseloadQuery(clear, 1), viewer.id);
     redirect(sealed ? `/caseworker?${sealed}` : "/caseworker");
   }
-  const raw = openSearchParams(given, viewer.id);
-  const query = caseloadQuerySchema.parse({
-    q: raw.q,
-    stage: raw.stage ? raw.stage : undefined,
-    page: raw.page,
-  });
+  const query = caseloadQuerySchema.parse(openSearchParams(given, viewer.id));
   const [caseload, reminders] = await Promise.all([listCaseload(viewer, query), getCaseworkerReminders(viewer)]);
   const t = await getTranslations("caseworker");
   const tRem = await getTranslations("reminders");

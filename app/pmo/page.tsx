@@ -10,6 +10,7 @@ import { getUser, requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince, provinces } from "@/lib/reference/regions";
 import { dashboardFilterFromParams } from "@/lib/validation/dashboard";
+import { queryFields } from "@/lib/validation/query";
 import { SurveySection } from "./survey-section";
 import { TargetForm } from "./target-form";
 
@@ -22,8 +23,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function PmoDashboardPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:dashboard:any");
-  const raw = await searchParams;
-  const input = dashboardFilterFromParams(raw);
+  const input = dashboardFilterFromParams(queryFields(await searchParams));
   const [d, cohorts] = await Promise.all([getDashboard(viewer, input), listCohorts(viewer)]);
   const t = await getTranslations("pmo");
   const tImports = await getTranslations("pmoImports");

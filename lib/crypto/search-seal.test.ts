@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { queryFields } from "@/lib/validation/query";
 import { hasClearSearch, openSearch, openSearchParams, sealQuery, sealSearch } from "./search-seal";
 
 process.env.AUTH_SECRET ??= "test-secret-for-search-seal-0123456789";
@@ -35,14 +36,21 @@ describe("sealed searches", () => {
     expect(params.get("stage")).toBe("lms");
     expect(params.get("page")).toBe("2");
     expect(query).not.toContain("0812");
-    expect(openSearchParams(params, USER)).toEqual({ stage: "lms", page: "2", q: "0812 3456" });
+    expect(openSearchParams(queryFields(params), USER)).toEqual({ stage: "lms", page: "2", q: "0812 3456" });
     expect(sealQuery("stage=lms", USER)).toBe("stage=lms");
   });
 
   it("ignores a search in clear and tells the page to seal it", () => {
-    expect(openSearchParams({ q: "Siti", stage: "lms" }, USER)).toEqual({ q: undefined, stage: "lms" });
-    expect(hasClearSearch({ q: "Siti" })).toBe(true);
-    expect(hasClearSearch({ q: "  " })).toBe(false);
-    expect(hasClearSearch(new URLSearchParams("stage=lms"))).toBe(false);
+    expect(openSearchParams(queryFields({ q: "Siti", stage: "lms" }), USER)).toEqual({ stage: "lms" });
+    expect(hasClearSearch(queryFields({ q: "Siti" }))).toBe(true);
+    expect(hasClearSearch(queryFields({ q: "  " }))).toBe(false);
+    expect(hasClearSearch(queryFields(new URLSearchParams("stage=lms")))).toBe(false);
+  });
+
+  it("reads the search inside a token like any other value of the query string", () => {
+    // As an old link sealed it, before the clear search went through queryFields.
+    const s = sealSearch("Siti\u0000Aminah\u0007", USER);
+    expect(openSearchParams(queryFields({ s }), USER)).toEqual({ q: "SitiAminah" });
+    expect(openSearchParams(queryFields({ s: sealSearch("\u0000", USER) }), USER)).toEqual({});
   });
 });

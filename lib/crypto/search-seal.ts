@@ -1,6 +1,7 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { authSecret } from "@/lib/auth/secret";
+import { queryFields, type QueryFields } from "@/lib/validation/query";
 
 /**
  * No personal data in URLs: a search for a name, a phone number or a NIK travels in the
@@ -47,30 +48,19 @@ export function openSearch(token: string, userId: string, now = Date.now()): str
   }
 }
 
-type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
-
-const first = (raw: RawParams, name: string): string | undefined => {
-  const value = raw instanceof URLSearchParams ? raw.get(name) ?? undefined : raw[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
 /** True when a URL still carries a search in clear (an old bookmark): the page seals it and redirects. */
-export function hasClearSearch(raw: RawParams): boolean {
-  return Boolean(first(raw, "q")?.trim());
+export function hasClearSearch(fields: QueryFields): boolean {
+  return Boolean(fields.q?.trim());
 }
 
 /**
- * The parameters with the sealed search opened into `q` (a clear `q` is ignored), for the
- * page's own filter parser. An invalid or expired token means no search.
+ * The query string with the sealed search opened into `q` (a clear `q` is ignored), for the
+ * page's own filter parser. An invalid or expired token means no search. The search inside
+ * is read like any other value of the query string.
  */
-export function openSearchParams(raw: RawParams, userId: string): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  const entries = raw instanceof URLSearchParams ? [...raw.keys()] : Object.keys(raw);
-  for (const name of entries) out[name] = first(raw, name);
-  const token = first(raw, SEALED_PARAM);
-  out.q = token ? (openSearch(token, userId) ?? undefined) : undefined;
-  delete out[SEALED_PARAM];
-  return out;
+export function openSearchParams(fields: QueryFields, userId: string): QueryFields {
+  const { [SEALED_PARAM]: token, q: _clear, ...rest } = fields;
+  return queryFields({ ...rest, q: token ? (openSearch(token, userId) ?? undefined) : undefined });
 }
 
 /** A query string (without "?") with its `q` replaced by the sealed `s`. */

@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { auditQuerySchema, type AuditQuery } from "@/lib/validation/pmo-staff";
+import { queryFields } from "@/lib/validation/query";
 import { AUDIT_PAGE_SIZE, auditFilterOptions, listAuditEvents } from "./audit-log";
 
 beforeAll(freshDatabase);
@@ -67,8 +68,7 @@ describe("listAuditEvents", () => {
       [{ action: "service_log.create" }, "e.action = 'service_log.create'"],
       [{ actorId: cw.id }, `e.actor_id = '${cw.id}'`],
       [{ actorId: "system" }, "e.actor_id is null"],
-      [{ actor: "BP2MI.go" }, "lower(u.email) like '%bp2mi.go%'"],
-      [{ actor: "andi" , action: "participant.stage" }, "u.email like '%andi%' and e.action = 'participant.stage'"],
+      [{ actorId: cw.id.toUpperCase(), action: "participant.stage" }, `e.actor_id = '${cw.id}' and e.action = 'participant.stage'`],
       [{ record: participantId.toUpperCase() }, `e.entity_id = '${participantId}'`],
       [{ record: participantId, action: "participant.assign", actorId: pmo.id }, `e.entity_id = '${participantId}' and e.action = 'participant.assign' and e.actor_id = '${pmo.id}'`],
       [{ from: "2021-06-10", to: "2021-06-10" }, `${JAKARTA_DAY} = '2021-06-10'`],
@@ -77,7 +77,6 @@ describe("listAuditEvents", () => {
       [{ from: "2021-06-10", to: "2021-06-12", actorId: cw.id }, `${JAKARTA_DAY} between '2021-06-10' and '2021-06-12' and e.actor_id = '${cw.id}'`],
       [{ action: "test.paging", from: "2021-07-02", to: "2021-07-03" }, `e.action = 'test.paging' and ${JAKARTA_DAY} between '2021-07-02' and '2021-07-03'`],
       [{ action: "no.such.action" }, "false"],
-      [{ actor: "%" }, "u.email like '%\\%%'"],
     ];
     for (const [query, where] of cases) {
       const expected = await plain(where);
@@ -118,9 +117,10 @@ describe("listAuditEvents", () => {
   });
 
   it("reads the filters from a query string, ignoring what it cannot use", () => {
-    expect(auditQuerySchema.parse({ actorId: "nope", action: " x ", from: "2021-02-30", to: "2021-06-10", page: "-3" })).toEqual({
+    // `actor` (part of an email, as an old link carried it) is no filter any more.
+    const fields = queryFields({ actorId: "nope", actor: "pmo@", action: " x ", from: "2021-02-30", to: "2021-06-10", page: "-3" });
+    expect(auditQuerySchema.parse(fields)).toEqual({
       actorId: undefined,
-      actor: "",
       action: "x",
       record: "",
       from: undefined,

@@ -13,6 +13,7 @@ import {
   PMO_PAGE_SIZE,
   type ParticipantFilter,
 } from "@/lib/validation/pmo-participants";
+import { queryFields } from "@/lib/validation/query";
 import type { SessionUser } from "./permissions";
 import {
   EXPORT_COLUMNS,
@@ -266,10 +267,11 @@ describe("parseParticipantFilter", () => {
     ).toEqual({ q: "Siti", stage: "lms", provinceCode: "35", migrantStatus: "mantan", countryCode: "MY", caseworker: "none", source: "import", page: 2 });
     expect(
       parseParticipantFilter(
-        new URLSearchParams("stage=flying&provinceCode=99&migrantStatus=x&countryCode=ZZ&caseworker=bob&source=web&page=-3"),
+        queryFields(new URLSearchParams("stage=flying&provinceCode=99&migrantStatus=x&countryCode=ZZ&caseworker=bob&source=web&page=-3")),
       ),
     ).toEqual({ q: "", page: 1, stage: undefined, provinceCode: undefined, migrantStatus: undefined, countryCode: undefined, caseworker: undefined, source: undefined });
-    expect(parseParticipantFilter({ stage: ["lms", "training"], q: "x".repeat(101) })).toMatchObject({ stage: "lms", q: "" });
+    expect(parseParticipantFilter(queryFields({ stage: ["lms", "training"], q: "x".repeat(101) }))).toMatchObject({ stage: "lms", q: "" });
+    expect(parseParticipantFilter(queryFields({ cohort: "Wisma\u0000 Atlet", q: "\u0000" }))).toMatchObject({ cohort: "Wisma Atlet", q: "" });
   });
 });
 

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { auditEvents, authThrottle, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
-import { THROTTLE } from "./throttle";
-import { findSessionUser, SESSION_LIMITS, signInAttempt } from "./users";
+import { identifierKey, ipKey, THROTTLE } from "./throttle";
+import { findSessionUser, SESSION_LIMITS, signInAttempt, ticketSignInAttempt } from "./users";
 
 beforeAll(freshDatabase);
 
@@ -73,6 +73,34 @@ describe("sign-in throttle", () => {
       expect(JSON.stringify(e)).not.toContain(user.email);
       expect(JSON.stringify(e)).not.toContain(unknown);
     }
+  });
+
+  it("fails an identifier holding a control character as an unknown account, counted per identifier and per address", async () => {
+    // Posted straight to the sign-in endpoint (the login form drops such characters):
+    // PostgreSQL refuses NUL in text, so it must never reach a query as a server error.
+    await db.delete(authThrottle);
+    const user = await createTestUser("caseworker", { password: "benar-sekali-123" });
+    const ip = "192.0.2.77";
+    const identifiers = [`${user.email}\u0000`, `${user.email.slice(0, 3)}\u0000${user.email.slice(3)}`, "\u0000", `siti\u001b@contoh.id`];
+    const failures = async (key: string) => (await db.select().from(authThrottle).where(eq(authThrottle.key, key)))[0]?.failures ?? 0;
+    for (const identifier of identifiers) {
+      // The account's right password: only the identifier can fail it.
+      expect(await signInAttempt(identifier, "benar-sekali-123", ip), JSON.stringify(identifier)).toEqual({ status: "failed" });
+      expect(await ticketSignInAttempt(identifier, "bukan-tiket", ip), JSON.stringify(identifier)).toEqual({ status: "failed" });
+      expect(await failures(identifierKey(identifier.toLowerCase())), JSON.stringify(identifier)).toBe(2);
+    }
+    expect(await failures(ipKey(ip))).toBe(identifiers.length * 2);
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "auth.sign_in_failed"))
+      .orderBy(desc(auditEvents.id))
+      .limit(identifiers.length * 2);
+    for (const e of events) expect(e.after).toMatchObject({ identifier: "•••", ip });
+    // Locked past the free failures, like any identifier.
+    const outcomes: string[] = [];
+    for (let i = 0; i <= free + 1; i++) outcomes.push((await signInAttempt("\u0000\u0001", "salah", null)).status);
+    expect(outcomes.at(-1)).toBe("locked");
   });
 });
 

@@ -4,7 +4,7 @@ import { db, executeRows } from "@/db";
 import { users, type Role } from "@/db/schema";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { makeSignInTicket, openSignInTicket } from "@/lib/crypto/sign-in-ticket";
-import { normalizeEmail } from "@/lib/validation/common";
+import { hasControlCharacters, normalizeEmail } from "@/lib/validation/common";
 import { normalizePhone } from "@/lib/validation/phone";
 import { maskPhone } from "@/lib/validation/phone";
 import { recordAudit } from "./audit";
@@ -14,8 +14,14 @@ import type { PasswordChangeInput } from "@/lib/validation/password-change";
 import { requirePermission, type SessionUser } from "./permissions";
 import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 
+/**
+ * The account an identifier names, as a condition; null when it names none for sure. No
+ * email or phone holds a control character (and PostgreSQL refuses NUL in text): such an
+ * identifier, posted straight to the sign-in endpoint, fails as an unknown account does.
+ */
 function lookupCondition(identifier: string) {
   const trimmed = identifier.trim();
+  if (hasControlCharacters(trimmed)) return null;
   if (trimmed.includes("@")) return eq(users.email, normalizeEmail(trimmed));
   const phone = normalizePhone(trimmed);
   return phone.ok ? eq(users.phone, phone.e164) : null;
@@ -112,6 +118,7 @@ export async function issueSignInTicket(userId: string): Promise<string | null> 
 /** The identifier as the audit log keeps it: enough to see a pattern, not to read it. */
 function maskedIdentifier(identifier: string): string {
   const normal = normalizedIdentifier(identifier);
+  if (hasControlCharacters(normal)) return "•••";
   if (normal.includes("@")) return maskEmail(normal);
   return /^\+\d+$/.test(normal) ? maskPhone(normal) : "•••";
 }

@@ -23,6 +23,20 @@ export function withoutControlCharacters(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
 }
 
+// Every C0 control character and DEL, tab, newline and carriage return included: none
+// belongs in a value of one line (a query parameter, a sign-in identifier).
+const ANY_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/g;
+
+/** A value of one line without any control character (lib/validation/query.ts). */
+export function withoutAnyControlCharacters(s: string): string {
+  return s.replace(ANY_CONTROL_CHARACTER, "");
+}
+
+/** True when a value of one line holds a control character, tab, newline or CR included. */
+export function hasControlCharacters(s: string): boolean {
+  return withoutAnyControlCharacters(s) !== s;
+}
+
 /** True for null, undefined, "" or whitespace only. */
 export function isBlank(value: string | null | undefined): boolean {
   return value == null || String(value).trim() === "";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
+import type { QueryFields } from "./query";
 
 // The PMO dashboard's filter (from the query string) and the target form. A value that
 // does not parse falls back to "no filter" rather than an error page.
@@ -54,14 +55,6 @@ export function shiftMonth(month: string, delta: number): string {
 }
 
 /** The dashboard's filter from a page's query string (the dashboard and the survey page). */
-export function dashboardFilterFromParams(raw: Record<string, string | string[] | undefined>): DashboardFilterInput {
-  const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
-  return dashboardFilterSchema.parse({
-    from: one(raw.from),
-    to: one(raw.to),
-    provinceCode: one(raw.provinceCode),
-    migrantStatus: one(raw.migrantStatus),
-    source: one(raw.source),
-    cohort: one(raw.cohort),
-  });
+export function dashboardFilterFromParams(fields: QueryFields): DashboardFilterInput {
+  return dashboardFilterSchema.parse(fields);
 }

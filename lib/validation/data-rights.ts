@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DATA_REQUEST_KINDS } from "@/db/schema";
 import { isBlank } from "./common";
+import type { QueryFields } from "./query";
 
 // The participant's rights under UU PDP No. 27/2022 at /me/data (a deletion request, a
 // consent withdrawal) and the PMO's answers at /pmo/data-requests.
@@ -63,7 +64,6 @@ export const dataRequestFilterSchema = z.object({
 });
 export type DataRequestFilter = z.infer<typeof dataRequestFilterSchema>;
 
-export function parseDataRequestFilter(params: Record<string, string | string[] | undefined>): DataRequestFilter {
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  return dataRequestFilterSchema.parse({ status: first(params.status), kind: first(params.kind) });
+export function parseDataRequestFilter(fields: QueryFields): DataRequestFilter {
+  return dataRequestFilterSchema.parse(fields);
 }

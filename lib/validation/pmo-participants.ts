@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MIGRANT_STATUSES, SOURCES, STAGES } from "@/db/schema";
 import { isCountryCode } from "@/lib/reference/countries";
 import { isProvinceCode } from "@/lib/reference/regions";
+import type { QueryFields } from "./query";
 
 // The PMO's filter over all participants, read from the query string by the list page and
 // by the export route alike (the export is "exactly what the list shows"). Parameter
@@ -32,23 +33,13 @@ export type ParticipantFilter = z.infer<typeof participantFilterSchema>;
 
 export const FILTER_KEYS = ["q", "stage", "provinceCode", "migrantStatus", "countryCode", "caseworker", "source", "cohort"] as const;
 
-type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
-
 /**
- * The filter from a query string (a page's searchParams or a URL's). Only the first value
- * of a repeated parameter counts; an empty value means "no filter".
+ * The filter from a query string (queryFields, with the sealed search opened). A value of
+ * spaces only means "no filter".
  */
-export function parseParticipantFilter(raw: RawParams): ParticipantFilter {
-  const get = (key: string): string | undefined => {
-    const value = raw instanceof URLSearchParams ? raw.get(key) : raw[key];
-    const first = Array.isArray(value) ? value[0] : value;
-    return typeof first === "string" && first.trim() !== "" ? first : undefined;
-  };
-  return participantFilterSchema.parse({
-    q: get("q"),
-    ...Object.fromEntries(FILTER_KEYS.filter((k) => k !== "q").map((k) => [k, get(k)])),
-    page: get("page"),
-  });
+export function parseParticipantFilter(fields: QueryFields): ParticipantFilter {
+  const given = (key: string) => (fields[key]?.trim() ? fields[key] : undefined);
+  return participantFilterSchema.parse(Object.fromEntries([...FILTER_KEYS, "page"].map((k) => [k, given(k)])));
 }
 
 /** The filter as a query string (without "?"), for links, the export and redirects. */

@@ -98,15 +98,15 @@ export const assignmentQuerySchema = z.object({
 export type AssignmentQuery = z.infer<typeof assignmentQuerySchema>;
 
 /**
- * Audit log filters: `actorId` is a staff member's id or "system" (events with no
- * person behind them), `actor` free text matched against the actor's email.
+ * Audit log filters: `actorId` is a staff member's id, chosen from a list, or "system"
+ * (events with no person behind them). The actor is never typed: no part of an email
+ * travels in the URL.
  */
 export const auditQuerySchema = z.object({
   actorId: z
-    .union([z.literal("system"), z.uuid()])
+    .union([z.literal("system"), z.uuid().toLowerCase()])
     .optional()
     .catch(undefined),
-  actor: z.string().trim().max(254).catch("").default(""),
   action: z.string().trim().max(100).catch("").default(""),
   record: z.string().trim().max(100).catch("").default(""),
   from: optionalDate,

@@ -5,6 +5,7 @@ import { FormMessage } from "@/components/field";
 import { NavLink } from "@/components/nav-link";
 import { can, HOME_BY_ROLE } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
+import { queryFields } from "@/lib/validation/query";
 import { PasswordForm } from "./password-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -17,7 +18,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 /** Any signed-in user's own password. */
 export default async function PasswordPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("update:account:own");
-  const changed = (await searchParams).changed === "1";
+  const changed = queryFields(await searchParams).changed === "1";
   const t = await getTranslations("account");
   return (
     <div className="mx-auto max-w-md space-y-6">

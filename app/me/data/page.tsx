@@ -6,6 +6,7 @@ import { FormMessage } from "@/components/field";
 import { getOwnDataRights, type OwnDataRequest } from "@/lib/data/data-rights";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
+import { queryFields } from "@/lib/validation/query";
 import { DataRequestForm } from "./request-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -24,7 +25,7 @@ const STATUS_TONE: Record<OwnDataRequest["status"], string> = {
 /** The participant's rights under UU PDP: download, deletion request, consent withdrawal. */
 export default async function MyDataPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("create:data_request:own");
-  const sent = (await searchParams).sent;
+  const { sent } = queryFields(await searchParams);
   const rights = await getOwnDataRights(viewer);
   const t = await getTranslations("dataRights");
   const tMe = await getTranslations("me");

@@ -5,6 +5,7 @@ import { auditFilterOptions, listAuditEvents } from "@/lib/data/audit-log";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { auditQuerySchema, type AuditQuery } from "@/lib/validation/pmo-staff";
+import { queryFields } from "@/lib/validation/query";
 
 export async function generateMetadata(): Promise<Metadata> {
   // Metadata renders before the page refuses: other roles get the site's default title.
@@ -14,14 +15,11 @@ export async function generateMetadata(): Promise<Metadata> {
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function pageHref(query: AuditQuery, page: number): string {
   const params = new URLSearchParams();
   if (query.actorId) params.set("actorId", query.actorId);
-  if (query.actor) params.set("actor", query.actor);
   if (query.action) params.set("action", query.action);
   if (query.record) params.set("record", query.record);
   if (query.from) params.set("from", query.from);
@@ -60,16 +58,7 @@ const input = "rounded-md border border-slate-400 px-3 py-2";
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:audit:any");
-  const raw = await searchParams;
-  const query = auditQuerySchema.parse({
-    actorId: one(raw.actorId),
-    actor: one(raw.actor),
-    action: one(raw.action),
-    record: one(raw.record),
-    from: one(raw.from),
-    to: one(raw.to),
-    page: one(raw.page),
-  });
+  const query = auditQuerySchema.parse(queryFields(await searchParams));
   const [log, options] = await Promise.all([listAuditEvents(viewer, query), auditFilterOptions(viewer)]);
   const t = await getTranslations("pmoAudit");
   const format = await getFormatter();
@@ -79,7 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     ["pmo", t("pmoGroup")],
     ["caseworker", t("caseworkerGroup")],
   ] as const;
-  const filtered = Boolean(query.actorId || query.actor || query.action || query.record || query.from || query.to);
+  const filtered = Boolean(query.actorId || query.action || query.record || query.from || query.to);
 
   return (
     <div className="space-y-6">
@@ -109,15 +98,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               </optgroup>
             ))}
           </select>
-        </div>
-        <div>
-          <label htmlFor="actor" className="block text-sm font-medium">
-            {t("actor")}
-          </label>
-          <input id="actor" name="actor" type="search" defaultValue={query.actor} maxLength={254} aria-describedby="actor-hint" className={`${input} w-full`} />
-          <p id="actor-hint" className="text-xs text-slate-600">
-            {t("actorHint")}
-          </p>
         </div>
         <div>
           <label htmlFor="action" className="block text-sm font-medium">

@@ -11,6 +11,7 @@ import { getUser, requireUserWith } from "@/lib/data/session";
 import { listCaseworkers } from "@/lib/data/staff";
 import { findProvince, provinces } from "@/lib/reference/regions";
 import { assignmentQuerySchema, UNASSIGN, type AssignmentQuery } from "@/lib/validation/pmo-staff";
+import { queryFields } from "@/lib/validation/query";
 import { searchAssignableAction } from "./actions";
 import { AssignForm, CaseworkerActions, CreateCaseworkerForm } from "./forms";
 import { assignmentQuery } from "./query";
@@ -23,8 +24,6 @@ export async function generateMetadata(): Promise<Metadata> {
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const one = (v: string | string[] | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
-
 function listHref(userId: string, query: AssignmentQuery, page = 1): string {
   // The name search goes into the link sealed (lib/crypto/search-seal.ts), never in clear.
   const s = sealQuery(assignmentQuery(query, page), userId);
@@ -35,19 +34,12 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
   // Both permissions: the page manages accounts and assignments (the PMO holds both).
   const viewer = await requireUserWith("manage:caseworker:any");
   requirePermission(viewer, "update:assignment:any");
-  const given = await searchParams;
+  const given = queryFields(await searchParams);
   if (hasClearSearch(given)) {
-    const clear = assignmentQuerySchema.parse({ assigned: one(given.assigned), stage: one(given.stage), province: one(given.province), q: one(given.q) });
+    const clear = assignmentQuerySchema.parse({ assigned: given.assigned, stage: given.stage, province: given.province, q: given.q });
     redirect(listHref(viewer.id, clear).replace("#assign", ""));
   }
-  const raw = openSearchParams(given, viewer.id);
-  const query = assignmentQuerySchema.parse({
-    assigned: one(raw.assigned),
-    stage: one(raw.stage),
-    province: one(raw.province),
-    q: one(raw.q),
-    page: one(raw.page),
-  });
+  const query = assignmentQuerySchema.parse(openSearchParams(given, viewer.id));
   const [overview, list, targets] = await Promise.all([
     listCaseworkers(viewer),
     listAssignable(viewer, query),

@@ -7,6 +7,7 @@ import { countOpenDataRequests, listDataRequests, type PmoDataRequestRow } from 
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { DATA_REQUEST_VIEWS, parseDataRequestFilter } from "@/lib/validation/data-rights";
+import { queryFields } from "@/lib/validation/query";
 import { CompleteForm, RefuseForm } from "./decision-forms";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -25,8 +26,8 @@ const STATUS_TONE: Record<PmoDataRequestRow["status"], string> = {
 /** The PMO's queue of UU PDP requests: open ones first, the nearest deadline first. */
 export default async function DataRequestsPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:data_request:any");
-  const params = await searchParams;
-  const filter = parseDataRequestFilter(params);
+  const query = queryFields(await searchParams);
+  const filter = parseDataRequestFilter(query);
   const [rows, totals] = await Promise.all([listDataRequests(viewer, filter), countOpenDataRequests(viewer)]);
   const mayDecide = can(viewer, "update:data_request:any");
   const t = await getTranslations("pmoDataRequests");
@@ -37,7 +38,7 @@ export default async function DataRequestsPage({ searchParams }: { searchParams:
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
-      {typeof params.done === "string" ? <FormMessage tone="ok" message={t("saved")} /> : null}
+      {query.done ? <FormMessage tone="ok" message={t("saved")} /> : null}
       <p className="max-w-3xl text-slate-700">{t("intro")}</p>
       <p className="font-medium">
         <span data-figure="open-requests">{t("count", { count: totals.open })}</span>{" "}

@@ -8,6 +8,7 @@ import { listPmoHelpQueue } from "@/lib/data/help";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { findProvince } from "@/lib/reference/regions";
+import { queryFields } from "@/lib/validation/query";
 import { QueueAnswerForm } from "./answer-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -20,7 +21,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function PmoHelpPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("update:help_request:unassigned");
-  const answered = typeof (await searchParams).answered === "string";
+  const answered = queryFields(await searchParams).answered !== undefined;
   const queue = await listPmoHelpQueue(viewer);
   const t = await getTranslations("pmoHelp");
   const tTopic = await getTranslations("blockerPlain");

@@ -6,6 +6,7 @@ import { listImports } from "@/lib/data/imports";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { IMPORT_COLUMNS, reportPageSchema } from "@/lib/validation/import";
+import { queryFields } from "@/lib/validation/query";
 import { AutoRefresh } from "./auto-refresh";
 import { fileProblemText } from "./texts";
 import { readUploadProblem } from "./upload-error";
@@ -20,12 +21,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function PmoImportsPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("create:import:any");
-  const raw = await searchParams;
-  const history = await listImports(viewer, { page: reportPageSchema.parse(raw.page) });
+  const query = queryFields(await searchParams);
+  const history = await listImports(viewer, { page: reportPageSchema.parse(query.page) });
   const t = await getTranslations("pmoImports");
   const format = await getFormatter();
-  const problem = readUploadProblem(raw);
-  const cohortTyped = typeof raw.cohort === "string" ? raw.cohort.slice(0, 200) : "";
+  const problem = readUploadProblem(query);
+  const cohortTyped = query.cohort?.slice(0, 200) ?? "";
   const cohortError = problem?.field === "cohort" ? [t(problem.key)] : undefined;
   let fileError: string[] | undefined;
   if (problem?.field === "file") fileError = "error" in problem ? await fileProblemText(problem.error) : [t("noFile")];

@@ -1,4 +1,5 @@
 import type { ImportFileError } from "@/lib/data/import-file";
+import type { QueryFields } from "@/lib/validation/query";
 
 // The upload is a plain form post to a route handler (it streams the file), which answers
 // a refusal by sending the browser back to /pmo/imports with the problem in the query
@@ -40,11 +41,9 @@ export function uploadProblemQuery(problem: UploadProblem, cohort: string): stri
   return params.toString();
 }
 
-type Params = Record<string, string | string[] | undefined>;
-
 /** The refused upload named by the query string, or null (an unknown key is ignored). */
-export function readUploadProblem(raw: Params): UploadProblem | null {
-  const get = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : "");
+export function readUploadProblem(fields: QueryFields): UploadProblem | null {
+  const get = (k: string) => fields[k] ?? "";
   const num = (k: string) => {
     const n = Number(get(k));
     return Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;

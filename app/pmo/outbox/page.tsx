@@ -5,6 +5,7 @@ import { OUTBOX_STATES } from "@/db/schema";
 import { listOutbox, type OutboxState } from "@/lib/data/outbox";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
+import { queryFields } from "@/lib/validation/query";
 
 export async function generateMetadata(): Promise<Metadata> {
   if (!can(await getUser(), "read:outbox:any")) return {};
@@ -23,9 +24,9 @@ const STATE_TONE: Record<OutboxState, string> = {
 /** The outbox: every message to participants and what became of it. */
 export default async function OutboxPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:outbox:any");
-  const raw = await searchParams;
-  const state = (OUTBOX_STATES as readonly string[]).includes(String(raw.state)) ? (raw.state as OutboxState) : undefined;
-  const page = Math.min(10_000, Math.max(1, Number.parseInt(String(raw.page ?? "1"), 10) || 1));
+  const query = queryFields(await searchParams);
+  const state = (OUTBOX_STATES as readonly string[]).includes(String(query.state)) ? (query.state as OutboxState) : undefined;
+  const page = Math.min(10_000, Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1));
   const box = await listOutbox(viewer, { state, page });
   const t = await getTranslations("pmoOutbox");
   const format = await getFormatter();

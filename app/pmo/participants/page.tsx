@@ -19,6 +19,7 @@ import {
   PURPOSE_MIN,
   type ExportPurposeError,
 } from "@/lib/validation/pmo-participants";
+import { queryFields } from "@/lib/validation/query";
 import { searchParticipantsAction } from "./actions";
 import { FullExportForm } from "./full-export-form";
 
@@ -34,7 +35,7 @@ const selectClass = "w-full rounded-md border border-slate-400 bg-white px-3 py-
 
 export default async function PmoParticipantsPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:participant:any");
-  const given = await searchParams;
+  const given = queryFields(await searchParams);
   if (hasClearSearch(given)) {
     // An old link with the search in clear: sealed, so it leaves the address bar and history.
     const sealed = sealQuery(filterQuery(parseParticipantFilter(given)), viewer.id);
@@ -60,7 +61,7 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
     return s ? `/pmo/participants?${s}` : "/pmo/participants";
   };
   const exportHref = `/pmo/participants/export${query ? `?${query}` : ""}`;
-  const exportError = typeof raw.exportError === "string" && (EXPORT_PURPOSE_ERRORS as readonly string[]).includes(raw.exportError)
+  const exportError = raw.exportError && (EXPORT_PURPOSE_ERRORS as readonly string[]).includes(raw.exportError)
     ? (raw.exportError as ExportPurposeError)
     : undefined;
   const filtered = query !== "";

@@ -6,6 +6,7 @@ import { resolveDashboardFilter } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { provinces } from "@/lib/reference/regions";
 import { dashboardFilterFromParams } from "@/lib/validation/dashboard";
+import { queryFields } from "@/lib/validation/query";
 import { SurveySection } from "../survey-section";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -18,8 +19,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 /** The evaluation survey on its own page, with the dashboard's filters. */
 export default async function PmoSurveyPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:dashboard:any");
-  const raw = await searchParams;
-  const input = dashboardFilterFromParams(raw);
+  const input = dashboardFilterFromParams(queryFields(await searchParams));
   const filter = await resolveDashboardFilter(input);
   const t = await getTranslations("pmo");
   const tSurvey = await getTranslations("pmoSurvey");

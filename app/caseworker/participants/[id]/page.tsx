@@ -11,6 +11,7 @@ import { requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince, findRegency } from "@/lib/reference/regions";
 import { todayInJakarta } from "@/lib/validation";
+import { queryFields } from "@/lib/validation/query";
 import { IssueActivationCodeForm } from "./activation-form";
 import { ContactForm, LogServiceForm, MilestonesForm, StageForm } from "./forms";
 
@@ -40,16 +41,14 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
   const name = (o: { nameId: string; nameEn: string }) => (locale === "en" ? o.nameEn : o.nameId);
 
-  const query = await searchParams;
-  const correctId = query.correct;
-  const correcting = typeof correctId === "string" ? file.logs.find((l) => l.id === correctId && !l.correctedById) : undefined;
+  const query = queryFields(await searchParams);
+  const correcting = query.correct ? file.logs.find((l) => l.id === query.correct && !l.correctedById) : undefined;
   // Answering a help request: the log form takes the answer too (?answer=<request id>).
-  const answerId = query.answer;
-  const answeringRequest = !correcting && typeof answerId === "string" ? requests.find((r) => r.id === answerId && r.status === "open") : undefined;
+  const answeringRequest = !correcting && query.answer ? requests.find((r) => r.id === query.answer && r.status === "open") : undefined;
   const answering = answeringRequest
     ? { id: answeringRequest.id, topic: tTopic(answeringRequest.topic as "other"), message: answeringRequest.message }
     : undefined;
-  const justAnswered = typeof query.answered === "string" && requests.some((r) => r.id === query.answered && r.status === "answered");
+  const justAnswered = Boolean(query.answered) && requests.some((r) => r.id === query.answered && r.status === "answered");
   const when = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
   const serviceOptions = (inStage: boolean) =>
     file.catalogue.filter((s) => (s.stage === p.stage) === inStage).map((s) => ({ code: s.code, name: name(s) }));

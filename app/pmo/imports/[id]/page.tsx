@@ -6,6 +6,7 @@ import { can } from "@/lib/data/permissions";
 import { listCaseworkerChoices } from "@/lib/data/pmo-participants";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { reportPageSchema } from "@/lib/validation/import";
+import { queryFields } from "@/lib/validation/query";
 import { AutoRefresh } from "../auto-refresh";
 import { reasonTranslator } from "../texts";
 import { ConfirmForm } from "./confirm-form";
@@ -20,8 +21,8 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 export default async function ImportPage({ params, searchParams }: Props) {
   const viewer = await requireUserWith("create:import:any");
   const { id } = await params;
-  const raw = await searchParams;
-  const view = await getImport(viewer, id, { page: reportPageSchema.parse(raw.page) });
+  const query = queryFields(await searchParams);
+  const view = await getImport(viewer, id, { page: reportPageSchema.parse(query.page) });
   const t = await getTranslations("pmoImports");
   const format = await getFormatter();
   const describe = await reasonTranslator();

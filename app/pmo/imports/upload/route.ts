@@ -6,6 +6,7 @@ import { startImportCheck, uploadImport, type UploadResult } from "@/lib/data/im
 import { can } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 import { sameOrigin } from "@/lib/http/client";
+import { withoutControlCharacters } from "@/lib/validation/common";
 import { forbiddenResponse, seeOther } from "../http";
 import { uploadProblemQuery, type UploadProblem } from "../upload-error";
 
@@ -53,7 +54,8 @@ export async function POST(request: NextRequest): Promise<Response> {
   // early), or with null when the body ends without a file part.
   const outcome = new Promise<Outcome>((resolve, reject) => {
     parser.on("field", (name, value) => {
-      if (name === "cohort") cohort = value;
+      // As every form's text (lib/forms.ts formFields): PostgreSQL refuses a NUL in the name.
+      if (name === "cohort") cohort = withoutControlCharacters(value);
     });
     parser.on("file", (name, stream, info) => {
       // An empty file input still sends a part, with no file name.

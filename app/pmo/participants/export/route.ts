@@ -4,8 +4,17 @@ import { openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { exportParticipants } from "@/lib/data/pmo-participants";
 import { can, type SessionUser } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
+import { formFields } from "@/lib/forms";
+import { sameOrigin } from "@/lib/http/client";
 import { todayInJakarta } from "@/lib/validation";
-import { exportPurposeSchema, filterQuery, parseParticipantFilter, type ExportPurposeError } from "@/lib/validation/pmo-participants";
+import {
+  exportPurposeSchema,
+  filterQuery,
+  parseParticipantFilter,
+  type ExportPurposeError,
+  type ParticipantFilter,
+} from "@/lib/validation/pmo-participants";
+import { queryFields } from "@/lib/validation/query";
 
 // GET: the list's current filter (the same query string) as CSV, NIKs masked.
 // POST (a form with a purpose): the same with whole NIKs. The data layer checks the
@@ -23,25 +32,28 @@ export async function GET(request: NextRequest): Promise<Response> {
 export async function POST(request: NextRequest): Promise<Response> {
   // A cross-site form post carries no session cookie (SameSite=Lax), and one from a page
   // of another origin is refused outright, as Next refuses it for server actions.
-  if (!sameOrigin(request)) return new Response(null, { status: 403 });
+  if (!sameOrigin(request.headers)) return new Response(null, { status: 403 });
   const viewer = await getUser();
   if (!viewer) return seeOther("/login");
   if (!can(viewer, "read:export:any")) return forbiddenResponse();
   const form = await request.formData().catch(() => null);
-  const purpose = form?.get("purpose");
-  const parsed = exportPurposeSchema.safeParse({ purpose: typeof purpose === "string" ? purpose : undefined });
+  const parsed = exportPurposeSchema.safeParse({ purpose: form ? formFields(form).purpose : undefined });
   if (!parsed.success) {
     // Without JavaScript the form posts straight here: back to the list, the error beside the field.
     const error = parsed.error.issues[0]?.message as ExportPurposeError;
-    const query = sealQuery(filterQuery(parseParticipantFilter(openSearchParams(request.nextUrl.searchParams, viewer.id))), viewer.id);
+    const query = sealQuery(filterQuery(listFilter(request, viewer)), viewer.id);
     return seeOther(`/pmo/participants?${query ? `${query}&` : ""}exportError=${error}#full-export`);
   }
   return csvResponse(viewer, request, parsed.data.purpose);
 }
 
+/** The list's filter from the request's query string. The search comes sealed (`s`), as the list's links carry it; a search in clear is ignored. */
+function listFilter(request: NextRequest, viewer: SessionUser): ParticipantFilter {
+  return parseParticipantFilter(openSearchParams(queryFields(request.nextUrl.searchParams), viewer.id));
+}
+
 async function csvResponse(viewer: SessionUser, request: NextRequest, purpose: string | null): Promise<Response> {
-  // The search comes sealed (`s`), as the list's links carry it; a search in clear is ignored.
-  const filter = parseParticipantFilter(openSearchParams(request.nextUrl.searchParams, viewer.id));
+  const filter = listFilter(request, viewer);
   const { stream } = await exportParticipants(viewer, filter, { purpose });
   return new Response(stream, {
     headers: {
@@ -62,14 +74,3 @@ function seeOther(location: string): Response {
   return new Response(null, { status: 303, headers: { Location: location } });
 }
 
-function sameOrigin(request: NextRequest): boolean {
-  const origin = request.headers.get("origin");
-  // Browsers send Origin with every POST; a client that sends none is not a cross-site page.
-  if (!origin) return true;
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
