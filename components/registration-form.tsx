@@ -71,7 +71,8 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
   return (
     <>
       <input type="hidden" name="submissionId" value={props.submissionId} />
-      <FormMessage message={state.message ? t("errorSummary") : undefined} />
+      {/* "See the message under each field": only when there is one (a conflict or a lock is about the whole form). */}
+      <FormMessage message={state.message && Object.keys(e).some((field) => field !== "form") ? t("errorSummary") : undefined} />
       {e.form ? <FormMessage message={e.form.join(" ")} /> : null}
 
       <fieldset className="space-y-4">

@@ -8,7 +8,7 @@ import { db } from "@/db";
 import { imports, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
-import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
+import { makeKk, makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
 import { todayInJakarta } from "@/lib/validation";
 import { contactSchema, milestonesSchema, serviceLogSchema } from "@/lib/validation/caseworker";
@@ -763,7 +763,7 @@ const TABLE: Record<string, Entry> = {
     kind: "within",
     why: "writes a message inside the caller's transaction; the caller writes the event of the change that causes it",
     table: "outbox_messages",
-    coveredBy: ["help.answerHelpRequest", "help.answerUnassignedHelpRequest", "reminders.queueDeadlineReminders"],
+    coveredBy: ["help.answerHelpRequest", "help.answerUnassignedHelpRequest", "participants.registerSelf", "reminders.queueDeadlineReminders"],
   },
   "outbox.deliverOutbox": {
     kind: "unaudited",
@@ -815,6 +815,19 @@ const TABLE: Record<string, Entry> = {
             { actor: { id: ids.userId, role: "participant" }, action: "participant.register", entityType: "participant", entityId: ids.participantId, after: true },
           ];
         },
+      };
+    }),
+    // Refused with the general answer: the account holder's notice, the throttle's counts
+    // and the event that names the account, in one transaction.
+    scenario("a registered NIK: the account holder told, counted and audited", async () => {
+      // registrationForm's birth date and sex, so that the NIK agrees with them.
+      const nik = makeNik({ birthDate: "1990-05-17", sex: "P" });
+      const holder = await createTestParticipant({ form: { nik } });
+      const data = selfRegistrationSchema().parse(registrationForm({ nik }));
+      return {
+        act: () => registerSelf(data, "10.9.0.9"),
+        events: [{ actor: null, action: "participant.register_conflict", entityType: "participant", entityId: holder.participantId, after: true }],
+        refused: true,
       };
     }),
   ),
@@ -1023,6 +1036,8 @@ const TABLE: Record<string, Entry> = {
   // --- throttle.ts ---
   "throttle.identifierKey": pure(),
   "throttle.ipKey": pure(),
+  "throttle.registerIdKey": pure("a keyed hash of its arguments; no database"),
+  "throttle.registerIpKey": pure(),
   "throttle.clientIp": pure(),
   "throttle.lockedUntil": read("reads the throttle's locks", () => lockedUntil([ipKey("10.9.9.9")])),
   "throttle.throttleState": read("reads the throttle's locks and counts", () => throttleState([ipKey("10.9.9.9")])),
@@ -1157,6 +1172,18 @@ const TABLE: Record<string, Entry> = {
 
 /** Writes without an audit event that belong to functions listed above under another kind. */
 const UNAUDITED_PATHS: (UnauditedCase & { fn: string })[] = [
+  {
+    fn: "participants.registerSelf",
+    name: "a third participant on a full KK is counted against the address",
+    why: `${THROTTLE}; a full KK is the programme's rule and names no account, so there is no account to audit`,
+    allow: { auth_throttle: "*" },
+    act: async () => {
+      const kk = makeKk("3275");
+      for (let i = 0; i < 2; i++) await createTestParticipant({ form: { kk } });
+      const data = selfRegistrationSchema().parse(registrationForm({ kk }));
+      return () => registerSelf(data, "10.9.0.10");
+    },
+  },
   {
     fn: "users.findSessionUser",
     name: "a request moves last_seen_at",

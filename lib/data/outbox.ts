@@ -17,7 +17,9 @@ import { requirePermission, type SessionUser } from "./permissions";
 
 export const OUTBOX_MAX_ATTEMPTS = 5;
 export const OUTBOX_PAGE_SIZE = 50;
-export const OUTBOX_KINDS = ["help_answered", "deadline_reminder"] as const;
+// registration_attempt: someone tried to self-register with an account holder's NIK, phone
+// or email (lib/data/participants.ts); at most one a day per account (its dedupe key).
+export const OUTBOX_KINDS = ["help_answered", "deadline_reminder", "registration_attempt"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 

@@ -1,15 +1,18 @@
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
-import { auditEvents, participants, serviceLogs, stageChanges, users } from "@/db/schema";
+import { auditEvents, outboxMessages, participants, serviceLogs, stageChanges, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { decryptIdentity, identityHash, sealKk, sealNik } from "@/lib/crypto/identity";
+import { changesOf, describeChanges } from "@/lib/testing/db-snapshot";
 import { makeKk, makeNik, registrationForm } from "@/lib/testing/identity";
 import { sealedIdentity } from "@/lib/testing/sealed";
-import { selfRegistrationSchema, CONSENT_VERSION } from "@/lib/validation/registration";
+import { assistedRegistrationSchema, selfRegistrationSchema, CONSENT_VERSION } from "@/lib/validation/registration";
+import { registerAssisted } from "./assisted";
 import { listCaseload } from "./caseload";
 import { getOwnHome, registerSelf } from "./participants";
 import { getProgrammeSummary } from "./programme";
+import { THROTTLE } from "./throttle";
 import { authenticate } from "./users";
 
 beforeAll(freshDatabase);
@@ -73,13 +76,6 @@ describe("registerSelf", () => {
     expect(third).toMatchObject({ ok: true, repeated: true });
   });
 
-  it("refuses a NIK that is already registered", async () => {
-    const first = parsed();
-    await registerSelf(first);
-    const again = await registerSelf(parsed({ nik: first.nik, birthDate: first.birthDate, sex: first.sex }));
-    expect(again).toEqual({ ok: false, fieldErrors: { nik: ["nik.taken"] } });
-  });
-
   it("refuses a third participant on one KK and writes nothing", async () => {
     const kk = makeKk("3201");
     expect((await registerSelf(parsed({ kk }))).ok).toBe(true);
@@ -91,11 +87,119 @@ describe("registerSelf", () => {
     expect(after[0].n).toBe(before[0].n);
   });
 
-  it("refuses a phone number or email that another account uses", async () => {
-    const first = parsed();
-    await registerSelf(first);
-    const second = await registerSelf(parsed({ phone: first.phone, email: first.email! }));
-    expect(second).toEqual({ ok: false, fieldErrors: { phone: ["phone.taken"], email: ["email.taken"] } });
+});
+
+// Being in this programme says that a person is or was a migrant worker: the form must not
+// tell anyone, without limit, which NIK, phone or email is registered.
+describe("registerSelf: conflicts and the throttle", () => {
+  const CONFLICT = { ok: false, fieldErrors: { form: ["registration.conflict"] } };
+  const LOCKED = { ok: false, fieldErrors: { form: ["registration.locked"] } };
+
+  /** A self-registered participant. */
+  async function holder(overrides: Partial<Record<string, string>> = {}) {
+    const data = parsed(overrides);
+    const result = await registerSelf(data);
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    return { data, participantId: result.participantId };
+  }
+  /** The fields a form needs to repeat someone's NIK (which must agree with birth date and sex). */
+  const sameNik = (d: { nik: string; birthDate: string; sex: string }) => ({ nik: d.nik, birthDate: d.birthDate, sex: d.sex });
+  const noticesTo = (participantId: string) =>
+    db.select().from(outboxMessages).where(and(eq(outboxMessages.participantId, participantId), eq(outboxMessages.kind, "registration_attempt")));
+
+  it("answers a known NIK, a known phone and a known email alike, naming no field", async () => {
+    const h = await holder();
+    const ip = "198.51.100.1";
+    const answers = [
+      await registerSelf(parsed(sameNik(h.data)), ip),
+      await registerSelf(parsed({ phone: h.data.phone }), ip),
+      await registerSelf(parsed({ email: h.data.email! }), ip),
+      await registerSelf(parsed({ ...sameNik(h.data), phone: h.data.phone, email: h.data.email! }), ip),
+    ];
+    for (const answer of answers) expect(answer).toEqual(CONFLICT);
+  });
+
+  it("tells the account holder through the outbox, once a day, with nothing of what was typed", async () => {
+    const h = await holder({ fullName: "Wulan Pemilik" });
+    const attempt = parsed({ ...sameNik(h.data), fullName: "Orang Lain Sekali" });
+    const { result, changes } = await changesOf(() => registerSelf(attempt, "198.51.100.2"));
+    expect(result).toEqual(CONFLICT);
+    // No account or participant: the notice, its audit event and the throttle's counts.
+    expect([...new Set(changes.map((c) => `${c.kind} ${c.table}`))].sort(), describeChanges(changes)).toEqual([
+      "insert audit_events",
+      "insert auth_throttle",
+      "insert outbox_messages",
+    ]);
+    const [notice, ...more] = await noticesTo(h.participantId);
+    expect(more).toEqual([]);
+    expect(notice).toMatchObject({ channel: "email", recipient: h.data.email, subject: "Ada yang mencoba mendaftar dengan data Anda" });
+    expect(notice.body).toContain("Halo Wulan Pemilik");
+    expect(notice.body).toMatch(/kode aktivasi/);
+    for (const typed of [attempt.nik, attempt.kk!, attempt.phone, attempt.email!, attempt.fullName]) {
+      expect(JSON.stringify(notice)).not.toContain(typed);
+    }
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "participant.register_conflict"), eq(auditEvents.entityId, h.participantId)));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorId: null, actorRole: "system", entityType: "participant" });
+    expect(events[0].after).toEqual({ matched: ["nik"], ip: "198.51.100.2", noticeQueued: true });
+
+    // Again the same day, with the phone this time: refused alike, no second notice.
+    expect(await registerSelf(parsed({ phone: h.data.phone }), "198.51.100.3")).toEqual(CONFLICT);
+    expect(await noticesTo(h.participantId)).toHaveLength(1);
+
+    // A holder without email is told on their phone.
+    const noEmail = await holder({ email: "" });
+    expect(await registerSelf(parsed({ phone: noEmail.data.phone }), "198.51.100.4")).toEqual(CONFLICT);
+    expect(await noticesTo(noEmail.participantId)).toMatchObject([{ channel: "whatsapp", recipient: noEmail.data.phone, subject: null }]);
+  });
+
+  it("refuses an address past its limit with the lock's answer and writes nothing; another address registers", async () => {
+    const ip = "203.0.113.50";
+    const holders = [await holder(), await holder(), await holder()];
+    // Conflicts spread over several accounts and details: no identifier reaches its own limit.
+    const details = holders.flatMap((h) => [sameNik(h.data), { phone: h.data.phone }, { email: h.data.email! }]);
+    for (let i = 0; i <= THROTTLE.registerIp.free; i++) {
+      expect(await registerSelf(parsed(details[i % details.length]), ip), `attempt ${i}`).toEqual(CONFLICT);
+    }
+    const fresh = parsed();
+    const { result, changes } = await changesOf(() => registerSelf(fresh, ip));
+    expect(result).toEqual(LOCKED);
+    expect(describeChanges(changes)).toBe("(no change)");
+    expect(await registerSelf(fresh, "203.0.113.51")).toMatchObject({ ok: true, repeated: false });
+  });
+
+  it("refuses a NIK or a phone past its limit from changing addresses and writes nothing", async () => {
+    const h = await holder();
+    let n = 0;
+    for (const [name, details] of [
+      ["nik", sameNik(h.data)],
+      ["phone", { phone: h.data.phone }],
+    ] as const) {
+      for (let i = 0; i <= THROTTLE.registerIdentifier.free; i++) {
+        expect(await registerSelf(parsed(details), `192.0.2.${++n}`), `${name} attempt ${i}`).toEqual(CONFLICT);
+      }
+      const { result, changes } = await changesOf(() => registerSelf(parsed(details), `192.0.2.${++n}`));
+      expect(result, name).toEqual(LOCKED);
+      expect(describeChanges(changes), name).toBe("(no change)");
+    }
+    // Someone else registers from those addresses meanwhile.
+    expect(await registerSelf(parsed(), "192.0.2.1")).toMatchObject({ ok: true, repeated: false });
+  });
+
+  it("leaves assisted registration its precise answers, even while self-registration is locked", async () => {
+    const h = await holder();
+    for (let i = 0; i <= THROTTLE.registerIdentifier.free; i++) await registerSelf(parsed(sameNik(h.data)), `192.0.2.${100 + i}`);
+    expect(await registerSelf(parsed(sameNik(h.data)), "192.0.2.200")).toEqual(LOCKED);
+    const caseworker = await createTestUser("caseworker");
+    const assisted = (o: Partial<Record<string, string>>) => assistedRegistrationSchema().parse(registrationForm(o));
+    expect(await registerAssisted(caseworker, assisted(sameNik(h.data)))).toEqual({ ok: false, fieldErrors: { nik: ["nik.taken"] } });
+    expect(await registerAssisted(caseworker, assisted({ phone: h.data.phone, email: h.data.email! }))).toEqual({
+      ok: false,
+      fieldErrors: { phone: ["phone.taken"], email: ["email.taken"] },
+    });
   });
 });
 

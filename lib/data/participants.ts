@@ -6,9 +6,13 @@ import { hashPassword } from "@/lib/auth/password";
 import { identityHash, sealKk, sealNik } from "@/lib/crypto/identity";
 import { makeSignInTicket } from "@/lib/crypto/sign-in-ticket";
 import { maskNikLast4, maskPhone, MAX_PARTICIPANTS_PER_KK, type ValidationKey } from "@/lib/validation";
+import { todayInJakarta } from "@/lib/validation/dates";
 import { CONSENT_VERSION, type RegistrationData, type SelfRegistrationData } from "@/lib/validation/registration";
+import { recordAudit } from "./audit";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
+import { queueMessage } from "./outbox";
 import { requirePermission, type SessionUser } from "./permissions";
+import { lockedUntil, recordFailure, registerIdKey, registerIpKey } from "./throttle";
 
 export type FieldErrors = Partial<Record<string, ValidationKey[]>>;
 export type RegisterResult =
@@ -172,19 +176,121 @@ export type SelfRegisterResult =
  * Self-registration at /register: creates the user and the participant in one
  * transaction. Anyone may call it (it is how a worker gets an account). A repeated
  * submit of the same form (same submission id) returns the participant it created.
+ *
+ * Unlike assisted registration (a caseworker, trusted and audited, gets the precise
+ * answers), it never says which of NIK, phone or email is registered already, and it is
+ * throttled per client address and per identifier: see refuseSelfRegistration and
+ * docs/decisions/019-registration-conflicts.md. `ip` is the client's address (clientIp),
+ * null when it cannot be told; then only the identifiers are counted.
  */
-export async function registerSelf(data: SelfRegistrationData): Promise<SelfRegisterResult> {
+export async function registerSelf(data: SelfRegistrationData, ip: string | null = null): Promise<SelfRegisterResult> {
+  // The one read before the hash: while the address or an identifier of the form is
+  // locked, the answer is the lock, and nothing is hashed or written.
+  if (await lockedUntil(registrationKeys(data, ip))) return { ok: false, fieldErrors: { form: ["registration.locked"] } };
   const reg = { data, source: "self" as const, actor: null };
   // A double submit hashes once more and then gets its first answer: looking for the form
   // first would cost every registration a round trip to save the rare repeat a hash.
   const passwordHash = await hashPassword(data.password);
   // One statement: atomic without an explicit transaction.
   const result = await withRaceAnswers(reg, () => storeRegistration(db, { ...reg, passwordHash }));
-  if (!result.ok) return result;
+  if (!result.ok) return refuseSelfRegistration(data, ip, result.fieldErrors);
   const signInTicket = result.repeated
     ? null
     : makeSignInTicket({ userId: result.userId, sessionVersion: FIRST_SESSION_VERSION, lastLogin: null });
   return { ...result, signInTicket };
+}
+
+const IDENTIFIERS = ["nik", "phone", "email"] as const;
+type Identifier = (typeof IDENTIFIERS)[number];
+
+/** The throttle's keys of a self-registration: the address, and each NIK, phone and email typed. */
+function registrationKeys(data: SelfRegistrationData, ip: string | null): string[] {
+  return [
+    ...(ip ? [registerIpKey(ip)] : []),
+    registerIdKey("nik", data.nik),
+    registerIdKey("phone", data.phone),
+    ...(data.email ? [registerIdKey("email", data.email)] : []),
+  ];
+}
+
+/**
+ * A refused self-registration. Being in this programme says that a person is or was a
+ * migrant worker, so the form is never told which of NIK, phone or email is registered:
+ * a conflict gets one answer for all three, which tells a real owner how to get in (sign
+ * in, or an activation code from the caseworker). In one transaction, the account
+ * holders named are told through the outbox (at most once a day each), each gets an
+ * audit event, and the address and every identifier of the form count towards the
+ * throttle, which bounds how often anyone can ask.
+ *
+ * A full KK keeps its precise answer: it is the programme's rule (2 participants per
+ * family card), not an identifier of a person; a third family member cannot fix it by
+ * signing in and must read why. Since it still says something about other people's
+ * records, it counts towards the address's limit. When an identifier matched as well,
+ * the general answer alone is given.
+ */
+async function refuseSelfRegistration(
+  data: SelfRegistrationData,
+  ip: string | null,
+  fieldErrors: FieldErrors,
+): Promise<SelfRegisterResult> {
+  const matched = IDENTIFIERS.filter((field) => fieldErrors[field]?.includes(`${field}.taken`));
+  const kkFull = Boolean(fieldErrors.kk?.includes("kk.limit"));
+  // Nothing about anyone else (the same form id posted with another person): as it is.
+  if (matched.length === 0 && !kkFull) return { ok: false, fieldErrors };
+  if (matched.length === 0) {
+    if (ip) await recordFailure([registerIpKey(ip)]);
+    return { ok: false, fieldErrors: { kk: ["kk.limit"] } };
+  }
+  await db.transaction(async (tx) => {
+    await recordFailure(registrationKeys(data, ip), tx);
+    await noticeAccountHolders(tx, data, ip, matched);
+  });
+  return { ok: false, fieldErrors: { form: ["registration.conflict"] } };
+}
+
+/**
+ * Tells each account whose NIK, phone or email a refused self-registration used that
+ * someone tried (a registration_attempt message, nothing of what was typed, at most one
+ * per account and day in Jakarta), with an audit event per account in the caller's
+ * transaction. Staff accounts (a reused email) get the event only: the outbox writes to
+ * participants.
+ */
+async function noticeAccountHolders(tx: Tx, data: SelfRegistrationData, ip: string | null, matched: Identifier[]): Promise<void> {
+  // Three lookups by unique index; the checks of register_participant answered flags only.
+  const rows = await executeRows<{ participant_id: string | null; user_id: string | null; field: Identifier }>(
+    sql`select p.id as participant_id, p.user_id, 'nik' as field from participants p where p.nik_hash = ${identityHash(data.nik)}
+        union all
+        select p.id, u.id, 'phone' from users u left join participants p on p.user_id = u.id where u.phone = ${data.phone}
+        union all
+        select p.id, u.id, 'email' from users u left join participants p on p.user_id = u.id where u.email = ${data.email}`,
+    tx,
+  );
+  const accounts = new Map<string, { participantId: string | null; userId: string | null; fields: Identifier[] }>();
+  for (const row of rows) {
+    const key = row.user_id ?? row.participant_id!;
+    const account = accounts.get(key) ?? { participantId: row.participant_id, userId: row.user_id, fields: [] };
+    account.fields.push(row.field);
+    accounts.set(key, account);
+  }
+  // The record went in the moment between (an erasure): the attempt is still audited.
+  if (accounts.size === 0) accounts.set("", { participantId: null, userId: null, fields: matched });
+  const today = todayInJakarta();
+  for (const account of accounts.values()) {
+    const noticeId = account.participantId
+      ? await queueMessage(tx, {
+          participantId: account.participantId,
+          kind: "registration_attempt",
+          dedupeKey: `registration_attempt:${account.participantId}:${today}`,
+        })
+      : null;
+    await recordAudit(tx, {
+      actor: null,
+      action: "participant.register_conflict",
+      entityType: account.participantId || !account.userId ? "participant" : "user",
+      entityId: account.participantId ?? account.userId,
+      after: { matched: account.fields, ip, noticeQueued: noticeId !== null },
+    });
+  }
 }
 
 export type TimelineEntry =

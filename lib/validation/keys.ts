@@ -36,6 +36,10 @@ export const validationKeys = [
   // Email / password
   "email.invalid",
   "email.taken", // DB layer
+  // Self-registration: one answer for a NIK, phone or email registered already (which of
+  // them is told to nobody), and the throttle's lock (lib/data/participants.ts)
+  "registration.conflict", // DB layer
+  "registration.locked", // DB layer
   "password.tooShort",
   "password.tooLong",
   "password.common",
