@@ -40,6 +40,8 @@ async function createCaseworker(page: Page, name: string, email: string): Promis
 
 test.describe("caseworker accounts and assignment", () => {
   test("the PMO creates a caseworker who activates, receives two participants at once, and is disabled", async ({ page, browser }) => {
+    // Two registrations, an activation, an assignment, axe and a disabling: over a minute on a busy machine.
+    test.setTimeout(120_000);
     const run = token();
     const name = `Rina ${run}`;
     const email = `rina.${run}@bp2mi.test`;
