@@ -33,7 +33,7 @@ describe("createCaseworker", () => {
   it("makes a caseworker without a password, stores only the code's hash, and writes the audit events", async () => {
     const pmo = await createTestUser("pmo");
     const input = newCaseworker({ name: "  Rina   Kusuma ", email: " Rina.Kusuma@BP2MI.go.id", phone: "0812-7700-1234" });
-    expect(input).toEqual({ name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+6281277001234" });
+    expect(input).toEqual({ name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+6281277001234", provinceCode: null });
     const result = await createCaseworker(pmo, input);
     if (!result.ok) throw new Error("refused");
     expect(result.activation.code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
