@@ -53,7 +53,7 @@ describe("createCaseworker", () => {
     expect(events.map((e) => e.action).sort()).toEqual(["activation_code.issue", "caseworker.create"]);
     const create = events.find((e) => e.action === "caseworker.create")!;
     expect(create).toMatchObject({ actorId: pmo.id, actorRole: "pmo", entityType: "user" });
-    expect(create.after).toEqual({ role: "caseworker", name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+62812••••1234" });
+    expect(create.after).toEqual({ role: "caseworker", name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+62812••••1234", provinceCode: null });
     // The code itself is in no audit event.
     expect(JSON.stringify(events)).not.toContain(result.activation.code);
 
