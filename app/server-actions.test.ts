@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { after } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
-import { users } from "@/db/schema";
+import { programmeSettings, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { auth } from "@/lib/auth";
 import { refuseDataRequest, requestDeletion } from "@/lib/data/data-rights";
@@ -397,6 +397,28 @@ const ACTIONS: Record<string, Spec> = {
     arrange: async (caller, cross) => {
       const target = cross ? (await participant()).user : await createTestUser("caseworker");
       return { user: await someone(caller), form: form({ caseworkerId: target.id }) };
+    },
+  },
+  // cross: the PMO naming a participant's account as if it were a caseworker's.
+  "app/pmo/caseworkers/actions.ts#setCaseworkerProvinceAction": {
+    ...pmoOnly("ok", 404),
+    arrange: async (caller, cross) => {
+      const target = cross ? (await participant()).user : await createTestUser("caseworker");
+      return { user: await someone(caller), form: form({ caseworkerId: target.id, provinceCode: "31" }) };
+    },
+  },
+  // Each caller posts "off". For the PMO the rule is on first, so the post is a write, and
+  // it leaves the rule off (the other tests' registrations stay unassigned).
+  "app/pmo/caseworkers/actions.ts#setAssignmentRuleAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => {
+      if (caller === "pmo") {
+        await db
+          .insert(programmeSettings)
+          .values({ id: true, autoAssign: true })
+          .onConflictDoUpdate({ target: programmeSettings.id, set: { autoAssign: true } });
+      }
+      return { user: await someone(caller), form: form({ autoAssign: "off" }) };
     },
   },
   "app/pmo/caseworkers/actions.ts#assignParticipantsAction": {

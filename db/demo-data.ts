@@ -144,8 +144,10 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
     const caseworkers = await tx
       .insert(users)
       .values([
-        { role: "caseworker", name: "Andi Prasetyo", email: "pendamping1@pendamping.test", phone: "+6281100000011", passwordHash },
-        { role: "caseworker", name: "Sri Mulyani Lestari", email: "pendamping2@pendamping.test", phone: "+6281100000012", passwordHash },
+        // Provinces for the automatic assignment rule (decision 020): the two most common
+        // of the demo's participants. The rule itself stays off, as in a new deployment.
+        { role: "caseworker", name: "Andi Prasetyo", email: "pendamping1@pendamping.test", phone: "+6281100000011", passwordHash, provinceCode: "35" },
+        { role: "caseworker", name: "Sri Mulyani Lestari", email: "pendamping2@pendamping.test", phone: "+6281100000012", passwordHash, provinceCode: "33" },
       ])
       .returning();
 

@@ -64,6 +64,9 @@ export const users = pgTable(
     // Moved forward at most once a minute by requireUser: the idle timeout reads it.
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     locale: text("locale").$type<Locale>().notNull().default("id"),
+    // A caseworker's province (two digits), set by the PMO: the automatic assignment rule
+    // gives a new participant to a caseworker of their province (docs/decisions/020).
+    provinceCode: text("province_code"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -79,6 +82,7 @@ export const users = pgTable(
     check("users_email_check", sql`email is null or (email = lower(email) and email like '%_@_%')`),
     check("users_phone_check", sql`phone is null or phone ~ '^\\+[1-9][0-9]{6,14}$'`),
     check("users_contact_check", sql`email is not null or phone is not null or disabled_at is not null`),
+    check("users_province_check", sql`province_code is null or (role = 'caseworker' and province_code ~ '^[1-9][0-9]$')`),
   ],
 );
 
@@ -282,6 +286,21 @@ export const targets = pgTable(
     check("targets_month_check", sql`month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
     check("targets_count_check", sql`count >= 0`),
   ],
+);
+
+/**
+ * The programme's settings: one row (id is always true). `auto_assign` switches the
+ * automatic assignment rule of self-registration (docs/decisions/020), set by the PMO.
+ */
+export const programmeSettings = pgTable(
+  "programme_settings",
+  {
+    id: boolean("id").primaryKey().default(true),
+    autoAssign: boolean("auto_assign").notNull().default(false),
+    updatedBy: uuid("updated_by").references(() => users.id),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [check("programme_settings_one_row", sql`id`)],
 );
 
 export const auditEvents = pgTable(

@@ -2,9 +2,9 @@ import "server-only";
 import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { db } from "@/db";
-import { participants, users, type Stage } from "@/db/schema";
+import { participants, programmeSettings, users, type Stage } from "@/db/schema";
 import { maskNikLast4 } from "@/lib/validation";
-import type { AssignmentInput, AssignmentQuery } from "@/lib/validation/pmo-staff";
+import type { AssignmentInput, AssignmentQuery, AssignmentRuleInput } from "@/lib/validation/pmo-staff";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
 
@@ -177,5 +177,57 @@ export async function assignParticipants(viewer: SessionUser, input: AssignmentI
       }
     }
     return { ok: true, changed: moving.length, unchanged: current.length - moving.length, caseworkerName };
+  });
+}
+
+export type AssignmentRule = { autoAssign: boolean; updatedAt: Date | null };
+
+/**
+ * The automatic assignment rule (docs/decisions/020): while on, a self-registered
+ * participant goes at once to an enabled caseworker of their province with the smallest
+ * open caseload (any province when the province has none). The rule itself runs in the
+ * registration's statement (register_participant, migration 0009). No settings row reads
+ * as off.
+ */
+export async function getAssignmentRule(viewer: SessionUser): Promise<AssignmentRule> {
+  requirePermission(viewer, "update:assignment:any");
+  const [row] = await db
+    .select({ autoAssign: programmeSettings.autoAssign, updatedAt: programmeSettings.updatedAt })
+    .from(programmeSettings)
+    .where(eq(programmeSettings.id, true));
+  return row ?? { autoAssign: false, updatedAt: null };
+}
+
+/**
+ * Switches the automatic assignment rule on or off, with its audit event (before and
+ * after) in the same transaction. The row is locked, so two PMOs switching at once
+ * each record what they really replaced. Setting it to what it is changes nothing.
+ */
+export async function setAssignmentRule(viewer: SessionUser, input: AssignmentRuleInput): Promise<{ changed: boolean }> {
+  requirePermission(viewer, "update:assignment_rule:any");
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ autoAssign: programmeSettings.autoAssign })
+      .from(programmeSettings)
+      .where(eq(programmeSettings.id, true))
+      .for("update");
+    const before = current?.autoAssign ?? false;
+    if (before === input.autoAssign) return { changed: false };
+    await tx
+      .insert(programmeSettings)
+      .values({ id: true, autoAssign: input.autoAssign, updatedBy: viewer.id, updatedAt: new Date() })
+      .onConflictDoUpdate({
+        target: programmeSettings.id,
+        set: { autoAssign: input.autoAssign, updatedBy: viewer.id, updatedAt: new Date() },
+      });
+    await recordAudit(tx, {
+      actor: viewer,
+      action: "assignment_rule.set",
+      entityType: "programme_settings",
+      entityId: "auto_assign",
+      before: { autoAssign: before },
+      after: { autoAssign: input.autoAssign },
+    });
+    return { changed: true };
   });
 }

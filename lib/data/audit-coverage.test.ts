@@ -2,10 +2,10 @@ import { readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { db } from "@/db";
-import { imports, users } from "@/db/schema";
+import { imports, programmeSettings, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
 import { makeKk, makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
@@ -21,7 +21,7 @@ import { participantFilterSchema } from "@/lib/validation/pmo-participants";
 import { assistedRegistrationSchema, selfRegistrationSchema } from "@/lib/validation/registration";
 import { surveySchema } from "@/lib/validation/survey";
 import { activateAccount, issueActivationCode } from "./activation";
-import { assignParticipants, listAssignable, listAssignableCaseworkers } from "./assignments";
+import { assignParticipants, getAssignmentRule, listAssignable, listAssignableCaseworkers, setAssignmentRule } from "./assignments";
 import { registerAssisted } from "./assisted";
 import { recordAudit } from "./audit";
 import { auditFilterOptions, listAuditEvents } from "./audit-log";
@@ -71,7 +71,7 @@ import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from 
 import { findOwnParticipant, getOwnContact, updateOwnContact } from "./self-service";
 import { insertServiceLog, recordService } from "./service-logs";
 import { getUser, requireUser, requireUserWith } from "./session";
-import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers } from "./staff";
+import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince } from "./staff";
 import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
 import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 import {
@@ -125,6 +125,11 @@ beforeAll(async () => {
   reader = await participant({ caseworker: cw });
 });
 afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
+// A scenario may switch the automatic assignment rule on (decision 020); the next one
+// starts with it off, so its registrations are not assigned (outside any snapshot).
+afterEach(async () => {
+  await db.update(programmeSettings).set({ autoAssign: false });
+});
 
 /** A self-registered participant (with an account), registered on 2021-06-01. */
 function participant(opts: { caseworker?: SessionUser | null; stage?: "registration" | "completed"; set?: Record<string, unknown> } = {}) {
@@ -348,6 +353,20 @@ const TABLE: Record<string, Entry> = {
   // --- assignments.ts ---
   "assignments.listAssignable": read("lists participants to assign", () => listAssignable(pmo, { assigned: "all" })),
   "assignments.listAssignableCaseworkers": read("lists active caseworkers", () => listAssignableCaseworkers(pmo)),
+  "assignments.getAssignmentRule": read("whether the automatic assignment rule is on", () => getAssignmentRule(pmo)),
+  "assignments.setAssignmentRule": write(
+    scenario("the rule switched on", async () => ({
+      act: () => setAssignmentRule(pmo, { autoAssign: true }),
+      events: [{ actor: pmo, action: "assignment_rule.set", entityType: "programme_settings", entityId: "auto_assign", before: true, after: true }],
+    })),
+    scenario("the rule switched off", async () => {
+      await setAssignmentRule(pmo, { autoAssign: true });
+      return {
+        act: () => setAssignmentRule(pmo, { autoAssign: false }),
+        events: [{ actor: pmo, action: "assignment_rule.set", entityType: "programme_settings", entityId: "auto_assign", before: true, after: true }],
+      };
+    }),
+  ),
   "assignments.assignParticipants": write(
     scenario("two participants to a caseworker", async () => {
       const [a, b] = [await participant(), await participant()];
@@ -817,6 +836,22 @@ const TABLE: Record<string, Entry> = {
         },
       };
     }),
+    // The automatic assignment rule on (decision 020): the caseworker and its event are
+    // written by the registration's own statement.
+    scenario("self-registration with the automatic assignment rule on", async () => {
+      await setAssignmentRule(pmo, { autoAssign: true });
+      const data = selfRegistrationSchema().parse(registrationForm({ password: TEST_PASSWORD }));
+      return {
+        act: () => registerSelf(data),
+        events: (r: Awaited<ReturnType<typeof registerSelf>>) => {
+          const ids = r.ok ? r : { userId: "?", participantId: "?" };
+          return [
+            { actor: { id: ids.userId, role: "participant" }, action: "participant.register", entityType: "participant", entityId: ids.participantId, after: true },
+            { actor: null, action: "participant.assign", entityType: "participant", entityId: ids.participantId, before: true, after: true },
+          ];
+        },
+      };
+    }),
     // Refused with the general answer: the account holder's notice, the throttle's counts
     // and the event that names the account, in one transaction.
     scenario("a registered NIK: the account holder told, counted and audited", async () => {
@@ -979,6 +1014,15 @@ const TABLE: Record<string, Entry> = {
           { actor: pmo, action: "caseworker.create", entityType: "user", entityId: r.ok ? r.userId : "?", after: true },
           { actor: pmo, action: "activation_code.issue", entityType: "user", entityId: r.ok ? r.userId : "?", after: true },
         ],
+      };
+    }),
+  ),
+  "staff.setCaseworkerProvince": write(
+    scenario("a caseworker's province set", async () => {
+      const other = await createTestUser("caseworker");
+      return {
+        act: () => setCaseworkerProvince(pmo, { caseworkerId: other.id, provinceCode: "31" }),
+        events: [{ actor: pmo, action: "caseworker.province", entityType: "user", entityId: other.id, before: true, after: true }],
       };
     }),
   ),

@@ -19,7 +19,7 @@ export type RegisterResult =
   | { ok: true; userId: string; participantId: string; repeated: boolean }
   | { ok: false; fieldErrors: FieldErrors };
 
-/** What register_participant answers (db/migrations/0008_register_participant.sql). */
+/** What register_participant answers (db/migrations/0008, with the assignment rule since 0009). */
 type Stored =
   | { outcome: "created" | "repeated"; user_id: string; participant_id: string }
   | { outcome: "other_form" }
@@ -37,7 +37,8 @@ export type NewRegistration = {
 /**
  * Stores one registration in one statement: the checks (a double submit of the same form,
  * NIK taken, KK full, phone or email taken, every problem at once), then the user, the
- * participant, the first stage and the audit event (register_participant, a SQL function:
+ * participant, the first stage and the audit event, and under the automatic assignment rule
+ * the caseworker with its event (register_participant, a SQL function, decision 020:
  * one round trip, docs/decisions/017). The unique indexes and the KK trigger still stand
  * against a race the checks cannot see; the caller turns those errors into answers.
  */

@@ -31,6 +31,8 @@ export const PERMISSIONS = {
     "read:export:any",
     "manage:caseworker:any",
     "update:assignment:any",
+    // The automatic assignment rule of self-registration (docs/decisions/020).
+    "update:assignment_rule:any",
     "update:target:any",
     "create:import:any",
     "update:help_request:unassigned",

@@ -33,7 +33,7 @@ describe("createCaseworker", () => {
   it("makes a caseworker without a password, stores only the code's hash, and writes the audit events", async () => {
     const pmo = await createTestUser("pmo");
     const input = newCaseworker({ name: "  Rina   Kusuma ", email: " Rina.Kusuma@BP2MI.go.id", phone: "0812-7700-1234" });
-    expect(input).toEqual({ name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+6281277001234" });
+    expect(input).toEqual({ name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+6281277001234", provinceCode: null });
     const result = await createCaseworker(pmo, input);
     if (!result.ok) throw new Error("refused");
     expect(result.activation.code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
@@ -53,7 +53,7 @@ describe("createCaseworker", () => {
     expect(events.map((e) => e.action).sort()).toEqual(["activation_code.issue", "caseworker.create"]);
     const create = events.find((e) => e.action === "caseworker.create")!;
     expect(create).toMatchObject({ actorId: pmo.id, actorRole: "pmo", entityType: "user" });
-    expect(create.after).toEqual({ role: "caseworker", name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+62812••••1234" });
+    expect(create.after).toEqual({ role: "caseworker", name: "Rina Kusuma", email: "rina.kusuma@bp2mi.go.id", phone: "+62812••••1234", provinceCode: null });
     // The code itself is in no audit event.
     expect(JSON.stringify(events)).not.toContain(result.activation.code);
 

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { db } from "@/db";
 import { participants, STAGES, users, type Stage } from "@/db/schema";
 import { maskPhone } from "@/lib/validation";
-import type { NewCaseworker } from "@/lib/validation/pmo-staff";
+import type { CaseworkerProvinceInput, NewCaseworker } from "@/lib/validation/pmo-staff";
 import { createActivationCode, type IssuedCode } from "./activation";
 import { recordAudit } from "./audit";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
@@ -22,6 +22,8 @@ export type CaseworkerRow = {
   name: string;
   email: string | null;
   phoneMasked: string | null;
+  /** The province whose new participants the automatic assignment rule gives them first. */
+  provinceCode: string | null;
   disabled: boolean;
   /** Has set a password (at /activate, or made with one by user:create). */
   activated: boolean;
@@ -54,6 +56,7 @@ export async function listCaseworkers(viewer: SessionUser): Promise<CaseworkerOv
         name: users.name,
         email: users.email,
         phone: users.phone,
+        provinceCode: users.provinceCode,
         disabledAt: users.disabledAt,
         activated: sql<boolean>`${users.passwordHash} is not null`,
         lastLoginAt: users.lastLoginAt,
@@ -80,6 +83,7 @@ export async function listCaseworkers(viewer: SessionUser): Promise<CaseworkerOv
       name: a.name,
       email: a.email,
       phoneMasked: a.phone ? maskPhone(a.phone) : null,
+      provinceCode: a.provinceCode,
       disabled: a.disabledAt !== null,
       activated: Boolean(a.activated),
       lastLoginAt: a.lastLoginAt,
@@ -125,7 +129,14 @@ export async function createCaseworker(viewer: SessionUser, input: NewCaseworker
 
       const [user] = await tx
         .insert(users)
-        .values({ role: "caseworker", name: input.name, email: input.email, phone: input.phone, passwordHash: null })
+        .values({
+          role: "caseworker",
+          name: input.name,
+          email: input.email,
+          phone: input.phone,
+          provinceCode: input.provinceCode,
+          passwordHash: null,
+        })
         .returning({ id: users.id });
       const activation = await createActivationCode(tx, { userId: user.id, createdBy: viewer.id });
       await recordAudit(tx, {
@@ -133,7 +144,13 @@ export async function createCaseworker(viewer: SessionUser, input: NewCaseworker
         action: "caseworker.create",
         entityType: "user",
         entityId: user.id,
-        after: { role: "caseworker", name: input.name, email: input.email, phone: input.phone ? maskPhone(input.phone) : null },
+        after: {
+          role: "caseworker",
+          name: input.name,
+          email: input.email,
+          phone: input.phone ? maskPhone(input.phone) : null,
+          provinceCode: input.provinceCode,
+        },
       });
       await recordAudit(tx, {
         actor: viewer,
@@ -234,6 +251,37 @@ export async function issueCaseworkerCode(viewer: SessionUser, caseworkerId: str
       after: { expiresAt: activation.expiresAt.toISOString() },
     });
     return { ok: true, name: account.name, activation };
+  });
+  if (!result) notFound();
+  return result;
+}
+
+/**
+ * Sets or clears a caseworker's province (docs/decisions/020): the automatic assignment
+ * rule gives a new participant to a caseworker of their province first. Their current
+ * caseload stays where it is. 404 for an id that is not a caseworker's.
+ */
+export async function setCaseworkerProvince(viewer: SessionUser, input: CaseworkerProvinceInput): Promise<StatusChange> {
+  requirePermission(viewer, "manage:caseworker:any");
+  if (!UUID.test(input.caseworkerId)) notFound();
+  const result = await db.transaction(async (tx): Promise<StatusChange | null> => {
+    const [account] = await tx
+      .select({ id: users.id, name: users.name, provinceCode: users.provinceCode })
+      .from(users)
+      .where(and(eq(users.id, input.caseworkerId), eq(users.role, "caseworker")))
+      .for("update");
+    if (!account) return null;
+    if (account.provinceCode === input.provinceCode) return { ok: true, changed: false, name: account.name };
+    await tx.update(users).set({ provinceCode: input.provinceCode, updatedAt: new Date() }).where(eq(users.id, account.id));
+    await recordAudit(tx, {
+      actor: viewer,
+      action: "caseworker.province",
+      entityType: "user",
+      entityId: account.id,
+      before: { provinceCode: account.provinceCode },
+      after: { provinceCode: input.provinceCode },
+    });
+    return { ok: true, changed: true, name: account.name };
   });
   if (!result) notFound();
   return result;

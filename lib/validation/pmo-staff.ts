@@ -3,6 +3,7 @@ import { STAGES } from "@/db/schema";
 import { checkEmail, checkFullName, isBlank, normalizeEmail, normalizeFullName } from "./common";
 import { isIsoDate } from "./dates";
 import { normalizePhone } from "./phone";
+import { isProvinceCode } from "@/lib/reference/regions";
 
 // Schemas of the PMO's staff pages: caseworker accounts, assignments, the audit log.
 // Messages are keys of the "validation" catalogue where one fits, otherwise of
@@ -15,11 +16,21 @@ export const UNASSIGN = "none";
 
 const uuid = z.uuid({ error: "form.error" });
 
+/** A caseworker's province: two digits of a known province, or "" for none. */
+const caseworkerProvince = z
+  .string()
+  .trim()
+  .optional()
+  .default("")
+  .refine((v) => v === "" || isProvinceCode(v), { error: "caseworker.provinceUnknown" })
+  .transform((v) => (v === "" ? null : v));
+
 export const newCaseworkerSchema = z
   .object({
     name: z.string({ error: "fullName.required" }).max(200, { error: "tooLong" }).default(""),
     email: z.string({ error: "required" }).max(254, { error: "tooLong" }).default(""),
     phone: z.string().max(40, { error: "tooLong" }).optional().default(""),
+    provinceCode: caseworkerProvince,
   })
   .transform((v, ctx) => {
     for (const message of checkFullName(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message });
@@ -31,6 +42,7 @@ export const newCaseworkerSchema = z
       name: normalizeFullName(v.name),
       email: normalizeEmail(v.email),
       phone: phone?.ok ? phone.e164 : null,
+      provinceCode: v.provinceCode,
     };
   });
 export type NewCaseworker = z.infer<typeof newCaseworkerSchema>;
@@ -43,6 +55,14 @@ export const caseworkerStatusSchema = z.object({
   caseworkerId: uuid,
   status: z.enum(["disable", "enable"], { error: "form.error" }),
 });
+
+/** A caseworker's province set or cleared by the PMO. */
+export const caseworkerProvinceSchema = z.object({ caseworkerId: uuid, provinceCode: caseworkerProvince });
+export type CaseworkerProvinceInput = z.infer<typeof caseworkerProvinceSchema>;
+
+/** The automatic assignment rule switched on or off (docs/decisions/020). */
+export const assignmentRuleSchema = z.object({ autoAssign: z.enum(["on", "off"], { error: "form.error" }).transform((v) => v === "on") });
+export type AssignmentRuleInput = z.infer<typeof assignmentRuleSchema>;
 
 /**
  * Assignment: the ticked participants (checkbox values, repeated `participantIds`) and

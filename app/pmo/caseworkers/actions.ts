@@ -4,13 +4,21 @@ import { getTranslations } from "next-intl/server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { activateUrl, expiryText } from "@/app/activate/display";
-import { assignParticipants } from "@/lib/data/assignments";
-import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode } from "@/lib/data/staff";
+import { assignParticipants, setAssignmentRule } from "@/lib/data/assignments";
+import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, setCaseworkerProvince } from "@/lib/data/staff";
 import { requireUser, requireUserWith } from "@/lib/data/session";
 import { sealQuery } from "@/lib/crypto/search-seal";
 import { redirect } from "next/navigation";
 import { formError, formFields, type FormState } from "@/lib/forms";
-import { assignmentQuerySchema, assignmentSchema, caseworkerIdSchema, caseworkerStatusSchema, newCaseworkerSchema } from "@/lib/validation/pmo-staff";
+import {
+  assignmentQuerySchema,
+  assignmentRuleSchema,
+  assignmentSchema,
+  caseworkerIdSchema,
+  caseworkerProvinceSchema,
+  caseworkerStatusSchema,
+  newCaseworkerSchema,
+} from "@/lib/validation/pmo-staff";
 import type { ShownCode } from "@/components/activation-code";
 import { assignmentQuery } from "./query";
 
@@ -82,6 +90,38 @@ export async function setCaseworkerStatusAction(_prev: CaseworkerStatusState, fo
       ? t("unchangedMessage", { name: result.name })
       : t(status === "disable" ? "disabledMessage" : "enabledMessage", { name: result.name }),
   };
+}
+
+export type CaseworkerProvinceState = FormState;
+
+/** A caseworker's province, for the automatic assignment rule (docs/decisions/020). */
+export async function setCaseworkerProvinceAction(_prev: CaseworkerProvinceState, formData: FormData): Promise<CaseworkerProvinceState> {
+  const viewer = await requireUser();
+  const parsed = caseworkerProvinceSchema.safeParse(formFields(formData));
+  if (!parsed.success) return refused(z.flattenError(parsed.error).fieldErrors, formData);
+  // 403 for other roles, 404 for an id that is not a caseworker's.
+  const result = await setCaseworkerProvince(viewer, parsed.data);
+  revalidatePath(PATH);
+  const t = await getTranslations("pmoCaseworkers");
+  return {
+    ok: true,
+    attempt: crypto.randomUUID(),
+    message: result.changed ? t("provinceSaved", { name: result.name }) : t("unchangedMessage", { name: result.name }),
+  };
+}
+
+export type AssignmentRuleState = FormState;
+
+/** The PMO switches the automatic assignment rule on or off (docs/decisions/020). */
+export async function setAssignmentRuleAction(_prev: AssignmentRuleState, formData: FormData): Promise<AssignmentRuleState> {
+  const viewer = await requireUser();
+  const parsed = assignmentRuleSchema.safeParse(formFields(formData));
+  if (!parsed.success) return refused({ form: ["form.error"] }, formData);
+  const result = await setAssignmentRule(viewer, parsed.data);
+  revalidatePath(PATH);
+  const t = await getTranslations("pmoCaseworkers");
+  const now = parsed.data.autoAssign ? t("ruleNowOn") : t("ruleNowOff");
+  return { ok: true, attempt: crypto.randomUUID(), message: result.changed ? now : `${t("ruleUnchanged")} ${now}` };
 }
 
 export type CaseworkerCodeState = FormState & { issued?: ShownCode };

@@ -9,9 +9,13 @@ import {
   assignParticipantsAction,
   createCaseworkerAction,
   issueCaseworkerCodeAction,
+  setAssignmentRuleAction,
+  setCaseworkerProvinceAction,
   setCaseworkerStatusAction,
+  type AssignmentRuleState,
   type AssignState,
   type CaseworkerCodeState,
+  type CaseworkerProvinceState,
   type CaseworkerStatusState,
   type CreateCaseworkerState,
 } from "./actions";
@@ -37,7 +41,75 @@ function FocusOnMount({ children, className }: { children: ReactNode; className?
   );
 }
 
-export function CreateCaseworkerForm() {
+/** Provinces for the select fields, passed in by the page (the reference list stays on the server). */
+export type ProvinceOption = { code: string; name: string };
+
+/**
+ * The automatic assignment rule (docs/decisions/020): its state and one button that
+ * switches it. A plain POST without JavaScript; the page then shows the new state.
+ */
+export function AssignmentRuleForm({ on }: { on: boolean }) {
+  const t = useTranslations("pmoCaseworkers");
+  const [state, action, pending] = useActionState(setAssignmentRuleAction, {} as AssignmentRuleState);
+  return (
+    <div className="space-y-3">
+      <Answer key={state.attempt} state={state} />
+      <p id="rule-state" className="font-medium">
+        {t("ruleStatus", { state: on ? t("ruleOn") : t("ruleOff") })}
+      </p>
+      <ActionForm action={action}>
+        <input type="hidden" name="autoAssign" value={on ? "off" : "on"} />
+        <SubmitButton pending={pending}>{on ? t("ruleTurnOff") : t("ruleTurnOn")}</SubmitButton>
+      </ActionForm>
+    </div>
+  );
+}
+
+/** One caseworker's province: a select and a save button (works without JavaScript). */
+export function CaseworkerProvinceForm({ id, name, provinceCode, provinces }: { id: string; name: string; provinceCode: string | null; provinces: ProvinceOption[] }) {
+  const t = useTranslations("pmoCaseworkers");
+  const [state, action, pending] = useActionState(setCaseworkerProvinceAction, {} as CaseworkerProvinceState);
+  const selectId = `province-${id}`;
+  const errors = state.ok ? undefined : state.fieldErrors?.provinceCode;
+  const errorId = errors?.length ? `${selectId}-error` : undefined;
+  return (
+    <ActionForm action={action} className="space-y-1">
+      <Answer key={state.attempt} state={state} />
+      <input type="hidden" name="caseworkerId" value={id} />
+      <label htmlFor={selectId} className="block text-sm font-medium">
+        {t("provinceOf")}
+        <span className="sr-only">: {name}</span>
+      </label>
+      <div className="flex flex-wrap items-center gap-2">
+        <select
+          id={selectId}
+          name="provinceCode"
+          defaultValue={state.ok || !state.values ? (provinceCode ?? "") : (state.values.provinceCode ?? "")}
+          aria-describedby={["province-hint", errorId].filter(Boolean).join(" ")}
+          aria-invalid={errorId ? true : undefined}
+          className="max-w-56 rounded-md border border-slate-400 px-2 py-1.5 text-sm"
+        >
+          <option value="">{t("provinceNone")}</option>
+          {provinces.map((p) => (
+            <option key={p.code} value={p.code}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className={smallButton} disabled={pending} aria-label={`${t("provinceSave")}: ${name}`}>
+          {t("provinceSave")}
+        </button>
+      </div>
+      {errorId ? (
+        <p id={errorId} className="text-sm font-medium text-red-700">
+          {errors!.join(" ")}
+        </p>
+      ) : null}
+    </ActionForm>
+  );
+}
+
+export function CreateCaseworkerForm({ provinces }: { provinces: ProvinceOption[] }) {
   const [state, action, pending] = useActionState(createCaseworkerAction, {} as CreateCaseworkerState);
   const t = useTranslations("pmoCaseworkers");
   const e = state.ok ? {} : (state.fieldErrors ?? {});
@@ -63,6 +135,18 @@ export function CreateCaseworkerForm() {
           </Field>
           <Field name="phone" label={t("phone")} hint={t("phoneHint")} errors={e.phone} optionalLabel={t("optional")}>
             {(p) => <input {...p} type="tel" autoComplete="off" maxLength={40} defaultValue={v.phone ?? ""} />}
+          </Field>
+          <Field name="provinceCode" label={t("provinceOf")} hint={t("provinceHint")} errors={e.provinceCode} optionalLabel={t("optional")}>
+            {(p) => (
+              <select {...p} defaultValue={v.provinceCode ?? ""}>
+                <option value="">{t("provinceNone")}</option>
+                {provinces.map((o) => (
+                  <option key={o.code} value={o.code}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
           <SubmitButton pending={pending}>{t("createSubmit")}</SubmitButton>
         </div>

@@ -5,7 +5,7 @@ import { getFormatter, getMessages, getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { STAGES } from "@/db/schema";
 import { hasClearSearch, openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
-import { listAssignable, listAssignableCaseworkers } from "@/lib/data/assignments";
+import { getAssignmentRule, listAssignable, listAssignableCaseworkers } from "@/lib/data/assignments";
 import { can, requirePermission } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { listCaseworkers } from "@/lib/data/staff";
@@ -13,7 +13,7 @@ import { findProvince, provinces } from "@/lib/reference/regions";
 import { assignmentQuerySchema, UNASSIGN, type AssignmentQuery } from "@/lib/validation/pmo-staff";
 import { queryFields } from "@/lib/validation/query";
 import { searchAssignableAction } from "./actions";
-import { AssignForm, CaseworkerActions, CreateCaseworkerForm } from "./forms";
+import { AssignForm, AssignmentRuleForm, CaseworkerActions, CaseworkerProvinceForm, CreateCaseworkerForm } from "./forms";
 import { assignmentQuery } from "./query";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -40,11 +40,13 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
     redirect(listHref(viewer.id, clear).replace("#assign", ""));
   }
   const query = assignmentQuerySchema.parse(openSearchParams(given, viewer.id));
-  const [overview, list, targets] = await Promise.all([
+  const [overview, list, targets, rule] = await Promise.all([
     listCaseworkers(viewer),
     listAssignable(viewer, query),
     listAssignableCaseworkers(viewer),
+    getAssignmentRule(viewer),
   ]);
+  const provinceOptions = provinces.map((p) => ({ code: p.code, name: p.name }));
   const t = await getTranslations("pmoCaseworkers");
   const tStage = await getTranslations("stage");
   const format = await getFormatter();
@@ -59,6 +61,14 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
           <p className="mt-2 text-slate-700">{t("intro")}</p>
         </div>
 
+        <section id="rule" aria-labelledby="rule-h" className="space-y-3">
+          <h2 id="rule-h" className="text-xl font-semibold">
+            {t("ruleTitle")}
+          </h2>
+          <p className="max-w-3xl text-slate-700">{t("ruleIntro")}</p>
+          <AssignmentRuleForm on={rule.autoAssign} />
+        </section>
+
         <section aria-labelledby="accounts-h" className="space-y-3">
           <h2 id="accounts-h" className="text-xl font-semibold">
             {t("accountsTitle")}
@@ -69,6 +79,9 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
             </p>
             <p id="code-hint">
               <strong>{t("newCode")}:</strong> {t("newCodeHint")}
+            </p>
+            <p id="province-hint">
+              <strong>{t("provinceOf")}:</strong> {t("provinceHint")}
             </p>
           </div>
           {overview.rows.length === 0 ? (
@@ -129,7 +142,10 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
                       <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">{t("disabledWithCaseload")}</p>
                     ) : null}
                   </div>
-                  <CaseworkerActions id={c.id} name={c.name} disabled={c.disabled} />
+                  <div className="space-y-3">
+                    <CaseworkerActions id={c.id} name={c.name} disabled={c.disabled} />
+                    <CaseworkerProvinceForm id={c.id} name={c.name} provinceCode={c.provinceCode} provinces={provinceOptions} />
+                  </div>
                 </li>
               ))}
             </ul>
@@ -141,7 +157,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
             {t("createTitle")}
           </h2>
           <p className="max-w-3xl text-slate-700">{t("createIntro")}</p>
-          <CreateCaseworkerForm />
+          <CreateCaseworkerForm provinces={provinceOptions} />
         </section>
 
         <section id="assign" aria-labelledby="assign-h" className="space-y-4">
