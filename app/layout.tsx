@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import { pageWidthClass } from "@/components/page-width";
 import { SiteHeader } from "@/components/site-header";
 import { getUser } from "@/lib/data/session";
 import "./globals.css";
@@ -25,8 +26,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {t("skipToContent")}
         </a>
         <SiteHeader user={user} path={path} />
-        {/* Staff tables need width; participant pages read best narrow, on a phone or not. */}
-        <main id="main" className={`mx-auto px-4 py-6 ${path.startsWith("/pmo") ? "max-w-6xl" : "max-w-3xl"}`}>
+        <main id="main" className={`mx-auto px-4 py-6 ${pageWidthClass(path)}`}>
           {children}
         </main>
       </body>

@@ -113,7 +113,7 @@ type PageSpec = {
   id?: keyof typeof records;
 };
 
-const DASHBOARD = ["from", "to", "provinceCode", "migrantStatus", "source", "cohort"];
+const DASHBOARD = ["from", "to", "fromMonth", "fromYear", "toMonth", "toYear", "provinceCode", "migrantStatus", "source", "cohort"];
 
 const PAGES: Record<string, PageSpec> = {
   "app/account/password/page.tsx": { caller: "pmo", params: ["changed"] },

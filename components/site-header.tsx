@@ -1,4 +1,5 @@
 import { NavLink } from "@/components/nav-link";
+import { pageWidthClass } from "@/components/page-width";
 import { getTranslations } from "next-intl/server";
 import { getLocale } from "next-intl/server";
 import { switchLocale, signOutEverywhere } from "@/app/actions";
@@ -10,7 +11,7 @@ export async function SiteHeader({ user, path }: { user: SessionUser | null; pat
   const other = locale === "id" ? "en" : "id";
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+      <div className={`mx-auto flex flex-wrap items-center justify-between gap-2 px-4 py-3 ${pageWidthClass(path)}`}>
         <NavLink href={user ? HOME_BY_ROLE[user.role] : "/"} className="font-bold text-teal-900">
           {t("appName")}
         </NavLink>

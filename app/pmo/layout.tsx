@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { SectionNav } from "@/components/section-nav";
 import { can } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 
@@ -10,7 +10,7 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
   const user = await getUser();
   if (!can(user, "read:dashboard:any")) return children;
   const t = await getTranslations("pmoNav");
-  const links = [
+  const links: [string, string][] = [
     ["/pmo", t("dashboard")],
     ["/pmo/participants", t("participants")],
     ["/pmo/caseworkers", t("caseworkers")],
@@ -20,16 +20,10 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
     ["/pmo/outbox", t("outbox")],
     ["/pmo/data-requests", t("dataRequests")],
     ["/pmo/audit", t("audit")],
-  ] as const;
+  ];
   return (
     <div className="space-y-6">
-      <nav aria-label={t("label")} className="-mt-2 flex flex-wrap gap-x-4 gap-y-1 border-b border-slate-200 pb-2 text-sm">
-        {links.map(([href, label]) => (
-          <Link key={href} href={href} className="font-medium text-teal-800 underline">
-            {label}
-          </Link>
-        ))}
-      </nav>
+      <SectionNav label={t("label")} links={links} home="/pmo" />
       {children}
     </div>
   );

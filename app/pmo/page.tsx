@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
 import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { redirect } from "next/navigation";
 import { BarTable, TargetBar } from "@/components/charts";
+import { MonthPicker, pickerYears } from "@/components/month-picker";
+import { ScrollRegion } from "@/components/scroll-region";
 import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { can } from "@/lib/data/permissions";
 import { listCohorts } from "@/lib/data/imports";
@@ -9,7 +13,8 @@ import { getDashboard } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince, provinces } from "@/lib/reference/regions";
-import { dashboardFilterFromParams } from "@/lib/validation/dashboard";
+import { wholePercentages } from "@/lib/percent";
+import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { queryFields } from "@/lib/validation/query";
 import { SurveySection } from "./survey-section";
 import { TargetForm } from "./target-form";
@@ -23,11 +28,17 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function PmoDashboardPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:dashboard:any");
-  const input = dashboardFilterFromParams(queryFields(await searchParams));
+  const fields = queryFields(await searchParams);
+  // The month and year selects arrive as fromMonth/fromYear/…: the same page under the
+  // query every link uses (from=YYYY-MM&to=YYYY-MM).
+  const canonical = dashboardQueryFromPickers(fields);
+  if (canonical !== null) redirect(canonical ? `/pmo?${canonical}` : "/pmo");
+  const input = dashboardFilterFromParams(fields);
   const [d, cohorts] = await Promise.all([getDashboard(viewer, input), listCohorts(viewer)]);
   const t = await getTranslations("pmo");
   const tImports = await getTranslations("pmoImports");
   const tStage = await getTranslations("stage");
+  const tDash = await getTranslations("pmoDashboard");
   const format = await getFormatter();
   const locale = (await getLocale()) === "en" ? "en" : "id";
   const messages = await getMessages();
@@ -35,22 +46,39 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
   const pct = (x: number) => format.number(x, { style: "percent", maximumFractionDigits: 0 });
   const num = (x: number) => format.number(x);
   const { headline } = d;
-  const share = (n: number) => (headline.registered ? pct(n / headline.registered) : "–");
+  // Whole percentages that add up to 100 (largest remainder), not each rounded alone.
+  const [calonPct, mantanPct] = wholePercentages([headline.calon, headline.mantan]);
+  const share = (whole: number) => (headline.registered ? format.number(whole / 100, { style: "percent" }) : "–");
+  const period = (from: string, to: string) => t("period", { from: monthName(from), to: monthName(to) });
+  const years = pickerYears(d.filter.from, d.filter.to);
+  // Cells get room on both sides, so neighbouring headers and figures never run together.
+  const cell = "px-2 py-1";
+  const { waiting } = d;
   const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
 
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
 
-      <form method="get" action="/pmo" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-4">
-        <label className="text-sm font-medium">
-          {t("from")}
-          <input type="month" name="from" defaultValue={d.filter.from} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5" />
-        </label>
-        <label className="text-sm font-medium">
-          {t("to")}
-          <input type="month" name="to" defaultValue={d.filter.to} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5" />
-        </label>
+      <form method="get" action="/pmo" className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 min-[400px]:grid-cols-2 sm:grid-cols-3 lg:grid-cols-4">
+        <MonthPicker
+          name="from"
+          legend={t("from")}
+          value={d.filter.from}
+          monthLabel={tDash("pickerMonth")}
+          yearLabel={tDash("pickerYear")}
+          locale={locale}
+          years={years}
+        />
+        <MonthPicker
+          name="to"
+          legend={t("to")}
+          value={d.filter.to}
+          monthLabel={tDash("pickerMonth")}
+          yearLabel={tDash("pickerYear")}
+          locale={locale}
+          years={years}
+        />
         <label className="text-sm font-medium">
           {t("province")}
           <select name="provinceCode" defaultValue={d.filter.provinceCode ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
@@ -95,7 +123,53 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
         </div>
       </form>
 
-      <p className="text-slate-700">{t("period", { from: monthName(d.filter.from), to: monthName(d.filter.to) })}</p>
+      <p className="text-slate-700">{period(d.filter.from, d.filter.to)}</p>
+
+      {d.empty ? (
+        <div data-notice="empty-period" className="rounded-lg border border-amber-300 bg-amber-50 p-4">
+          <p className="font-semibold">{tDash("emptyPeriod", { from: monthName(d.filter.from), to: monthName(d.filter.to) })}</p>
+          {d.latestWithData ? (
+            <p className="mt-1">
+              <Link
+                href={`/pmo?from=${d.latestWithData.from}&to=${d.latestWithData.to}`}
+                className="font-medium text-teal-800 underline"
+              >
+                {tDash("latestPeriodLink", { from: monthName(d.latestWithData.from), to: monthName(d.latestWithData.to) })}
+              </Link>
+            </p>
+          ) : (
+            <p className="mt-1">{tDash("noDataYet")}</p>
+          )}
+        </div>
+      ) : null}
+
+      <section aria-labelledby="waiting-h" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="waiting-h" className="text-lg font-semibold">{tDash("waitingTitle")}</h2>
+        {waiting.count > 0 ? (
+          <>
+            <p className="mt-1">
+              <span className="text-3xl font-bold tabular-nums" data-figure="waiting">{num(waiting.count)}</span>{" "}
+              {tDash("waitingCount", { count: waiting.count })}
+            </p>
+            {waiting.oldestSince ? (
+              <p className="text-sm text-slate-700" data-figure="oldest-wait">
+                {tDash("oldestWait", {
+                  date: format.dateTime(waiting.oldestSince, { day: "numeric", month: "long", year: "numeric", timeZone: "Asia/Jakarta" }),
+                  days: waiting.oldestDays ?? 0,
+                  daysText: num(waiting.oldestDays ?? 0),
+                })}
+              </p>
+            ) : null}
+            <p className="mt-2">
+              <Link href="/pmo/caseworkers#assign" className="font-medium text-teal-800 underline">
+                {tDash("assignLink")}
+              </Link>
+            </p>
+          </>
+        ) : (
+          <p className="mt-1" data-figure="waiting-none">{tDash("noneWaiting")}</p>
+        )}
+      </section>
 
       <section aria-label={t("registered")}>
         <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
@@ -105,12 +179,12 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4">
             <dt className="text-sm text-slate-700">{t("calonShare")}</dt>
-            <dd className="text-3xl font-bold tabular-nums" data-figure="calon">{share(headline.calon)}</dd>
+            <dd className="text-3xl font-bold tabular-nums" data-figure="calon">{share(calonPct)}</dd>
             <dd className="text-sm text-slate-600">{num(headline.calon)}</dd>
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4">
             <dt className="text-sm text-slate-700">{t("mantanShare")}</dt>
-            <dd className="text-3xl font-bold tabular-nums" data-figure="mantan">{share(headline.mantan)}</dd>
+            <dd className="text-3xl font-bold tabular-nums" data-figure="mantan">{share(mantanPct)}</dd>
             <dd className="text-sm text-slate-600">{num(headline.mantan)}</dd>
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4">
@@ -125,30 +199,32 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
 
       <section aria-labelledby="months-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="months-h" className="text-lg font-semibold">{t("perMonth")}</h2>
-        <table className="w-full text-sm">
-          <thead>
-            <tr className="text-left">
-              <th scope="col" className="py-1">{t("month")}</th>
-              <th scope="col" className="py-1 text-right">{t("servicesDelivered")}</th>
-              <th scope="col" className="py-1 text-right">{t("target")}</th>
-              <th scope="col" className="py-1 text-right">{t("achieved")}</th>
-              <th scope="col" className="w-1/3 py-1"><span className="sr-only">{t("achieved")}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.perMonth.map((m) => (
-              <tr key={m.month} data-month={m.month}>
-                <th scope="row" className="py-1 text-left font-normal">{monthName(m.month)}</th>
-                <td className="py-1 text-right tabular-nums">{num(m.services)}</td>
-                <td className="py-1 text-right tabular-nums">{m.target === null ? "–" : num(m.target)}</td>
-                <td className="py-1 text-right tabular-nums">{m.target ? pct(m.services / m.target) : "–"}</td>
-                <td className="py-1 pl-3">
-                  <TargetBar value={m.services} target={m.target} label={monthName(m.month)} />
-                </td>
+        <ScrollRegion labelledBy="months-h">
+          <table className="w-full text-sm">
+            <thead>
+              <tr className="text-left align-bottom">
+                <th scope="col" className={cell}>{t("month")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("servicesDelivered")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("target")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("achieved")}</th>
+                <th scope="col" className={`${cell} w-1/4 min-w-16`}><span className="sr-only">{t("achieved")}</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {d.perMonth.map((m) => (
+                <tr key={m.month} data-month={m.month}>
+                  <th scope="row" className={`${cell} text-left font-normal`}>{monthName(m.month)}</th>
+                  <td className={`${cell} text-right tabular-nums`}>{num(m.services)}</td>
+                  <td className={`${cell} text-right tabular-nums`}>{m.target === null ? "–" : num(m.target)}</td>
+                  <td className={`${cell} text-right tabular-nums`}>{m.target ? pct(m.services / m.target) : "–"}</td>
+                  <td className={cell}>
+                    <TargetBar value={m.services} target={m.target} label={monthName(m.month)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
         <p className="text-sm text-slate-600">{t("targetNote")}</p>
         <p className="text-sm">{t("targetTotal", { total: num(headline.targetTotal) })}</p>
       </section>
@@ -156,41 +232,44 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
       <section aria-labelledby="funnel-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="funnel-h" className="text-lg font-semibold">{t("funnel")}</h2>
         <p className="text-sm text-slate-600">{t("funnelNote")}</p>
-        <table className="w-full text-sm">
-          <thead>
-            <tr className="text-left">
-              <th scope="col" className="py-1">{t("stage")}</th>
-              <th scope="col" className="w-1/3 py-1"><span className="sr-only">{t("reached")}</span></th>
-              <th scope="col" className="py-1 text-right">{t("reached")}</th>
-              <th scope="col" className="py-1 text-right">{t("current")}</th>
-              <th scope="col" className="py-1 text-right">{t("conversion")}</th>
-              <th scope="col" className="py-1 text-right">{t("medianDays")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.funnel.map((row) => (
-              <tr key={row.stage} data-stage={row.stage}>
-                <th scope="row" className="py-1 text-left font-normal">{tStage(row.stage)}</th>
-                <td className="py-1" aria-hidden="true">
-                  <div className="h-4 rounded bg-slate-100">
-                    <div className="h-4 rounded bg-teal-700" style={{ width: `${headline.registered ? (row.reached / Math.max(1, d.funnel[0].reached)) * 100 : 0}%` }} />
-                  </div>
-                </td>
-                <td className="py-1 text-right tabular-nums">{num(row.reached)}</td>
-                <td className="py-1 text-right tabular-nums">{num(row.current)}</td>
-                <td className="py-1 text-right tabular-nums">{row.conversion === null ? "–" : pct(row.conversion)}</td>
-                <td className="py-1 text-right tabular-nums">
-                  {row.medianDays === null ? "–" : t("days", { days: format.number(row.medianDays, { maximumFractionDigits: 1 }) })}
-                </td>
+        {/* The bar sits under the stage's name rather than in a column of its own, so the
+            table fits a 360 px screen with its bars; wider figures scroll inside the region. */}
+        <ScrollRegion labelledBy="funnel-h">
+          <table className="w-full text-sm">
+            <thead>
+              <tr className="text-left align-bottom">
+                <th scope="col" className={`${cell} w-1/3`}>{t("stage")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("reached")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("current")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("conversion")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("medianDays")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {d.funnel.map((row) => (
+                <tr key={row.stage} data-stage={row.stage}>
+                  <th scope="row" className={`${cell} text-left font-normal`}>
+                    {tStage(row.stage)}
+                    <div className="mt-1 h-3 min-w-16 rounded bg-slate-100" aria-hidden="true" data-bar="funnel">
+                      <div className="h-3 rounded bg-teal-700" style={{ width: `${headline.registered ? (row.reached / Math.max(1, d.funnel[0].reached)) * 100 : 0}%` }} />
+                    </div>
+                  </th>
+                  <td className={`${cell} text-right tabular-nums`}>{num(row.reached)}</td>
+                  <td className={`${cell} text-right tabular-nums`}>{num(row.current)}</td>
+                  <td className={`${cell} text-right tabular-nums`}>{row.conversion === null ? "–" : pct(row.conversion)}</td>
+                  <td className={`${cell} text-right tabular-nums`}>
+                    {row.medianDays === null ? "–" : t("days", { days: format.number(row.medianDays, { maximumFractionDigits: 1 }) })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
         <p className="text-sm">{t("withdrawn", { count: num(d.withdrawn) })}</p>
       </section>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
           <BarTable
             caption={t("blockers")}
             labelHeader={t("blocker")}
@@ -200,7 +279,7 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
             rows={d.blockers.map((b) => ({ key: b.code, label: locale === "en" ? b.nameEn : b.nameId, value: b.count }))}
           />
         </section>
-        <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
           <BarTable
             caption={t("byProvince")}
             labelHeader={t("province")}
@@ -209,7 +288,7 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
             rows={d.byProvince.map((p) => ({ key: p.code, label: findProvince(p.code)?.name ?? p.code, value: p.n }))}
           />
         </section>
-        <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
           <BarTable
             caption={t("byCountry")}
             labelHeader={t("country")}
@@ -223,31 +302,35 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
 
       <section aria-labelledby="cw-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="cw-h" className="text-lg font-semibold">{t("caseworkers")}</h2>
-        <div className="overflow-x-auto">
+        <ScrollRegion labelledBy="cw-h">
           <table className="w-full text-sm">
             <thead>
-              <tr className="text-left">
-                <th scope="col" className="py-1">{t("caseworker")}</th>
-                <th scope="col" className="py-1 text-right">{t("caseload")}</th>
-                <th scope="col" className="py-1 text-right">{t("servicesIn", { month: monthName(d.thisMonth) })}</th>
-                <th scope="col" className="py-1 text-right">{t("overdue")}</th>
+              <tr className="text-left align-bottom">
+                <th scope="col" className={cell}>{t("caseworker")}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("caseload")}</th>
+                <th scope="col" className={`${cell} text-right`} data-column="period-services">
+                  {tDash("servicesInPeriod", { from: monthName(d.filter.from), to: monthName(d.filter.to) })}
+                </th>
+                <th scope="col" className={`${cell} text-right`}>{t("servicesIn", { month: monthName(d.thisMonth) })}</th>
+                <th scope="col" className={`${cell} text-right`}>{t("overdue")}</th>
               </tr>
             </thead>
             <tbody>
               {d.caseworkers.map((c) => (
                 <tr key={c.id} data-caseworker={c.id}>
-                  <th scope="row" className="py-1 text-left font-normal">
+                  <th scope="row" className={`${cell} text-left font-normal`}>
                     {c.name}
                     {c.disabled ? <span className="text-slate-600"> ({t("disabled")})</span> : null}
                   </th>
-                  <td className="py-1 text-right tabular-nums">{num(c.caseload)}</td>
-                  <td className="py-1 text-right tabular-nums">{num(c.services)}</td>
-                  <td className={`py-1 text-right tabular-nums ${c.overdue ? "font-bold text-red-800" : ""}`}>{num(c.overdue)}</td>
+                  <td className={`${cell} text-right tabular-nums`}>{num(c.caseload)}</td>
+                  <td className={`${cell} text-right tabular-nums`} data-figure="period-services">{num(c.servicesInPeriod)}</td>
+                  <td className={`${cell} text-right tabular-nums`}>{num(c.services)}</td>
+                  <td className={`${cell} text-right tabular-nums ${c.overdue ? "font-bold text-red-800" : ""}`}>{num(c.overdue)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </section>
 
       <SurveySection viewer={viewer} filter={d.filter} />

@@ -199,6 +199,12 @@ describe("the dashboard's figures equal plain SQL", () => {
           left join service_logs c on c.corrects_id = l.id
           where c.id is null and l.caseworker_id = ${c.id} and ${where(f)} and to_char(l.occurred_on, 'YYYY-MM') = ${f.to}`);
         expect(c.services, c.name).toBe(svc.n);
+        const [inPeriodSvc] = await rows<{ n: number }>(sql`
+          select count(*)::int n from service_logs l join participants p on p.id = l.participant_id
+          left join service_logs c on c.corrects_id = l.id
+          where c.id is null and l.caseworker_id = ${c.id} and ${where(f)}
+            and to_char(l.occurred_on, 'YYYY-MM') between ${f.from} and ${f.to}`);
+        expect(c.servicesInPeriod, c.name).toBe(inPeriodSvc.n);
         const [late] = await rows<{ n: number }>(sql`
           select count(*)::int n from participants p where p.caseworker_id = ${c.id} and ${where(f)}
             and p.next_follow_up_on < ${todayInJakarta()}::date and p.stage not in ('completed', 'withdrawn')`);
@@ -230,6 +236,44 @@ describe("the dashboard's figures equal plain SQL", () => {
     const august = await getDashboard(pmo, { from: "2021-08", to: "2021-08", provinceCode: "35" });
     expect(june.headline.registered).toBeGreaterThanOrEqual(1);
     expect(august.headline.registered).toBe(1);
+  });
+});
+
+describe("waiting for a caseworker", () => {
+  it("counts every participant without a caseworker, whatever the filter, and the oldest wait", async () => {
+    const [plain] = await rows<{ n: number; oldest: string | Date }>(sql`
+      select count(*)::int n, min(created_at) oldest from participants where caseworker_id is null`);
+    expect(plain.n).toBeGreaterThan(0); // the demo leaves every sixth participant waiting
+    for (const f of filters.slice(0, 4)) {
+      const d = await getDashboard(pmo, f);
+      expect(d.waiting.count).toBe(plain.n);
+      expect(d.waiting.oldestSince?.toISOString()).toBe(new Date(plain.oldest).toISOString());
+      expect(d.waiting.oldestDays).toBeGreaterThan(365 * 4); // demo registrations are from June 2021
+    }
+  });
+});
+
+describe("a period without data", () => {
+  it("says so and names the latest period that has registrations or services", async () => {
+    const d = await getDashboard(pmo, { from: "2020-01", to: "2020-03" });
+    expect(d.empty).toBe(true);
+    // The edge rows reach August 2021: the six months up to it, not before the first month.
+    expect(d.latestWithData).toEqual({ from: "2021-06", to: "2021-08" });
+    const full = await getDashboard(pmo, d.latestWithData!);
+    expect(full.empty).toBe(false);
+    expect(full.latestWithData).toBeNull();
+  });
+
+  it("is what the default shows when a target is set for months ahead, and the link leads back to data", async () => {
+    await db.insert(targets).values({ month: "2031-01", count: 10 });
+    try {
+      const d = await getDashboard(pmo, {});
+      expect(d.filter.to).toBe("2031-01");
+      expect(d.empty).toBe(true);
+      expect(d.latestWithData).toEqual({ from: "2021-06", to: "2021-08" });
+    } finally {
+      await db.delete(targets).where(eq(targets.month, "2031-01"));
+    }
   });
 });
 

@@ -67,17 +67,22 @@ const rows = <T>(query: SQL) => executeRows<T>(query, readDb);
 /**
  * The default period: the six months up to the latest month with any activity
  * (registrations, services in force, targets), not starting before the first one.
+ * Without targets (`{ targets: false }`): the latest six months that hold registrations or
+ * services, or null when there are none; a target set for months ahead can make the
+ * default period one without data, and the dashboard then links to this one.
  */
-export async function defaultPeriod(): Promise<{ from: string; to: string }> {
+export async function defaultPeriod(): Promise<{ from: string; to: string }>;
+export async function defaultPeriod(options: { targets: false }): Promise<{ from: string; to: string } | null>;
+export async function defaultPeriod({ targets: withTargets = true }: { targets?: boolean } = {}) {
   const [span] = await rows<{ first: string | null; last: string | null }>(sql`
     select min(m) as first, max(m) as last from (
       select to_char(min(month), 'YYYY-MM') as m from dash_cohort where n > 0
       union all select to_char(max(month), 'YYYY-MM') from dash_cohort where n > 0
       union all select to_char(min(month), 'YYYY-MM') from dash_services where n > 0
       union all select to_char(max(month), 'YYYY-MM') from dash_services where n > 0
-      union all select min(month) from targets
-      union all select max(month) from targets
+      ${withTargets ? sql`union all select min(month) from targets union all select max(month) from targets` : sql``}
     ) months`);
+  if (!withTargets && !span?.last) return null;
   const to = span?.last ?? todayInJakarta().slice(0, 7);
   const first = span?.first ?? to;
   const from = shiftMonth(to, -5) < first ? first : shiftMonth(to, -5);
@@ -109,7 +114,8 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
   const today = todayInJakarta();
 
   // The queries are independent: they run side by side on the pool's connections.
-  const [cohortRows, perMonthRows, targetRows, reachedRows, spellRows, blockers, countryRows, caseworkers] =
+  const { start, end } = monthRange(f);
+  const [cohortRows, perMonthRows, targetRows, reachedRows, spellRows, blockers, countryRows, caseworkers, [waitingRow]] =
     await Promise.all([
       rows<{ stage: Stage; province_code: string; migrant_status: string; n: number }>(sql`
         select c.stage, c.province_code, c.migrant_status, sum(c.n)::int as n from dash_cohort c
@@ -139,9 +145,11 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
         where ${inPeriod(f, "c")} and c.country_code <> ''
         group by 1 having sum(c.n) > 0 order by n desc, code limit 10`),
       // Overdue = open participants with a follow-up date, minus those due today or later.
-      rows<{ id: string; name: string; disabled: boolean; caseload: number; services: number; overdue: number }>(sql`
+      // servicesInPeriod sums the same counter over the period's months.
+      rows<{ id: string; name: string; disabled: boolean; caseload: number; servicesInPeriod: number; services: number; overdue: number }>(sql`
         select u.id, u.name, u.disabled_at is not null as disabled,
           coalesce(load.n, 0)::int as caseload,
+          coalesce(period.n, 0)::int as "servicesInPeriod",
           coalesce(done.n, 0)::int as services,
           (coalesce(load.with_follow_up, 0) - coalesce(due.n, 0))::int as overdue
         from users u
@@ -154,11 +162,23 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
           where s.month = ${`${thisMonth}-01`}::date and ${counterDims(f, "s")} group by 1
         ) done on done.caseworker_id = u.id
         left join (
+          select s.caseworker_id, sum(s.n) as n from dash_caseworker_services s
+          where s.month >= ${start}::date and s.month < ${end}::date and ${counterDims(f, "s")} group by 1
+        ) period on period.caseworker_id = u.id
+        left join (
           select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
           where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1
         ) due on due.caseworker_id = u.id
         where u.role = 'caseworker'
         order by u.name`),
+      // Waiting for a caseworker, programme-wide whatever the filter (what the assignment
+      // page lists): every participant minus the assigned ones, both from the counters. The
+      // oldest wait is a min() over the unassigned, which PostgreSQL answers from an index
+      // either way (participants_caseworker_idx when few wait, participants_created_idx in
+      // order when many do).
+      rows<{ n: number; oldest: string | Date | null }>(sql`
+        select ((select coalesce(sum(n), 0) from dash_cohort) - (select coalesce(sum(n), 0) from dash_caseload))::int as n,
+          (select min(p.created_at) from participants p where p.caseworker_id is null) as oldest`),
     ]);
 
   const perMonth = months.map((month) => ({
@@ -195,9 +215,17 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
     .sort((a, b) => b.n - a.n || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
     .slice(0, 10);
 
+  // A period without registrations or services says so, and points to the latest that has some.
+  const empty = headline.registered === 0 && servicesDelivered === 0;
+  const latestWithData = empty ? await defaultPeriod({ targets: false }) : null;
+  const oldest = waitingRow?.oldest ? new Date(waitingRow.oldest) : null;
+
   return {
     filter: f,
     months,
+    empty,
+    latestWithData,
+    waiting: { count: waitingRow?.n ?? 0, oldestSince: oldest, oldestDays: oldest ? daysSince(oldest, today) : null },
     headline: { ...headline, servicesDelivered, targetTotal },
     perMonth,
     funnel,
@@ -211,6 +239,12 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
 }
 
 export const DASHBOARD_STAGES = STAGES;
+
+/** Whole calendar days in Jakarta from a moment to today (YYYY-MM-DD in Jakarta). */
+function daysSince(at: Date, today: string): number {
+  const day = new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000));
+}
 
 /** Sets (or changes) the programme-wide target of one month. */
 export async function setTarget(viewer: SessionUser, input: TargetInput): Promise<void> {

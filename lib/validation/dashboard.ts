@@ -58,3 +58,38 @@ export function shiftMonth(month: string, delta: number): string {
 export function dashboardFilterFromParams(fields: QueryFields): DashboardFilterInput {
   return dashboardFilterSchema.parse(fields);
 }
+
+/** The names of the dashboard filter's query parameters, in the order a link writes them. */
+export const DASHBOARD_QUERY_KEYS = ["from", "to", "provinceCode", "migrantStatus", "source", "cohort"] as const;
+
+/** The month pickers' fields: a month select and a year select for each end of the period. */
+export const MONTH_PICKER_KEYS = ["fromMonth", "fromYear", "toMonth", "toYear"] as const;
+
+const pickerMonth = z.string().regex(/^(0?[1-9]|1[0-2])$/).optional().catch(undefined);
+const pickerYear = z.string().regex(/^\d{4}$/).optional().catch(undefined);
+const pickerSchema = z.object({ fromMonth: pickerMonth, fromYear: pickerYear, toMonth: pickerMonth, toYear: pickerYear });
+
+/**
+ * The filter form's month and year selects send fromMonth/fromYear/toMonth/toYear (a GET
+ * form, so it works without JavaScript and in browsers without type=month). The page
+ * redirects such a query to the one every link uses, from=YYYY-MM&to=YYYY-MM with the other
+ * filters as they were: this returns that query string (without "?"), or null when the
+ * query has no picker field and is already in that shape. A picker left half-filled keeps
+ * the from/to already in the query, if any.
+ */
+export function dashboardQueryFromPickers(fields: QueryFields): string | null {
+  if (!MONTH_PICKER_KEYS.some((key) => fields[key] !== undefined)) return null;
+  const picked = pickerSchema.parse(fields);
+  const month = (m?: string, y?: string) => (m && y ? `${y}-${m.padStart(2, "0")}` : undefined);
+  const out = new URLSearchParams();
+  const values: Record<string, string | undefined> = {
+    ...fields,
+    from: month(picked.fromMonth, picked.fromYear) ?? fields.from,
+    to: month(picked.toMonth, picked.toYear) ?? fields.to,
+  };
+  for (const key of DASHBOARD_QUERY_KEYS) {
+    const value = values[key];
+    if (value !== undefined) out.set(key, value);
+  }
+  return out.toString();
+}

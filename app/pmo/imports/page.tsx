@@ -46,7 +46,7 @@ export default async function PmoImportsPage({ searchParams }: { searchParams: S
         <div className="space-y-2 text-sm text-slate-700">
           <h3 className="font-semibold text-slate-900">{t("formatTitle")}</h3>
           <p>{t("formatText")}</p>
-          <pre className="overflow-x-auto rounded bg-slate-100 p-2 text-xs text-slate-900">{IMPORT_COLUMNS.join(",")}</pre>
+          <pre className="whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs text-slate-900">{IMPORT_COLUMNS.join(",")}</pre>
           <p>{t("formatDates")}</p>
         </div>
         {problem ? <FormMessage message={(await getTranslations("validation"))("form.error")} /> : null}

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { redirect } from "next/navigation";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { MonthPicker, pickerYears } from "@/components/month-picker";
 import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { can } from "@/lib/data/permissions";
 import { resolveDashboardFilter } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { provinces } from "@/lib/reference/regions";
-import { dashboardFilterFromParams } from "@/lib/validation/dashboard";
+import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { queryFields } from "@/lib/validation/query";
 import { SurveySection } from "../survey-section";
 
@@ -19,10 +21,17 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 /** The evaluation survey on its own page, with the dashboard's filters. */
 export default async function PmoSurveyPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:dashboard:any");
-  const input = dashboardFilterFromParams(queryFields(await searchParams));
+  const fields = queryFields(await searchParams);
+  // The month and year selects, as on the dashboard: the same page under from/to.
+  const canonical = dashboardQueryFromPickers(fields);
+  if (canonical !== null) redirect(canonical ? `/pmo/survey?${canonical}` : "/pmo/survey");
+  const input = dashboardFilterFromParams(fields);
   const filter = await resolveDashboardFilter(input);
   const t = await getTranslations("pmo");
   const tSurvey = await getTranslations("pmoSurvey");
+  const tDash = await getTranslations("pmoDashboard");
+  const locale = await getLocale();
+  const years = pickerYears(filter.from, filter.to);
   const format = await getFormatter();
   const monthName = (m: string) => format.dateTime(new Date(`${m}-15T00:00:00Z`), { month: "long", year: "numeric" });
   const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
@@ -31,15 +40,19 @@ export default async function PmoSurveyPage({ searchParams }: { searchParams: Se
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{tSurvey("title")}</h1>
-      <form method="get" action="/pmo/survey" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6">
-        <label className="text-sm font-medium">
-          {t("from")}
-          <input type="month" name="from" defaultValue={filter.from} className={select} />
-        </label>
-        <label className="text-sm font-medium">
-          {t("to")}
-          <input type="month" name="to" defaultValue={filter.to} className={select} />
-        </label>
+      <form method="get" action="/pmo/survey" className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 min-[400px]:grid-cols-2 sm:grid-cols-3 lg:grid-cols-6">
+        {(["from", "to"] as const).map((end) => (
+          <MonthPicker
+            key={end}
+            name={end}
+            legend={t(end)}
+            value={filter[end]}
+            monthLabel={tDash("pickerMonth")}
+            yearLabel={tDash("pickerYear")}
+            locale={locale}
+            years={years}
+          />
+        ))}
         <label className="text-sm font-medium">
           {t("province")}
           <select name="provinceCode" defaultValue={filter.provinceCode ?? ""} className={select}>
