@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
+import { TextsProvider } from "@/components/texts";
 import { getUser } from "@/lib/data/session";
 import "./globals.css";
 
@@ -16,18 +17,23 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getLocale();
   const t = await getTranslations("common");
+  const tForms = await getTranslations("forms");
   const user = await getUser();
-  const path = (await headers()).get("x-pathname") ?? "/";
+  const requestHeaders = await headers();
+  const path = requestHeaders.get("x-pathname") ?? "/";
+  // The query as it came (filters, period, page; never personal data: the PMO's search is sealed).
+  const search = requestHeaders.get("x-search") ?? "";
   return (
     <html lang={locale}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
           {t("skipToContent")}
         </a>
-        <SiteHeader user={user} path={path} />
+        <SiteHeader user={user} path={path + search} />
         {/* Staff tables need width; participant pages read best narrow, on a phone or not. */}
         <main id="main" className={`mx-auto px-4 py-6 ${path.startsWith("/pmo") ? "max-w-6xl" : "max-w-3xl"}`}>
-          {children}
+          {/* Every form's error summary and password note, whatever texts its page hands down. */}
+          <TextsProvider texts={{ "forms.title": tForms("title"), "forms.passwordAgain": tForms("passwordAgain") }}>{children}</TextsProvider>
         </main>
       </body>
     </html>
