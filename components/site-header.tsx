@@ -2,8 +2,10 @@ import { NavLink } from "@/components/nav-link";
 import { getTranslations } from "next-intl/server";
 import { getLocale } from "next-intl/server";
 import { switchLocale, signOutEverywhere } from "@/app/actions";
+import { LanguageSwitch } from "@/components/language-switch";
 import { HOME_BY_ROLE, type SessionUser } from "@/lib/data/permissions";
 
+/** `path` is the page's path with its query: the language switch comes back to it. */
 export async function SiteHeader({ user, path }: { user: SessionUser | null; path: string }) {
   const t = await getTranslations("common");
   const locale = await getLocale();
@@ -15,13 +17,11 @@ export async function SiteHeader({ user, path }: { user: SessionUser | null; pat
           {t("appName")}
         </NavLink>
         <nav className="flex items-center gap-3 text-sm">
-          <form action={switchLocale}>
-            <input type="hidden" name="locale" value={other} />
-            <input type="hidden" name="returnTo" value={path} />
+          <LanguageSwitch action={switchLocale} locale={other} returnTo={path}>
             <button type="submit" lang={other} aria-label={t("switchToLabel")} className="underline">
               {t("switchTo")}
             </button>
-          </form>
+          </LanguageSwitch>
           {user ? (
             <NavLink href="/account/password" className="underline">
               {t("password")}
