@@ -4,7 +4,7 @@ import { securityHeaders } from "@/lib/security-headers";
 
 // Next 16's proxy (formerly middleware). It sets the security headers with a fresh CSP
 // nonce for each request (Next reads the nonce from the request's policy header and puts
-// it on its own scripts) and passes the path on for the language switch. It never
+// it on its own scripts) and passes the path and query on for the language switch. It never
 // decides access: that is the data layer's job.
 export function proxy(request: NextRequest) {
   // A POST to a page is a server action. Next refuses one from another origin by throwing
@@ -17,6 +17,7 @@ export function proxy(request: NextRequest) {
   const headers = securityHeaders(nonce, { https: requestIsHttps(request.headers) });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-pathname", request.nextUrl.pathname);
+  requestHeaders.set("x-search", request.nextUrl.search);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]);
   const response = NextResponse.next({ request: { headers: requestHeaders } });

@@ -10,10 +10,10 @@ import { LOCALE_COOKIE } from "@/lib/i18n/config";
 
 const localeForm = z.object({
   locale: z.enum(["id", "en"]),
-  // Only a path on this site: never an absolute URL (no open redirect).
+  // Only a path on this site, with its query: never an absolute URL (no open redirect).
   returnTo: z
     .string()
-    .max(500)
+    .max(2000)
     .regex(/^\/(?!\/)[^\s\\]*$/)
     .catch("/"),
 });

@@ -3,7 +3,8 @@
 import { ActionForm } from "@/components/action-form";
 import { useActionState, useState, type ReactNode } from "react";
 import { useTexts } from "@/components/texts";
-import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { Field, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 
 type Option = { code: string; name: string };
 export type RegistrationFormState = {
@@ -30,7 +31,17 @@ type FieldsProps = {
   consentNote?: string;
   /** The consent checkbox's label (default: the worker's own "Saya setuju"). */
   consentLabel?: string;
+  /**
+   * Hints in place of the worker's own (by key, e.g. `nikHint`): the assisted form's speak
+   * to the caseworker about the worker.
+   */
+  hints?: Partial<Record<HintKey, string>>;
 };
+
+type HintKey = "nikHint" | "kkHint" | "phoneHint" | "addressHint" | "countryHint" | "sectorHint" | "returnDateHint";
+
+/** The fields in the order the form shows them, for the error summary's links. */
+const FIELD_ORDER = ["form", "fullName", "nik", "kk", "birthDate", "sex", "phone", "email", "provinceCode", "regencyCode", "address", "migrantStatus", "countryCode", "sector", "returnDate", "password", "consent"];
 
 export type RegistrationFormProps<S extends RegistrationFormState = RegistrationFormState> = FieldsProps & {
   action: (state: S, formData: FormData) => Promise<S>;
@@ -60,6 +71,8 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
   const tc = useTexts("common");
   const tSex = useTexts("sex");
   const tStatus = useTexts("migrantStatus");
+  const tForms = useTexts("forms");
+  const hint = (key: HintKey) => props.hints?.[key] ?? t(key);
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   const [province, setProvince] = useState(v.provinceCode ?? "");
@@ -71,19 +84,17 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
   return (
     <>
       <input type="hidden" name="submissionId" value={props.submissionId} />
-      {/* "See the message under each field": only when there is one (a conflict or a lock is about the whole form). */}
-      <FormMessage message={state.message && Object.keys(e).some((field) => field !== "form") ? t("errorSummary") : undefined} />
-      {e.form ? <FormMessage message={e.form.join(" ")} /> : null}
+      <ErrorSummary state={state} order={FIELD_ORDER} />
 
       <fieldset className="space-y-4">
         <legend className="mb-2 text-lg font-semibold">{t("sectionIdentity")}</legend>
         <Field name="fullName" label={t("fullName")} errors={e.fullName} required>
           {(p) => <input {...p} type="text" autoComplete="name" defaultValue={v.fullName} maxLength={200} />}
         </Field>
-        <Field name="nik" label={t("nik")} hint={t("nikHint")} errors={e.nik} required>
+        <Field name="nik" label={t("nik")} hint={hint("nikHint")} errors={e.nik} required>
           {(p) => <input {...p} type="text" inputMode="numeric" autoComplete="off" defaultValue={v.nik} maxLength={40} />}
         </Field>
-        <Field name="kk" label={t("kk")} hint={t("kkHint")} errors={e.kk} required>
+        <Field name="kk" label={t("kk")} hint={hint("kkHint")} errors={e.kk} required>
           {(p) => <input {...p} type="text" inputMode="numeric" autoComplete="off" defaultValue={v.kk} maxLength={40} />}
         </Field>
         <Field name="birthDate" label={t("birthDate")} errors={e.birthDate} required>
@@ -95,9 +106,9 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
             <span aria-hidden="true"> *</span>
           </legend>
           <div className="mt-1 flex gap-6">
-            {(["L", "P"] as const).map((s) => (
+            {(["L", "P"] as const).map((s, i) => (
               <label key={s} className="flex items-center gap-2">
-                <input type="radio" name="sex" value={s} defaultChecked={v.sex === s} className="h-5 w-5" />
+                <input type="radio" id={i === 0 ? "f-sex" : undefined} name="sex" value={s} defaultChecked={v.sex === s} className="h-5 w-5" />
                 {tSex(s)}
               </label>
             ))}
@@ -112,7 +123,7 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
 
       <fieldset className="space-y-4">
         <legend className="mb-2 text-lg font-semibold">{t("sectionContact")}</legend>
-        <Field name="phone" label={t("phone")} hint={t("phoneHint")} errors={e.phone} required>
+        <Field name="phone" label={t("phone")} hint={hint("phoneHint")} errors={e.phone} required>
           {(p) => <input {...p} type="tel" autoComplete="tel" defaultValue={v.phone} maxLength={40} />}
         </Field>
         <Field name="email" label={t("email")} errors={e.email} optionalLabel={optional}>
@@ -148,7 +159,7 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
             </select>
           )}
         </Field>
-        <Field name="address" label={t("address")} hint={t("addressHint")} errors={e.address} required>
+        <Field name="address" label={t("address")} hint={hint("addressHint")} errors={e.address} required>
           {(p) => <textarea {...p} rows={2} autoComplete="street-address" defaultValue={v.address} maxLength={300} />}
         </Field>
       </fieldset>
@@ -161,10 +172,11 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
             <span aria-hidden="true"> *</span>
           </legend>
           <div className="mt-1 space-y-1">
-            {(["calon", "mantan"] as const).map((s) => (
+            {(["calon", "mantan"] as const).map((s, i) => (
               <label key={s} className="flex items-center gap-2">
                 <input
                   type="radio"
+                  id={i === 0 ? "f-migrantStatus" : undefined}
                   name="migrantStatus"
                   value={s}
                   defaultChecked={v.migrantStatus === s}
@@ -181,7 +193,7 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
             </p>
           ) : null}
         </fieldset>
-        <Field name="countryCode" label={t("countryCode")} hint={t("countryHint")} errors={e.countryCode} required>
+        <Field name="countryCode" label={t("countryCode")} hint={hint("countryHint")} errors={e.countryCode} required>
           {(p) => (
             <select {...p} defaultValue={v.countryCode ?? ""}>
               <option value="">{t("chooseCountry")}</option>
@@ -202,11 +214,11 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
             </select>
           )}
         </Field>
-        <Field name="sector" label={t("sector")} hint={t("sectorHint")} errors={e.sector} required>
+        <Field name="sector" label={t("sector")} hint={hint("sectorHint")} errors={e.sector} required>
           {(p) => <input {...p} type="text" defaultValue={v.sector} maxLength={100} />}
         </Field>
         {status !== "calon" ? (
-          <Field name="returnDate" label={t("returnDate")} hint={t("returnDateHint")} errors={e.returnDate}>
+          <Field name="returnDate" label={t("returnDate")} hint={hint("returnDateHint")} errors={e.returnDate}>
             {(p) => <input {...p} type="date" max={props.today} defaultValue={v.returnDate} />}
           </Field>
         ) : null}
@@ -215,7 +227,7 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
       {props.withPassword ? (
         <fieldset className="space-y-4">
           <legend className="mb-2 text-lg font-semibold">{t("sectionAccount")}</legend>
-          <Field name="password" label={t("password")} hint={t("passwordHint")} errors={e.password} required>
+          <Field name="password" label={t("password")} hint={state.attempt ? `${tForms("passwordAgain")} ${t("passwordHint")}` : t("passwordHint")} errors={e.password} required>
             {(p) => <input {...p} type="password" autoComplete="new-password" maxLength={128} />}
           </Field>
         </fieldset>
@@ -230,8 +242,10 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
         <label className="flex items-center gap-2 font-medium">
           <input
             type="checkbox"
+            id="f-consent"
             name="consent"
             value="on"
+            defaultChecked={v.consent === "on"}
             className="h-5 w-5"
             aria-describedby={e.consent ? "consent-text f-consent-error" : "consent-text"}
             aria-invalid={e.consent ? true : undefined}

@@ -3,9 +3,11 @@ import { pageWidthClass } from "@/components/page-width";
 import { getTranslations } from "next-intl/server";
 import { getLocale } from "next-intl/server";
 import { switchLocale, signOutEverywhere } from "@/app/actions";
+import { LanguageSwitch } from "@/components/language-switch";
 import { HOME_BY_ROLE, type SessionUser } from "@/lib/data/permissions";
 
-export async function SiteHeader({ user, path }: { user: SessionUser | null; path: string }) {
+/** `path` is the page's path and `search` its query: the language switch comes back to both. */
+export async function SiteHeader({ user, path, search = "" }: { user: SessionUser | null; path: string; search?: string }) {
   const t = await getTranslations("common");
   const locale = await getLocale();
   const other = locale === "id" ? "en" : "id";
@@ -16,13 +18,11 @@ export async function SiteHeader({ user, path }: { user: SessionUser | null; pat
           {t("appName")}
         </NavLink>
         <nav className="flex items-center gap-3 text-sm">
-          <form action={switchLocale}>
-            <input type="hidden" name="locale" value={other} />
-            <input type="hidden" name="returnTo" value={path} />
+          <LanguageSwitch action={switchLocale} locale={other} returnTo={path + search}>
             <button type="submit" lang={other} aria-label={t("switchToLabel")} className="underline">
               {t("switchTo")}
             </button>
-          </form>
+          </LanguageSwitch>
           {user ? (
             <NavLink href="/account/password" className="underline">
               {t("password")}

@@ -138,7 +138,7 @@ test.describe("caseworker accounts and assignment", () => {
     // Nothing ticked: refused, nothing moves.
     await page.locator('select[name="caseworkerId"]').selectOption({ label: "Sri Mulyani Lestari" });
     await page.getByRole("button", { name: "Simpan penugasan" }).click();
-    await expect(page.locator("#assign").getByText("Centang paling sedikit satu peserta.")).toBeVisible();
+    await expect(page.locator("#participantIds-error")).toHaveText("Centang paling sedikit satu peserta.");
 
     await page.goto(`/pmo/caseworkers?q=${run}`);
     await assignTable(page).getByLabel(worker).check();

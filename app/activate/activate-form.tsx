@@ -3,7 +3,8 @@
 import { ActionForm } from "@/components/action-form";
 import { useActionState } from "react";
 import { useTexts } from "@/components/texts";
-import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { Field, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import type { FormState } from "@/lib/forms";
 import { activateAction } from "./actions";
 
@@ -21,11 +22,12 @@ export function ActivateForm({ consent }: { consent: ConsentTexts }) {
 
 function Fields({ state, pending, consent }: { state: FormState; pending: boolean; consent: ConsentTexts }) {
   const t = useTexts("activation");
+  const tForms = useTexts("forms");
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   return (
     <>
-      <FormMessage message={state.message} />
+      <ErrorSummary state={state} order={["identifier", "code", "password", "consent"]} />
       <Field name="identifier" label={t("identifier")} hint={t("identifierHint")} errors={e.identifier} required>
         {(p) => <input {...p} type="text" autoComplete="username" inputMode="email" defaultValue={v.identifier} maxLength={254} />}
       </Field>
@@ -43,7 +45,7 @@ function Fields({ state, pending, consent }: { state: FormState; pending: boolea
           />
         )}
       </Field>
-      <Field name="password" label={t("password")} hint={t("passwordHint")} errors={e.password} required>
+      <Field name="password" label={t("password")} hint={state.attempt && !state.ok ? `${tForms("passwordAgain")} ${t("passwordHint")}` : t("passwordHint")} errors={e.password} required>
         {(p) => <input {...p} type="password" autoComplete="new-password" maxLength={128} />}
       </Field>
       <fieldset className="space-y-2 rounded-md border border-slate-300 bg-white p-4">
@@ -57,6 +59,7 @@ function Fields({ state, pending, consent }: { state: FormState; pending: boolea
         <label className="flex items-center gap-2 font-medium">
           <input
             type="checkbox"
+            id="f-consent"
             name="consent"
             value="on"
             defaultChecked={v.consent === "on"}

@@ -16,7 +16,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   const parsed = signInForm.safeParse(formFields(formData));
   const identifier = String(formData.get("identifier") ?? "").slice(0, 254);
   // One message for every failure: it must not tell whether the account exists.
-  const failed: FormState = { ok: false, message: t("failed"), values: { identifier } };
+  const failed: FormState = { ok: false, attempt: crypto.randomUUID(), message: t("failed"), values: { identifier } };
   if (!parsed.success) return failed;
   try {
     // The login page sends a signed-in user on to their role's home.
@@ -24,7 +24,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   } catch (error) {
     if (error instanceof AuthError) {
       const locked = (error as AuthError & { code?: string }).code === "locked";
-      return locked ? { ok: false, message: t("locked"), values: { identifier } } : failed;
+      return locked ? { ...failed, message: t("locked") } : failed;
     }
     throw error; // the redirect after success
   }

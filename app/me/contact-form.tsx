@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { updateOwnContactAction } from "./actions";
 
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
@@ -15,15 +16,15 @@ type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: R
 export function OwnContactForm(props: { participantId: string; version: number; phone: string; email: string; address: string }) {
   const t = useTexts("meSelf");
   const tCommon = useTexts("common");
+  const tForms = useTexts("forms");
   const [state, action, pending] = useActionState(updateOwnContactAction, {} as State);
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   const v = state.ok || !state.values ? { phone: props.phone, email: props.email, address: props.address } : state.values;
-  const formErrors = e.form;
   return (
     <details open={state.attempt ? true : undefined} className="rounded-lg border border-slate-200 bg-white p-4">
       <summary className="cursor-pointer font-semibold text-teal-900">{t("contactTitle")}</summary>
       <ActionForm action={action} className="mt-3 space-y-3" noValidate key={state.attempt}>
-        {state.ok ? <FormMessage tone="ok" message={state.message} /> : <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />}
+        {state.ok ? <FormMessage tone="ok" message={state.message} /> : <ErrorSummary state={state} order={["phone", "email", "address", "currentPassword"]} />}
         <p className="text-sm text-slate-700">{t("contactIntro")}</p>
         <input type="hidden" name="participantId" value={props.participantId} />
         <input type="hidden" name="version" value={props.version} />
@@ -36,7 +37,7 @@ export function OwnContactForm(props: { participantId: string; version: number; 
         <Field name="address" label={t("address")} errors={e.address} required>
           {(p) => <textarea {...p} rows={2} defaultValue={v.address} maxLength={300} />}
         </Field>
-        <Field name="currentPassword" label={t("currentPassword")} hint={t("currentPasswordHint")} errors={e.currentPassword}>
+        <Field name="currentPassword" label={t("currentPassword")} hint={state.attempt && !state.ok ? `${tForms("passwordAgain")} ${t("currentPasswordHint")}` : t("currentPasswordHint")} errors={e.currentPassword}>
           {(p) => <input {...p} type="password" autoComplete="current-password" maxLength={1024} />}
         </Field>
         <SubmitButton pending={pending}>{t("saveContact")}</SubmitButton>

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { setTargetAction } from "./actions";
 
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
@@ -16,7 +17,7 @@ export function TargetForm({ defaultMonth }: { defaultMonth: string }) {
   return (
     <ActionForm action={action} className="flex flex-wrap items-end gap-3" noValidate key={state.attempt}>
       <div className="w-full">
-        <FormMessage tone={state.ok ? "ok" : "error"} message={state.message} />
+        {state.ok ? <FormMessage tone="ok" message={state.message} /> : <ErrorSummary state={state} order={["month", "count"]} />}
       </div>
       <Field name="month" label={t("targetMonth")} errors={e.month} required>
         {(p) => <input {...p} type="month" defaultValue={v.month ?? defaultMonth} />}

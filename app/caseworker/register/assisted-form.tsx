@@ -20,6 +20,15 @@ export function AssistedRegistrationForm(props: Props) {
       submitLabel={t("submit")}
       consentNote={t("consentNote")}
       consentLabel={t("consentLabel")}
+      hints={{
+        nikHint: t("hints.nikHint"),
+        kkHint: t("hints.kkHint"),
+        phoneHint: t("hints.phoneHint"),
+        addressHint: t("hints.addressHint"),
+        countryHint: t("hints.countryHint"),
+        sectorHint: t("hints.sectorHint"),
+        returnDateHint: t("hints.returnDateHint"),
+      }}
       done={(state) => (state.registered ? <Registered {...state.registered} /> : null)}
     />
   );

@@ -3,7 +3,8 @@
 import { useActionState } from "react";
 import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
-import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { Field, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { requestDeletionAction, withdrawConsentAction } from "./actions";
 
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
@@ -19,7 +20,7 @@ export function DataRequestForm({ kind, participantId }: { kind: "deletion" | "c
   const confirmError = e.confirm?.length ? `${confirmId}-error` : undefined;
   return (
     <ActionForm action={action} className="space-y-4" noValidate key={state.attempt} data-form={kind}>
-      <FormMessage message={e.form?.length ? e.form.join(" ") : state.message} />
+      <ErrorSummary state={state} order={["reason", "confirm"]} targets={{ reason: `f-${prefix}-reason`, confirm: confirmId }} />
       <input type="hidden" name="participantId" value={participantId} />
       <Field name={`${prefix}-reason`} label={t("reason")} hint={t("reasonHint")} errors={e.reason}>
         {(p) => <textarea {...p} name="reason" rows={3} maxLength={1000} defaultValue={v.reason ?? ""} />}
@@ -31,6 +32,7 @@ export function DataRequestForm({ kind, participantId }: { kind: "deletion" | "c
             id={confirmId}
             name="confirm"
             required
+            defaultChecked={v.confirm === "on"}
             className="mt-1 h-5 w-5"
             aria-invalid={confirmError ? true : undefined}
             aria-describedby={confirmError}

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { askForHelpAction } from "./actions";
 
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
@@ -13,10 +14,9 @@ export function HelpForm(props: { participantId: string; submissionId: string; t
   const [state, action, pending] = useActionState(askForHelpAction, {} as State);
   const e = state.ok ? {} : (state.fieldErrors ?? {});
   const v = state.ok ? {} : (state.values ?? {});
-  const formErrors = e.form;
   return (
     <ActionForm action={action} className="space-y-4" noValidate key={state.attempt}>
-      {state.ok ? <FormMessage tone="ok" message={state.message} /> : <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />}
+      {state.ok ? <FormMessage tone="ok" message={state.message} /> : <ErrorSummary state={state} order={["topic", "message"]} />}
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="submissionId" value={props.submissionId} />
       <Field name="topic" label={t("topic")} errors={e.topic} required>

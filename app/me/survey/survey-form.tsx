@@ -4,6 +4,7 @@ import { useActionState, type ReactNode } from "react";
 import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
 import { FormMessage, inputClass, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { submitSurveyAction } from "./actions";
 
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
@@ -34,10 +35,11 @@ function Choices(props: {
         {props.legend}
         {props.required ? <span aria-hidden="true"> *</span> : null}
       </legend>
-      {props.options.map((o) => (
+      {props.options.map((o, i) => (
         <label key={o.code} className="flex items-start gap-3 rounded-md border border-slate-300 bg-white p-3 has-[:checked]:border-teal-700 has-[:checked]:bg-teal-50">
           <input
             type={props.type}
+            id={i === 0 ? `f-${props.name}` : undefined}
             name={props.name}
             value={o.code}
             defaultChecked={props.checked(o.code)}
@@ -76,14 +78,13 @@ function SurveyFields({ state, pending, participantId, saved, options }: SurveyF
     typed ? (typed[name] ?? "") : saved ? String(saved[name]) : "";
   const hardest = typed ? (typed.hardest ?? "").split(",").filter(Boolean) : (saved?.hardest ?? []);
   const other = typed ? (typed.hardestOther ?? "") : (saved?.hardestOther ?? "");
-  const formErrors = e.form;
   const otherError = e.hardestOther;
   return (
     <>
       {state.ok ? (
         <FormMessage tone="ok" message={state.message} />
       ) : (
-        <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />
+        <ErrorSummary state={state} order={["employmentStatus", "trainingHelped", "satisfaction", "hardest", "hardestOther", "plansAbroad"]} />
       )}
       <input type="hidden" name="participantId" value={participantId} />
       <Choices name="employmentStatus" legend={t("employmentStatusLabel")} type="radio" required options={options.employmentStatus} checked={(c) => value("employmentStatus") === c} errors={e.employmentStatus} />

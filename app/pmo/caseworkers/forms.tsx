@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
 import { ActivationCodePanel } from "@/components/activation-code";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import {
   assignParticipantsAction,
   createCaseworkerAction,
@@ -24,10 +25,9 @@ import {
 // form without JavaScript. Needs the "pmoCaseworkers" and "activation" namespaces.
 
 /** The answer above a form: the confirmation, or what is wrong with the form as a whole. */
-function Answer({ state }: { state: { ok?: boolean; message?: string; fieldErrors?: Record<string, string[]> } }) {
+function Answer({ state, order, targets }: { state: { ok?: boolean; message?: string; fieldErrors?: Record<string, string[]> }; order?: readonly string[]; targets?: Record<string, string> }) {
   if (state.ok) return <FormMessage tone="ok" message={state.message} />;
-  const formErrors = state.fieldErrors?.form;
-  return <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />;
+  return <ErrorSummary state={state} order={order} targets={targets} />;
 }
 
 /** Takes keyboard and screen reader focus once, when it appears (a new code, a new account). */
@@ -126,7 +126,7 @@ export function CreateCaseworkerForm({ provinces }: { provinces: ProvinceOption[
       <ActionForm action={action} className="max-w-xl space-y-3" noValidate>
         {/* Remounted on each answer: cleared after success, what was typed after an error. */}
         <div key={state.attempt ?? "first"} className="space-y-3">
-          {state.ok ? null : <Answer state={state} />}
+          {state.ok ? null : <Answer state={state} order={["name", "email", "phone"]} />}
           <Field name="name" label={t("name")} errors={e.name} required>
             {(p) => <input {...p} type="text" autoComplete="off" maxLength={200} defaultValue={v.name ?? ""} />}
           </Field>
@@ -256,7 +256,7 @@ function AssignFields({ rows, caseworkers, unassignValue, state, pending }: Assi
   const idsError = e.participantIds?.length ? "participantIds-error" : undefined;
   return (
     <>
-      <Answer state={state} />
+      <Answer state={state} order={["participantIds", "caseworkerId"]} targets={rows.length ? { participantIds: `pick-${rows[0].id}` } : {}} />
       {rows.length === 0 ? (
         <p>{t("noParticipants")}</p>
       ) : (

@@ -3,7 +3,8 @@
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
-import { FormMessage, inputClass, SubmitButton } from "@/components/field";
+import { inputClass, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { completeDataRequestAction, refuseDataRequestAction } from "./actions";
 
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
@@ -25,7 +26,7 @@ export function CompleteForm({ requestId, kind }: { requestId: string; kind: "de
   const confirmId = `complete-confirm-${requestId}`;
   return (
     <ActionForm action={action} className="space-y-2" noValidate key={state.attempt} data-form="complete">
-      <FormMessage message={e.form?.length ? e.form.join(" ") : state.message} />
+      <ErrorSummary state={state} order={["note", "confirm"]} targets={{ note: noteId, confirm: confirmId }} />
       <input type="hidden" name="requestId" value={requestId} />
       {kind === "consent_withdrawal" ? <p className="text-sm text-slate-700">{t("withdrawalEffect")}</p> : null}
       <label htmlFor={noteId} className="block font-medium">
@@ -74,7 +75,7 @@ export function RefuseForm({ requestId }: { requestId: string }) {
   const noteId = `refuse-note-${requestId}`;
   return (
     <ActionForm action={action} className="space-y-2" noValidate key={state.attempt} data-form="refuse">
-      <FormMessage message={e.form?.length ? e.form.join(" ") : state.message} />
+      <ErrorSummary state={state} targets={{ note: noteId }} />
       <input type="hidden" name="requestId" value={requestId} />
       <label htmlFor={noteId} className="block font-medium">
         {t("refuseLabel")} <span aria-hidden="true">*</span>

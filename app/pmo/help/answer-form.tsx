@@ -3,7 +3,8 @@
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
-import { FormMessage, inputClass, SubmitButton } from "@/components/field";
+import { inputClass, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { answerQueueAction } from "./actions";
 
 type State = { ok?: boolean; attempt?: string; message?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
@@ -17,7 +18,7 @@ export function QueueAnswerForm({ requestId }: { requestId: string }) {
   const errorId = e.answer?.length ? `${id}-error` : undefined;
   return (
     <ActionForm action={action} className="space-y-2" noValidate key={state.attempt}>
-      <FormMessage message={e.form?.length ? e.form.join(" ") : state.message} />
+      <ErrorSummary state={state} targets={{ answer: id }} />
       <input type="hidden" name="requestId" value={requestId} />
       <label htmlFor={id} className="block font-medium">
         {t("answer")}

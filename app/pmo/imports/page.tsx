@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
+import { Field, SubmitButton } from "@/components/field";
 import { listImports } from "@/lib/data/imports";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
@@ -49,11 +50,16 @@ export default async function PmoImportsPage({ searchParams }: { searchParams: S
           <pre className="whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs text-slate-900">{IMPORT_COLUMNS.join(",")}</pre>
           <p>{t("formatDates")}</p>
         </div>
-        {problem ? <FormMessage message={(await getTranslations("validation"))("form.error")} /> : null}
         {/* A plain multipart form to a route handler, which streams the file: it works without
             JavaScript, and no server action body limit applies. The cohort comes first, so
             the route knows it before the file starts. */}
         <form method="post" action="/pmo/imports/upload" encType="multipart/form-data" className="max-w-xl space-y-4">
+          {problem ? (
+            <ErrorSummary
+              state={{ ok: false, attempt: "upload", message: (await getTranslations("validation"))("form.error"), fieldErrors: { cohort: cohortError ?? [], file: fileError ?? [] } }}
+              order={["cohort", "file"]}
+            />
+          ) : null}
           <Field name="cohort" label={t("cohort")} hint={t("cohortHint")} errors={cohortError} required>
             {(p) => <input {...p} type="text" maxLength={200} defaultValue={cohortTyped} autoComplete="off" />}
           </Field>

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Field, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 
 type Props = {
   /** The export route with the list's current filter in its query string. */
@@ -22,15 +23,21 @@ type Props = {
  */
 export function FullExportForm({ action, min, max, serverError, labels, errors }: Props) {
   const [error, setError] = useState(serverError);
+  // Each refused try counts, so the summary takes the focus again on the next.
+  const [attempt, setAttempt] = useState(0);
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     const purpose = String(new FormData(event.currentTarget).get("purpose") ?? "").trim();
     const problem =
       purpose === "" ? errors.purposeRequired : purpose.length < min ? errors.purposeTooShort : purpose.length > max ? errors.purposeTooLong : undefined;
     setError(problem);
-    if (problem) event.preventDefault();
+    if (problem) {
+      event.preventDefault();
+      setAttempt((n) => n + 1);
+    }
   }
   return (
     <form method="post" action={action} onSubmit={onSubmit} noValidate className="space-y-3">
+      {error ? <ErrorSummary state={{ ok: false, attempt: String(attempt), fieldErrors: { purpose: [error] } }} /> : null}
       <Field name="purpose" label={labels.purpose} hint={labels.hint} errors={error ? [error] : undefined} required>
         {(p) => <textarea {...p} rows={2} maxLength={max} />}
       </Field>

@@ -4,7 +4,8 @@ import { ActionForm } from "@/components/action-form";
 import { useActionState, useEffect, useRef } from "react";
 import { useTranslations } from "next-intl";
 import { ActivationCodePanel } from "@/components/activation-code";
-import { FormMessage, SubmitButton } from "@/components/field";
+import { SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { issueActivationCodeAction, type IssueCodeState } from "./activation-actions";
 
 /**
@@ -21,7 +22,7 @@ export function IssueActivationCodeForm({ participantId }: { participantId: stri
       </h2>
       <p className="text-slate-700">{t("issueIntro")}</p>
       {state.issued ? <Issued key={state.attempt} {...state.issued} /> : null}
-      <FormMessage message={state.message} />
+      <ErrorSummary state={state} />
       <ActionForm action={formAction}>
         <input type="hidden" name="participantId" value={participantId} />
         <SubmitButton pending={pending}>{t("issueSubmit")}</SubmitButton>

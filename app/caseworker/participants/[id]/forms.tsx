@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import { answerHelpAction, changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
 
 type State = {
@@ -16,10 +17,9 @@ type State = {
 type Option = { code: string; name: string };
 
 /** The answer above a form: the confirmation, or what is wrong with the form as a whole. */
-function Answer({ state }: { state: State }) {
+function Answer({ state, order, targets }: { state: State; order?: readonly string[]; targets?: Record<string, string> }) {
   if (state.ok) return <FormMessage tone="ok" message={state.message} />;
-  const formErrors = state.fieldErrors?.form;
-  return <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />;
+  return <ErrorSummary state={state} order={order} targets={targets} />;
 }
 
 export type LogServiceFormProps = {
@@ -66,7 +66,7 @@ function LogServiceFields({ state, pending, ...props }: LogServiceFormProps & { 
   const [outcome, setOutcome] = useState(v.outcome ?? "done");
   return (
     <>
-      <Answer state={state} />
+      <Answer state={state} order={["answer", "serviceCode", "occurredOn", "channel", "outcome", "blockerCode", "notes", "nextFollowUpOn"]} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="submissionId" value={props.submissionId} />
       {props.correcting ? <input type="hidden" name="correctsId" value={props.correcting.id} /> : null}
@@ -155,7 +155,7 @@ export function StageForm(props: { participantId: string; version: number; stage
   const v = state.ok ? {} : (state.values ?? {});
   return (
     <ActionForm action={action} className="space-y-3" noValidate key={state.attempt}>
-      <Answer state={state} />
+      <Answer state={state} order={["toStage", "reason"]} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="version" value={props.version} />
       <Field name="toStage" label={t("toStage")} errors={e.toStage} required>
@@ -190,7 +190,7 @@ export function ContactForm(props: {
   const v = state.ok || !state.values ? { phone: props.phone, email: props.email, address: props.address } : state.values;
   return (
     <ActionForm action={action} className="space-y-3" noValidate key={state.attempt}>
-      <Answer state={state} />
+      <Answer state={state} order={["phone", "email", "address"]} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="version" value={props.version} />
       <Field name="phone" label={props.labels.phone} errors={e.phone} required>
@@ -219,7 +219,7 @@ export function MilestonesForm(props: {
   const v = state.ok || !state.values ? props.values : (state.values as typeof props.values);
   return (
     <ActionForm action={action} className="space-y-3" noValidate key={state.attempt}>
-      <Answer state={state} />
+      <Answer state={state} order={["cardNumber", "cardReceivedOn", "wave", "trainingBoughtOn", "lmsSessionOn"]} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="version" value={props.version} />
       <Field name="cardNumber" label={t("cardNumber")} errors={e.cardNumber}>

@@ -2,7 +2,8 @@
 
 import { useActionState } from "react";
 import { ActionForm } from "@/components/action-form";
-import { FormMessage, SubmitButton } from "@/components/field";
+import { SubmitButton } from "@/components/field";
+import { ErrorSummary } from "@/components/error-summary";
 import type { FormState } from "@/lib/forms";
 import { confirmImportAction } from "./actions";
 
@@ -17,16 +18,16 @@ export function ConfirmForm({ importId, caseworkers, labels }: Props) {
   const [state, action, pending] = useActionState(confirmImportAction, {} as FormState);
   return (
     <ActionForm action={action} className="space-y-4" key={state.attempt}>
-      <FormMessage message={state.message} />
+      <ErrorSummary state={state} />
       <input type="hidden" name="importId" value={importId} />
       <fieldset className="space-y-2">
         <legend className="font-medium text-slate-900">{labels.legend}</legend>
         {caseworkers.length === 0 ? <p className="text-sm text-slate-700">{labels.none}</p> : null}
         <ul className="grid gap-1 sm:grid-cols-2">
-          {caseworkers.map((c) => (
+          {caseworkers.map((c, i) => (
             <li key={c.id}>
               <label className="flex items-center gap-2">
-                <input type="checkbox" name="caseworkerId" value={c.id} className="h-5 w-5" />
+                <input type="checkbox" id={i === 0 ? "f-caseworkerId" : undefined} name="caseworkerId" value={c.id} className="h-5 w-5" />
                 {c.name}
               </label>
             </li>
