@@ -1,10 +1,11 @@
 "use client";
 
 import { ActionForm } from "@/components/action-form";
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { ActivationCodePanel } from "@/components/activation-code";
 import { FormMessage, SubmitButton } from "@/components/field";
+import { TakesFocus } from "@/components/takes-focus";
 import { issueActivationCodeAction, type IssueCodeState } from "./activation-actions";
 
 /**
@@ -21,7 +22,11 @@ export function IssueActivationCodeForm({ participantId }: { participantId: stri
       </h2>
       <p className="text-slate-700">{t("issueIntro")}</p>
       {state.issued ? <Issued key={state.attempt} {...state.issued} /> : null}
-      <FormMessage message={state.message} />
+      {state.message ? (
+        <TakesFocus key={state.attempt}>
+          <FormMessage message={state.message} />
+        </TakesFocus>
+      ) : null}
       <ActionForm action={formAction}>
         <input type="hidden" name="participantId" value={participantId} />
         <SubmitButton pending={pending}>{t("issueSubmit")}</SubmitButton>
@@ -30,13 +35,11 @@ export function IssueActivationCodeForm({ participantId }: { participantId: stri
   );
 }
 
+/** Each new code takes the focus (with JavaScript or without), so a screen reader reads it out. */
 function Issued(props: NonNullable<IssueCodeState["issued"]>) {
-  const box = useRef<HTMLDivElement>(null);
-  // Each new code takes the focus, so a screen reader reads it out.
-  useEffect(() => box.current?.focus(), []);
   return (
-    <div ref={box} tabIndex={-1} className="outline-none">
+    <TakesFocus>
       <ActivationCodePanel {...props} />
-    </div>
+    </TakesFocus>
   );
 }

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
+import { TakesFocus } from "@/components/takes-focus";
 import { answerHelpAction, changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
 
 type State = {
@@ -15,11 +16,19 @@ type State = {
 };
 type Option = { code: string; name: string };
 
-/** The answer above a form: the confirmation, or what is wrong with the form as a whole. */
+/**
+ * The answer above a form: the confirmation, or what is wrong with the form as a whole.
+ * It takes the focus when it arrives (a new attempt), with JavaScript or without.
+ */
 function Answer({ state }: { state: State }) {
-  if (state.ok) return <FormMessage tone="ok" message={state.message} />;
   const formErrors = state.fieldErrors?.form;
-  return <FormMessage message={formErrors?.length ? formErrors.join(" ") : state.message} />;
+  const message = state.ok ? state.message : formErrors?.length ? formErrors.join(" ") : state.message;
+  if (!message) return null;
+  return (
+    <TakesFocus key={state.attempt}>
+      <FormMessage tone={state.ok ? "ok" : "error"} message={message} />
+    </TakesFocus>
+  );
 }
 
 export type LogServiceFormProps = {
@@ -45,6 +54,8 @@ export type LogServiceFormProps = {
   };
   /** Answering a help request: the answer goes with the logged service, in one step. */
   answering?: { id: string; topic: string; message: string };
+  /** A confirmation the page brings (a correction answers by a redirect), until the next answer. */
+  notice?: string;
 };
 
 export function LogServiceForm(props: LogServiceFormProps) {
@@ -66,7 +77,13 @@ function LogServiceFields({ state, pending, ...props }: LogServiceFormProps & { 
   const [outcome, setOutcome] = useState(v.outcome ?? "done");
   return (
     <>
-      <Answer state={state} />
+      {state.attempt ? (
+        <Answer state={state} />
+      ) : props.notice ? (
+        <TakesFocus>
+          <FormMessage tone="ok" message={props.notice} />
+        </TakesFocus>
+      ) : null}
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="submissionId" value={props.submissionId} />
       {props.correcting ? <input type="hidden" name="correctsId" value={props.correcting.id} /> : null}
