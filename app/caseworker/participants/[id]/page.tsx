@@ -4,6 +4,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
 import { CHANNELS, OUTCOMES, STAGES } from "@/db/schema";
 import { FormMessage } from "@/components/field";
+import { PhoneLinks } from "@/components/phone-links";
 import { TakesFocus } from "@/components/takes-focus";
 import { StageProgress } from "@/components/stage-progress";
 import { getCasefile } from "@/lib/data/casework";
@@ -203,7 +204,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           <dt className="text-slate-700">{t("sex")}</dt>
           <dd>{tSex(p.sex)}</dd>
           <dt className="text-slate-700">{t("phone")}</dt>
-          <dd className="font-mono">{p.phone ?? "—"}</dd>
+          <dd>{p.phone ? <PhoneLinks phone={p.phone} /> : "—"}</dd>
           <dt className="text-slate-700">{t("email")}</dt>
           <dd>{p.email ?? "—"}</dd>
           <dt className="text-slate-700">{t("region")}</dt>
