@@ -1,24 +1,37 @@
 import { NavLink } from "@/components/nav-link";
 import { getTranslations } from "next-intl/server";
+import { HOME_BY_ROLE } from "@/lib/data/permissions";
+import { getUser } from "@/lib/data/session";
 
 export default async function HomePage() {
   const t = await getTranslations("home");
+  // The layout has read the session already (getUser is cached per request): no extra query.
+  const user = await getUser();
   return (
     <div className="space-y-8">
       <section className="space-y-4">
         <h1 className="text-3xl font-bold leading-tight text-teal-950">{t("title")}</h1>
         <p className="text-lg">{t("intro")}</p>
-        <p className="flex flex-wrap items-center gap-4">
-          <NavLink href="/register" className="rounded-md bg-teal-800 px-5 py-3 font-semibold text-white hover:bg-teal-900">
-            {t("cta")}
-          </NavLink>
-          <span>
-            {t("haveAccount")}{" "}
-            <NavLink href="/login" className="font-medium text-teal-800 underline">
-              {(await getTranslations("common"))("signIn")}
+        {user ? (
+          <p className="flex flex-wrap items-center gap-4">
+            <span>{t("signedIn")}</span>
+            <NavLink href={HOME_BY_ROLE[user.role]} className="rounded-md bg-teal-800 px-5 py-3 font-semibold text-white hover:bg-teal-900">
+              {t("goToMyPage")}
             </NavLink>
-          </span>
-        </p>
+          </p>
+        ) : (
+          <p className="flex flex-wrap items-center gap-4">
+            <NavLink href="/register" className="rounded-md bg-teal-800 px-5 py-3 font-semibold text-white hover:bg-teal-900">
+              {t("cta")}
+            </NavLink>
+            <span>
+              {t("haveAccount")}{" "}
+              <NavLink href="/login" className="font-medium text-teal-800 underline">
+                {(await getTranslations("common"))("signIn")}
+              </NavLink>
+            </span>
+          </p>
+        )}
       </section>
       <section aria-labelledby="who-h" className="space-y-2">
         <h2 id="who-h" className="text-xl font-semibold">{t("whoTitle")}</h2>

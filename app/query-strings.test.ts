@@ -118,7 +118,7 @@ const DASHBOARD = ["from", "to", "fromMonth", "fromYear", "toMonth", "toYear", "
 const PAGES: Record<string, PageSpec> = {
   "app/account/password/page.tsx": { caller: "pmo", params: ["changed"] },
   "app/caseworker/page.tsx": { caller: "caseworker", params: ["q", "s", "stage", "page"] },
-  "app/caseworker/participants/[id]/page.tsx": { caller: "caseworker", params: ["correct", "answer", "answered"], id: "participantId" },
+  "app/caseworker/participants/[id]/page.tsx": { caller: "caseworker", params: ["correct", "answer", "answered", "corrected"], id: "participantId" },
   "app/me/data/page.tsx": { caller: "participant", params: ["sent"] },
   // `actor` (part of an email) is no filter any more; an old link may still carry it.
   "app/pmo/audit/page.tsx": { caller: "pmo", params: ["actorId", "actor", "action", "record", "from", "to", "page"] },

@@ -326,7 +326,8 @@ test.describe("reminders", () => {
     const days = /(\d+ hari lagi|hari ini)/.exec(await entry.innerText())![1];
     await entry.getByRole("link").click();
     await expect(cw.getByRole("alert").filter({ hasText: "Pelatihan harus dibeli paling lambat" })).toBeVisible();
-    const phone = (await cw.locator("dt", { hasText: "Nomor HP" }).locator("xpath=following-sibling::dd[1]").innerText()).trim();
+    // The whole phone is a tel: link (beside a WhatsApp link).
+    const phone = (await cw.locator("dt", { hasText: "Nomor HP" }).locator("xpath=following-sibling::dd[1]").locator('a[href^="tel:"]').innerText()).trim();
     await cw.getByRole("button", { name: "Buat kode baru" }).click();
     await expect(cw.locator("#activation-code")).toBeVisible();
     const code = (await cw.locator("#activation-code").innerText()).trim();

@@ -22,6 +22,11 @@ export default async function LoginPage() {
         <LoginForm />
       </ClientTexts>
       <p>
+        <a href="#lupa-sandi" className="font-medium text-teal-800 underline">
+          {t("forgotLink")}
+        </a>
+      </p>
+      <p>
         {t("noAccount")}{" "}
         <NavLink href="/register" className="font-medium text-teal-800 underline">
           {t("registerLink")}
@@ -33,6 +38,22 @@ export default async function LoginPage() {
           {t("activateLink")}
         </NavLink>
       </p>
+      {/* No self-service reset yet (CONTRACT: /login says what to do): a new activation code does it. */}
+      <section id="lupa-sandi" aria-labelledby="forgot-h" className="scroll-mt-4 space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4">
+        <h2 id="forgot-h" className="text-lg font-semibold">
+          {t("forgotTitle")}
+        </h2>
+        <p>{t("forgotIntro")}</p>
+        <ul className="list-disc space-y-1 pl-6">
+          <li>{t("forgotParticipant")}</li>
+          <li>{t("forgotStaff")}</li>
+        </ul>
+        <p>
+          <NavLink href="/activate" className="font-medium text-teal-800 underline">
+            {t("forgotActivateLink")}
+          </NavLink>
+        </p>
+      </section>
     </div>
   );
 }

@@ -32,8 +32,9 @@ export async function logServiceAction(_prev: FormState, formData: FormData): Pr
   if (!result.ok) return formError(result.fieldErrors, formData, result.params);
   revalidatePath(pathOf(parsed.data.participantId));
   revalidatePath("/caseworker");
-  // A correction is done: back to the plain page (the corrected record is struck through).
-  if (parsed.data.correctsId) redirect(pathOf(parsed.data.participantId));
+  // A correction is done: back to the plain page (the corrected record is struck through),
+  // where the confirmation takes the focus at the log form.
+  if (parsed.data.correctsId) redirect(`${pathOf(parsed.data.participantId)}?corrected=${result.id}#log`);
   return formSuccess((await getTranslations("casefile"))("saved"));
 }
 

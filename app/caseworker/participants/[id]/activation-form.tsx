@@ -1,11 +1,12 @@
 "use client";
 
 import { ActionForm } from "@/components/action-form";
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { ActivationCodePanel } from "@/components/activation-code";
 import { SubmitButton } from "@/components/field";
 import { ErrorSummary } from "@/components/error-summary";
+import { TakesFocus } from "@/components/takes-focus";
 import { issueActivationCodeAction, type IssueCodeState } from "./activation-actions";
 
 /**
@@ -31,13 +32,11 @@ export function IssueActivationCodeForm({ participantId }: { participantId: stri
   );
 }
 
+/** Each new code takes the focus (with JavaScript or without), so a screen reader reads it out. */
 function Issued(props: NonNullable<IssueCodeState["issued"]>) {
-  const box = useRef<HTMLDivElement>(null);
-  // Each new code takes the focus, so a screen reader reads it out.
-  useEffect(() => box.current?.focus(), []);
   return (
-    <div ref={box} tabIndex={-1} className="outline-none">
+    <TakesFocus>
       <ActivationCodePanel {...props} />
-    </div>
+    </TakesFocus>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import { ErrorSummary } from "@/components/error-summary";
+import { TakesFocus } from "@/components/takes-focus";
 import { answerHelpAction, changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
 
 type State = {
@@ -16,9 +17,19 @@ type State = {
 };
 type Option = { code: string; name: string };
 
-/** The answer above a form: the confirmation, or what is wrong with the form as a whole. */
+/**
+ * The answer above a form: the confirmation, which takes the focus when it arrives (with
+ * JavaScript or without), or the error summary, which takes it itself.
+ */
 function Answer({ state, order, targets }: { state: State; order?: readonly string[]; targets?: Record<string, string> }) {
-  if (state.ok) return <FormMessage tone="ok" message={state.message} />;
+  if (state.ok) {
+    if (!state.message) return null;
+    return (
+      <TakesFocus key={state.attempt}>
+        <FormMessage tone="ok" message={state.message} />
+      </TakesFocus>
+    );
+  }
   return <ErrorSummary state={state} order={order} targets={targets} />;
 }
 
@@ -45,6 +56,8 @@ export type LogServiceFormProps = {
   };
   /** Answering a help request: the answer goes with the logged service, in one step. */
   answering?: { id: string; topic: string; message: string };
+  /** A confirmation the page brings (a correction answers by a redirect), until the next answer. */
+  notice?: string;
 };
 
 export function LogServiceForm(props: LogServiceFormProps) {
@@ -66,7 +79,13 @@ function LogServiceFields({ state, pending, ...props }: LogServiceFormProps & { 
   const [outcome, setOutcome] = useState(v.outcome ?? "done");
   return (
     <>
-      <Answer state={state} order={["answer", "serviceCode", "occurredOn", "channel", "outcome", "blockerCode", "notes", "nextFollowUpOn"]} />
+      {state.attempt ? (
+        <Answer state={state} order={["answer", "serviceCode", "occurredOn", "channel", "outcome", "blockerCode", "notes", "nextFollowUpOn"]} />
+      ) : props.notice ? (
+        <TakesFocus>
+          <FormMessage tone="ok" message={props.notice} />
+        </TakesFocus>
+      ) : null}
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="submissionId" value={props.submissionId} />
       {props.correcting ? <input type="hidden" name="correctsId" value={props.correcting.id} /> : null}

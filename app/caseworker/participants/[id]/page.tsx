@@ -4,6 +4,8 @@ import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl/server";
 import { CHANNELS, OUTCOMES, STAGES } from "@/db/schema";
 import { FormMessage } from "@/components/field";
+import { PhoneLinks } from "@/components/phone-links";
+import { TakesFocus } from "@/components/takes-focus";
 import { StageProgress } from "@/components/stage-progress";
 import { getCasefile } from "@/lib/data/casework";
 import { listCasefileHelpRequests } from "@/lib/data/help";
@@ -49,6 +51,8 @@ export default async function CasefilePage({ params, searchParams }: Props) {
     ? { id: answeringRequest.id, topic: tTopic(answeringRequest.topic as "other"), message: answeringRequest.message }
     : undefined;
   const justAnswered = Boolean(query.answered) && requests.some((r) => r.id === query.answered && r.status === "answered");
+  // A correction is answered by a redirect to the plain page (?corrected=<the new record>).
+  const justCorrected = !correcting && !answering && Boolean(query.corrected) && file.logs.some((l) => l.id === query.corrected && l.correctsId);
   const when = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
   const serviceOptions = (inStage: boolean) =>
     file.catalogue.filter((s) => (s.stage === p.stage) === inStage).map((s) => ({ code: s.code, name: name(s) }));
@@ -131,11 +135,24 @@ export default async function CasefilePage({ params, searchParams }: Props) {
                 : t("deadlineInfo", { date: dateOf(p.deadline.deadline) })}
           </p>
         ) : null}
+        {/* On a phone the forms are far below: one tap to the one used most. */}
+        <nav aria-label={t("jumpTo")} className="flex flex-wrap gap-x-4 gap-y-2 pt-1">
+          <a href="#log" className="inline-block rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
+            {t("logTitle")} ↓
+          </a>
+          <a href="#stage" className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
+            {t("changeStage")} ↓
+          </a>
+        </nav>
       </header>
 
       <section id="help" aria-labelledby="help-h" className="space-y-2 rounded-lg border border-amber-300 bg-white p-4">
         <h2 id="help-h" className="text-lg font-semibold">{tHelp("title")}</h2>
-        {justAnswered ? <FormMessage tone="ok" message={tHelp("saved")} /> : null}
+        {justAnswered ? (
+          <TakesFocus>
+            <FormMessage tone="ok" message={tHelp("saved")} />
+          </TakesFocus>
+        ) : null}
         {requests.length === 0 ? (
           <p className="text-slate-700">{tHelp("empty")}</p>
         ) : (
@@ -187,7 +204,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           <dt className="text-slate-700">{t("sex")}</dt>
           <dd>{tSex(p.sex)}</dd>
           <dt className="text-slate-700">{t("phone")}</dt>
-          <dd className="font-mono">{p.phone ?? "—"}</dd>
+          <dd>{p.phone ? <PhoneLinks phone={p.phone} /> : "—"}</dd>
           <dt className="text-slate-700">{t("email")}</dt>
           <dd>{p.email ?? "—"}</dd>
           <dt className="text-slate-700">{t("region")}</dt>
@@ -234,7 +251,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
       <NextIntlClientProvider
         messages={{ casefile: messages.casefile, common: messages.common, activation: messages.activation, casefileHelp: messages.casefileHelp }}
       >
-        <section id="log" aria-labelledby="log-h" className="rounded-lg border border-teal-300 bg-white p-4">
+        <section id="log" aria-labelledby="log-h" className="scroll-mt-4 rounded-lg border border-teal-300 bg-white p-4">
           <h2 id="log-h" className="mb-1 text-lg font-semibold">
             {correcting ? t("correctTitle", { date: dateOf(correcting.occurredOn) }) : answering ? tHelp("answerTitle") : t("logTitle")}
           </h2>
@@ -267,6 +284,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
             channels={CHANNELS.map((c) => ({ code: c, name: tChannel(c) }))}
             outcomes={OUTCOMES.map((o) => ({ code: o, name: tOutcome(o) }))}
             correcting={correcting}
+            notice={justCorrected ? t("correctionSaved") : undefined}
           />
         </section>
 
@@ -285,7 +303,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           )}
         </section>
 
-        <section aria-labelledby="stage-h" className="rounded-lg border border-slate-200 bg-white p-4">
+        <section id="stage" aria-labelledby="stage-h" className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="stage-h" className="mb-2 text-lg font-semibold">{t("changeStage")}</h2>
           <StageForm
             participantId={p.id}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { PhoneLinks } from "@/components/phone-links";
 import { StageProgress } from "@/components/stage-progress";
 import { getParticipantForPmo } from "@/lib/data/pmo-participants";
 import { requireUserWith } from "@/lib/data/session";
@@ -141,7 +142,7 @@ export default async function PmoParticipantPage({ params }: Props) {
           <Facts
             none={none}
             items={[
-              [t("phone"), p.phone, "font-mono"],
+              [t("phone"), p.phone ? <PhoneLinks phone={p.phone} /> : null],
               [t("email"), p.email],
               [t("region"), region],
               [t("address"), p.address],
