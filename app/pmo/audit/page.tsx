@@ -204,9 +204,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                     {group.map((g) => (
                       <dl key={g.id} data-raw-event={g.id} className="grid gap-x-3 gap-y-1 sm:grid-cols-[auto_1fr]">
                         <dt className="text-slate-600">{t("what")}</dt>
-                        <dd className="font-mono text-xs">{g.action}</dd>
+                        <dd className="font-mono text-xs" data-part="action">
+                          {g.action}
+                        </dd>
                         <dt className="text-slate-600">{t("on")}</dt>
-                        <dd>
+                        <dd data-part="record">
                           <span className="mr-1 text-xs text-slate-600">{entityName(g.entityType)}</span>
                           {g.entityId && g.entityType === "participant" && UUID.test(g.entityId) ? (
                             <Link href={`/pmo/participants/${g.entityId}`} className="break-all font-mono text-xs text-teal-800 underline">
@@ -217,11 +219,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                           )}
                         </dd>
                         <dt className="text-slate-600">{t("before")}</dt>
-                        <dd>
+                        <dd data-part="before">
                           <Values value={g.before} nothing={t("nothing")} />
                         </dd>
                         <dt className="text-slate-600">{t("after")}</dt>
-                        <dd>
+                        <dd data-part="after">
                           <Values value={g.after} nothing={t("nothing")} />
                         </dd>
                       </dl>
