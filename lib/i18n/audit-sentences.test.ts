@@ -74,6 +74,9 @@ describe("audit sentences", () => {
     expect(t(sentenceKey(event.action) as never, sentenceValues(event, words) as never)).toBe("Ana assigned Siti to Budi");
     const stage = { action: "participant.stage_change", actorId: "a", actorName: "Ana", subjectName: "Siti", before: { stage: "registration" }, after: { stage: "training" } };
     expect(t(sentenceKey(stage.action) as never, sentenceValues(stage, words) as never)).toBe("Ana moved Siti from registration to training");
+    const id = createTranslator({ locale: "id", messages: messagesFor("id"), namespace: "pmoAudit" });
+    expect(id(sentenceKey(event.action) as never, sentenceValues(event, words) as never)).toBe("Ana menugaskan Siti kepada Budi");
+    expect(id(sentenceKey(event.action) as never, sentenceValues(event, words, 2) as never)).toBe("Ana menugaskan 2 peserta kepada Budi");
     const system = { action: "demo.seed", actorId: null, actorName: null, subjectName: null, before: null, after: null };
     expect(t(sentenceKey(system.action) as never, sentenceValues(system, words) as never)).toBe("The demo data was loaded");
   });
