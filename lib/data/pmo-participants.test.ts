@@ -607,4 +607,46 @@ describe.runIf(Boolean(process.env.EXPORT_MEMORY_ROWS))("export memory", () => {
     expect(lastQuarter - firstQuarter).toBeLessThan(2 * 1024 * 1024);
     expect(peak - base).toBeLessThan(8 * 1024 * 1024);
   });
+
+  // The Excel workbook of the same rows (run after the CSV's test, which inserts them):
+  // peak RSS growth over the whole stream against the growth while its first 10,000 rows
+  // were written. Flat: the whole run grows no more than a few MB past the first tenth.
+  it("keeps RSS flat while streaming the same rows as Excel", { timeout: 900_000 }, async () => {
+    const n = Number(process.env.EXPORT_MEMORY_ROWS);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const base = process.memoryUsage().rss;
+    const started = Date.now();
+    const result = await exportParticipants(pmo, parseParticipantFilter({ provinceCode: "32" }), { format: "xlsx" });
+    const reader = result.stream.getReader();
+    let bytes = 0;
+    let peak = base;
+    const samples: { bytes: number; peak: number }[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      peak = Math.max(peak, process.memoryUsage().rss);
+      samples.push({ bytes, peak });
+    }
+    // Rows go out in id order and are about the same size: the first 10,000 rows are the
+    // first 10,000 / rows of the bytes.
+    const first10kBytes = (bytes * 10_000) / Math.max(1, result.rowCount);
+    const peakAtFirst10k = samples.filter((x) => x.bytes <= first10kBytes).at(-1)?.peak ?? base;
+    const mb = (x: number) => Math.round((x / 1024 / 1024) * 10) / 10;
+    console.log(
+      JSON.stringify({
+        format: "xlsx",
+        rows: result.rowCount,
+        exportMs: Date.now() - started,
+        xlsxMB: mb(bytes),
+        bytesPerRow: Math.round(bytes / Math.max(1, result.rowCount)),
+        baseRssMB: mb(base),
+        peakRssGrowthFirst10kMB: mb(peakAtFirst10k - base),
+        peakRssGrowthAllMB: mb(peak - base),
+      }),
+    );
+    expect(result.rowCount).toBeGreaterThanOrEqual(n);
+    expect(peak - peakAtFirst10k).toBeLessThan(32 * 1024 * 1024);
+  });
 });
