@@ -5,8 +5,9 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite ships WebAssembly and data files that must be loaded from node_modules at run
-  // time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  // time, not bundled; exceljs (the participant list's Excel download) is plain CommonJS
+  // that Node loads as is.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "exceljs"],
   poweredByHeader: false,
   experimental: {
     authInterrupts: true,

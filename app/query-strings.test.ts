@@ -223,10 +223,10 @@ const ROUTES: Record<string, RouteSpec> = {
     },
   },
   "app/pmo/participants/export/route.ts": {
-    reads: "the list's filter in the query string (GET and POST), and a purpose (POST)",
+    reads: "the list's filter and the format in the query string (GET and POST), and a purpose and a format (POST)",
     hostile: async (route) => {
       await signedIn(callers.pmo);
-      const names = [...FILTER_KEYS, "s", "page"];
+      const names = [...FILTER_KEYS, "s", "page", "format"];
       const get = (query: Query) => route.GET(new NextRequest(exportUrl(query)) as never);
       const post = (query: Query, purpose: string) => route.POST(formPost(exportUrl(query), { purpose }) as never);
       for (const query of nulQueries(names, callers.pmo)) {

@@ -30,6 +30,7 @@ const DOORS: Record<string, Row> = {
   "/me": participantOnly(),
   "/me/data": participantOnly(),
   "/me/data/export": participantOnly(),
+  "/me/data/view": participantOnly(),
   "/me/help": participantOnly(),
   "/me/help/[id]": participantOnly(404),
   "/me/survey": participantOnly(),

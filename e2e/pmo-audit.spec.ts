@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { demo, expect, expectNoSeriousA11yViolations, signIn, test } from "./fixtures";
 import { fillRegistration, registrationForm, submitRegistration } from "./pages";
 
@@ -8,7 +8,9 @@ import { fillRegistration, registrationForm, submitRegistration } from "./pages"
 const token = () => Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join("");
 const jakartaToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(new Date());
 
-const logTable = (page: Page) => page.getByRole("table", { name: "Kejadian di log audit, terbaru dulu" });
+const logTable = (page: Page) => page.getByRole("list", { name: "Kejadian di log audit, terbaru dulu" });
+// Each event is a sentence; its raw record (action, record, before, after) sits in a <details>.
+const part = (row: Locator, name: string) => row.locator(`[data-part="${name}"]`).first();
 
 async function filterBy(page: Page, fields: { action?: string; record?: string; from?: string; to?: string; actor?: string }) {
   await page.goto("/pmo/audit");
@@ -56,35 +58,42 @@ test("the PMO finds its own steps in the audit log by action, record and date", 
   // By action: the new account, with who did it and the values after.
   await filterBy(page, { action: "caseworker.create" });
   await expect(page.locator("#action")).toHaveValue("caseworker.create");
-  const created = logTable(page).locator("tbody tr", { hasText: email });
+  const created = logTable(page).locator("li[data-event-id]", { hasText: email });
   await expect(created).toHaveCount(1);
-  await expect(created.locator("td").nth(1)).toContainText("Ratna Kusumawati");
-  await expect(created.locator("td").nth(1)).toContainText("PMO");
-  await expect(created.locator("td").nth(2)).toHaveText("caseworker.create");
-  await expect(created.locator("td").nth(5)).toContainText(`name:${name}`);
-  await expect(created.locator("td").nth(4)).toHaveText("—");
-  const userId = (await created.locator("td").nth(3).locator(".font-mono").innerText()).trim();
+  await expect(created.locator("[data-sentence]")).toHaveText(`Ratna Kusumawati membuat akun pendamping untuk ${name}`);
+  await expect(created).toContainText("PMO");
+  await expect(part(created, "action")).toHaveText("caseworker.create");
+  await expect(part(created, "after")).toContainText(`name:${name}`);
+  await expect(part(created, "before")).toHaveText("—");
+  const userId = (await part(created, "record").locator(".font-mono").textContent())!.trim();
   expect(userId).toMatch(/^[0-9a-f-]{36}$/);
   // Every row of the page is that action.
-  const actions = await logTable(page).locator("tbody tr td:nth-child(3)").allInnerTexts();
+  const actions = await logTable(page).locator("li[data-event-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")));
   expect(new Set(actions)).toEqual(new Set(["caseworker.create"]));
 
   // By record: the account's whole history, newest first.
   await filterBy(page, { record: userId });
-  await expect(logTable(page).locator("tbody tr td:nth-child(3)")).toHaveText(["caseworker.disable", "activation_code.issue", "caseworker.create"]);
-  const disabled = logTable(page).locator("tbody tr").first();
-  await expect(disabled.locator("td").nth(4)).toContainText("disabledAt:—");
-  await expect(disabled.locator("td").nth(5)).toContainText(/disabledAt:\d{4}-\d{2}-\d{2}T/);
+  await expect(logTable(page).locator("li[data-event-id]")).toHaveCount(3);
+  expect(await logTable(page).locator("li[data-event-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")))).toEqual([
+    "caseworker.disable",
+    "activation_code.issue",
+    "caseworker.create",
+  ]);
+  const disabled = logTable(page).locator("li[data-event-id]").first();
+  await expect(part(disabled, "before")).toContainText("disabledAt:—");
+  await expect(part(disabled, "after")).toContainText(/disabledAt:\d{4}-\d{2}-\d{2}T/);
 
   // By action, actor and today's date: the assignment, linking to the participant; the
   // actor travels in the URL as an id, no part of an email.
   await filterBy(page, { action: "participant.assign", actor: `Ratna Kusumawati (${demo.pmo})`, from: jakartaToday(), to: jakartaToday() });
   expect(new URL(page.url()).searchParams.get("actorId")).toMatch(/^[0-9a-f-]{36}$/);
   expect(decodeURIComponent(page.url())).not.toContain("@");
-  const assigned = logTable(page).locator("tbody tr", { hasText: name }).first();
-  await expect(assigned.locator("td").nth(4)).toContainText("caseworkerId:—");
-  await expect(assigned.locator("td").nth(5)).toContainText(`caseworkerName:${name}`);
-  await expect(assigned.locator("td").nth(3).getByRole("link")).toHaveAttribute("href", /^\/pmo\/participants\/[0-9a-f-]{36}$/);
+  const assigned = logTable(page).locator("li[data-event-id]", { hasText: name }).first();
+  await expect(assigned.locator("[data-sentence]")).toHaveText(`Ratna Kusumawati menugaskan ${worker} kepada ${name}`);
+  await expect(part(assigned, "before")).toContainText("caseworkerId:—");
+  await expect(part(assigned, "after")).toContainText(`caseworkerName:${name}`);
+  await assigned.locator("summary").click();
+  await expect(part(assigned, "record").getByRole("link")).toHaveAttribute("href", /^\/pmo\/participants\/[0-9a-f-]{36}$/);
   await expectNoSeriousA11yViolations(page);
 
   // A day with nothing in it.
@@ -98,7 +107,7 @@ test("the audit log filters without JavaScript, and pages", async ({ browser }) 
   await signIn(page, demo.pmo, demo.password);
   await filterBy(page, { action: "auth.sign_in" });
   await expect(page).toHaveURL(/action=auth\.sign_in/);
-  const rows = logTable(page).locator("tbody tr");
+  const rows = logTable(page).locator("li[data-event-id]");
   await expect(rows.first()).toBeVisible();
   expect(await rows.count()).toBeLessThanOrEqual(50);
   const next = page.getByRole("navigation", { name: "Halaman log audit" }).getByRole("link", { name: "Lebih lama" });

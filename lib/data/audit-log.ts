@@ -1,7 +1,8 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { readDb } from "@/db";
-import { auditEvents, users, type Role } from "@/db/schema";
+import { auditEvents, participants, users, type Role } from "@/db/schema";
 import type { AuditQuery } from "@/lib/validation/pmo-staff";
 import { requirePermission, type SessionUser } from "./permissions";
 
@@ -23,6 +24,12 @@ export type AuditRow = {
   action: string;
   entityType: string;
   entityId: string | null;
+  /**
+   * Who or what the record is about, as the log may name it: the participant's name (for
+   * events on a participant or on a row of theirs), the account's name, an import's cohort,
+   * a target's month. Never an identity number.
+   */
+  subjectName: string | null;
   before: unknown;
   after: unknown;
   createdAt: Date;
@@ -55,8 +62,20 @@ function auditCondition(query: Partial<AuditQuery>): SQL | undefined {
 }
 
 /** One page of the audit log, newest first, with the filters of the query. */
+// The participant an event is about: the record itself, or the participant a row of theirs
+// (service, help question, data request, survey answer, activation code) belongs to.
+const subjectParticipantId = sql`(case
+  when ${auditEvents.entityType} = 'participant' and ${auditEvents.entityId} ~* ${UUID.source} then ${auditEvents.entityId}::uuid
+  when ${auditEvents.after}->>'participantId' ~* ${UUID.source} then (${auditEvents.after}->>'participantId')::uuid
+end)`;
+const subjectUserId = sql`(case
+  when ${auditEvents.entityType} = 'user' and ${auditEvents.entityId} ~* ${UUID.source} then ${auditEvents.entityId}::uuid
+end)`;
+
 export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQuery> = {}): Promise<AuditPage> {
   requirePermission(viewer, "read:audit:any");
+  const subjectPerson = alias(participants, "subject_person");
+  const subjectUser = alias(users, "subject_user");
   const where = auditCondition(query);
   const page = Math.max(1, query.page ?? 1);
   const [[{ n: total }], rows] = await Promise.all([
@@ -71,12 +90,17 @@ export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQ
         action: auditEvents.action,
         entityType: auditEvents.entityType,
         entityId: auditEvents.entityId,
+        subjectName: sql<string | null>`coalesce(${subjectPerson.fullName}, ${subjectUser.name},
+          case when ${auditEvents.entityType} = 'import' then ${auditEvents.after}->>'cohort'
+               when ${auditEvents.entityType} = 'target' then ${auditEvents.entityId} end)`,
         before: auditEvents.before,
         after: auditEvents.after,
         createdAt: auditEvents.createdAt,
       })
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.actorId))
+      .leftJoin(subjectPerson, eq(subjectPerson.id, subjectParticipantId))
+      .leftJoin(subjectUser, eq(subjectUser.id, subjectUserId))
       .where(where)
       .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
       .limit(AUDIT_PAGE_SIZE)

@@ -244,6 +244,16 @@ describe("the download of one's own data", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "participant.data_export"), eq(auditEvents.entityId, me.participantId)));
     expect(event).toMatchObject({ actorId: me.user.id, actorRole: "participant" });
+
+    // Read as a page (/me/data/view): the same document, audited by its own name.
+    const read = await ownDataExport(me.user, { as: "page" });
+    expect(read?.participant).toEqual({ ...exported!.participant });
+    const viewed = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "participant.data_view"), eq(auditEvents.entityId, me.participantId)));
+    expect(viewed).toHaveLength(1);
+    expect(viewed[0]).toMatchObject({ actorId: me.user.id, actorRole: "participant" });
   });
 });
 

@@ -206,10 +206,11 @@ function personOf(viewerId: string, id: string | null, role: string | null, name
  * service with the caseworker's notes (data about them, so theirs to read, even though /me
  * does not show them), help requests, the survey answer, data requests, messages sent to
  * them, and who processed their data (from the audit log: when, what, by whom; staff by
- * name). Nothing about other participants. The download is itself an audit event.
+ * name). Nothing about other participants. The download, and the reading of the same
+ * document as a page (`as: "page"`), is itself an audit event.
  * Null for a participant user without a record.
  */
-export async function ownDataExport(viewer: SessionUser) {
+export async function ownDataExport(viewer: SessionUser, opts: { as?: "download" | "page" } = {}) {
   requirePermission(viewer, "read:data_export:own");
   const p = await findOwnParticipant(db, viewer);
   if (!p) return null;
@@ -441,7 +442,8 @@ export async function ownDataExport(viewer: SessionUser) {
   await db.transaction((tx) =>
     recordAudit(tx, {
       actor: viewer,
-      action: "participant.data_export",
+      // Reading it on the page (/me/data/view) is recorded like the download, by its own name.
+      action: opts.as === "page" ? "participant.data_view" : "participant.data_export",
       entityType: "participant",
       entityId: p.id,
       after: { services: logs.length, helpRequests: help.length, events: events.length },

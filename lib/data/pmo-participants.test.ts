@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
@@ -389,6 +390,83 @@ describe("exportParticipants", () => {
   });
 });
 
+/** The workbook a stream holds, opened with exceljs: the header's labels and the rows by label. */
+async function openXlsx(stream: ReadableStream<Uint8Array>) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await new Response(stream).arrayBuffer());
+  const sheet = workbook.worksheets[0];
+  const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+  const rows: Record<string, ExcelJS.Cell>[] = [];
+  sheet.eachRow((row, n) => {
+    if (n === 1) return;
+    rows.push(Object.fromEntries(header.map((label, i) => [label, row.getCell(i + 1)])));
+  });
+  return { sheet, header, rows };
+}
+
+describe("exportParticipants as Excel", () => {
+  it("writes the same rows as the CSV, with Indonesian labels, dates as dates, NIK and phone as text", async () => {
+    const filter = parseParticipantFilter({ provinceCode: "35" });
+    const csv = parseCsv(await readAll((await exportParticipants(pmo, filter)).stream)).records;
+    // A small batch size, so that the rows cross several batches.
+    const result = await exportParticipants(pmo, filter, { format: "xlsx", batchSize: 7 });
+    const { sheet, header, rows } = await openXlsx(result.stream);
+    expect(sheet.name).toBe("Peserta");
+    expect(header.slice(0, 5)).toEqual(["Nama lengkap", "NIK", "Jenis kelamin", "Tanggal lahir", "Nomor HP"]);
+    expect(header).toEqual(expect.arrayContaining(["Tahap", "Cara daftar", "Status PMI", "Negara penempatan", "Tanggal daftar", "ID sistem"]));
+    expect(rows.map((r) => r["ID sistem"].value)).toEqual(csv.map((r) => r.id));
+    expect(rows.length).toBe(result.rowCount);
+
+    const byId = new Map(rows.map((r) => [r["ID sistem"].value as string, r]));
+    for (const c of csv) {
+      const x = byId.get(c.id)!;
+      // NIK masked as in the CSV, phone masked, both text cells.
+      expect(x["NIK"].type).toBe(ExcelJS.ValueType.String);
+      expect(x["NIK"].value).toBe(c.nik);
+      if (c.no_hp) {
+        expect(x["Nomor HP"].type).toBe(ExcelJS.ValueType.String);
+        expect(x["Nomor HP"].value).toBe(c.no_hp);
+      }
+      // Dates are date cells, the same day as the CSV's.
+      expect(x["Tanggal lahir"].type).toBe(ExcelJS.ValueType.Date);
+      expect((x["Tanggal lahir"].value as Date).toISOString().slice(0, 10)).toBe(c.tanggal_lahir);
+      expect((x["Tanggal daftar"].value as Date).toISOString().slice(0, 10)).toBe(c.terdaftar);
+      expect(x["Tanggal lahir"].numFmt).toBe("dd/mm/yyyy");
+      // Labels, not codes.
+      expect(x["Tahap"].value).toBe({ registration: "Pendaftaran", training: "Pelatihan", lms: "Belajar di LMS", completed: "Selesai", withdrawn: "Mengundurkan diri" }[c.tahap]);
+      expect(x["Cara daftar"].value).toBe({ self: "Daftar sendiri", assisted: "Didaftarkan pendamping", import: "Impor data karantina" }[c.sumber]);
+      expect(x["Jenis kelamin"].value).toBe({ L: "Laki-laki", P: "Perempuan" }[c.jenis_kelamin]);
+      expect(String(x["Status PMI"].value)).toMatch(c.status_migran === "calon" ? /^Calon PMI/ : /^Purna PMI/);
+      if (c.negara_penempatan === "MY") expect(x["Negara penempatan"].value).toBe("Malaysia");
+    }
+    // A formula-looking text is a plain text cell in a workbook, never a formula.
+    const evil = rows.find((r) => String(r["Sektor"].value).includes("HYPERLINK"));
+    if (evil) expect(evil["Sektor"].type).toBe(ExcelJS.ValueType.String);
+
+    const [event] = await exportEvents("participant.export");
+    expect(event.after).toEqual({ filter: { provinceCode: "35" }, rowCount: rows.length, format: "xlsx" });
+  });
+
+  it("gives whole NIKs, as text, only with a purpose", async () => {
+    const filter = parseParticipantFilter({ stage: "lms", provinceCode: "35" });
+    const purpose = "Pencocokan dengan data BP2MI untuk laporan Juli";
+    const { rows } = await openXlsx((await exportParticipants(pmo, filter, { purpose, format: "xlsx" })).stream);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r["NIK"].type).toBe(ExcelJS.ValueType.String);
+      expect(r["NIK"].value).toMatch(/^\d{16}$/);
+    }
+    const [event] = await exportEvents("participant.export_full");
+    expect(event.after).toMatchObject({ purpose, format: "xlsx" });
+  });
+
+  it("writes the header row alone when nothing matches", async () => {
+    const { header, rows } = await openXlsx((await exportParticipants(pmo, parseParticipantFilter({ q: "Tidak Ada Nama Ini" }), { format: "xlsx" })).stream);
+    expect(header[0]).toBe("Nama lengkap");
+    expect(rows).toEqual([]);
+  });
+});
+
 describe("getParticipantForPmo", () => {
   it("shows the whole NIK, contact, caseworker and the timeline newest first, and audits the showing", async () => {
     const [found] = await rows<{ id: string; nik_enc: string; phone: string }>(sql`
@@ -528,5 +606,47 @@ describe.runIf(Boolean(process.env.EXPORT_MEMORY_ROWS))("export memory", () => {
     // few MB at most (one batch and the driver's buffers), whatever the number of rows.
     expect(lastQuarter - firstQuarter).toBeLessThan(2 * 1024 * 1024);
     expect(peak - base).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  // The Excel workbook of the same rows (run after the CSV's test, which inserts them):
+  // peak RSS growth over the whole stream against the growth while its first 10,000 rows
+  // were written. Flat: the whole run grows no more than a few MB past the first tenth.
+  it("keeps RSS flat while streaming the same rows as Excel", { timeout: 900_000 }, async () => {
+    const n = Number(process.env.EXPORT_MEMORY_ROWS);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const base = process.memoryUsage().rss;
+    const started = Date.now();
+    const result = await exportParticipants(pmo, parseParticipantFilter({ provinceCode: "32" }), { format: "xlsx" });
+    const reader = result.stream.getReader();
+    let bytes = 0;
+    let peak = base;
+    const samples: { bytes: number; peak: number }[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      peak = Math.max(peak, process.memoryUsage().rss);
+      samples.push({ bytes, peak });
+    }
+    // Rows go out in id order and are about the same size: the first 10,000 rows are the
+    // first 10,000 / rows of the bytes.
+    const first10kBytes = (bytes * 10_000) / Math.max(1, result.rowCount);
+    const peakAtFirst10k = samples.filter((x) => x.bytes <= first10kBytes).at(-1)?.peak ?? base;
+    const mb = (x: number) => Math.round((x / 1024 / 1024) * 10) / 10;
+    console.log(
+      JSON.stringify({
+        format: "xlsx",
+        rows: result.rowCount,
+        exportMs: Date.now() - started,
+        xlsxMB: mb(bytes),
+        bytesPerRow: Math.round(bytes / Math.max(1, result.rowCount)),
+        baseRssMB: mb(base),
+        peakRssGrowthFirst10kMB: mb(peakAtFirst10k - base),
+        peakRssGrowthAllMB: mb(peak - base),
+      }),
+    );
+    expect(result.rowCount).toBeGreaterThanOrEqual(n);
+    expect(peak - peakAtFirst10k).toBeLessThan(32 * 1024 * 1024);
   });
 });

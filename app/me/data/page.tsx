@@ -67,7 +67,13 @@ export default async function MyDataPage({ searchParams }: { searchParams: Searc
         </h2>
         <p>{t("downloadText")}</p>
         <p className="text-sm text-slate-700">{t("downloadWarning")}</p>
-        {/* A plain link: the route answers with an attachment, so the page stays where it is. */}
+        {/* Plain links: the page is audited when read, so nothing fetches it ahead; the
+            route answers with an attachment, so the page stays where it is. */}
+        <p>
+          <a href="/me/data/view" className="font-semibold text-teal-800 underline">
+            {t("view.readButton")}
+          </a>
+        </p>
         <a
           href="/me/data/export"
           download

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { useTexts } from "@/components/texts";
 import { ActionForm } from "@/components/action-form";
-import { Field, SubmitButton } from "@/components/field";
+import { Field } from "@/components/field";
 import { ErrorSummary } from "@/components/error-summary";
 import { requestDeletionAction, withdrawConsentAction } from "./actions";
 
@@ -45,7 +45,17 @@ export function DataRequestForm({ kind, participantId }: { kind: "deletion" | "c
           </p>
         ) : null}
       </div>
-      <SubmitButton pending={pending}>{kind === "deletion" ? t("deleteSubmit") : t("withdrawSubmit")}</SubmitButton>
+      {/* Secondary, not the filled button of the download: these end the programme's help or
+          erase the account, so they look like what they are, and ask for the tick above first. */}
+      <button
+        type="submit"
+        disabled={pending}
+        aria-disabled={pending}
+        data-variant="secondary-warning"
+        className="rounded-md border-2 border-red-800 bg-white px-5 py-2 font-semibold text-red-800 hover:bg-red-50 focus:outline-2 focus:outline-offset-2 focus:outline-red-800 disabled:opacity-60"
+      >
+        {kind === "deletion" ? t("deleteSubmit") : t("withdrawSubmit")}
+      </button>
     </ActionForm>
   );
 }

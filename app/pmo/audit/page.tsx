@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { auditFilterOptions, listAuditEvents } from "@/lib/data/audit-log";
+import { auditFilterOptions, listAuditEvents, type AuditRow } from "@/lib/data/audit-log";
+import { sentenceKey, sentenceValues } from "@/lib/i18n/audit-sentences";
 import { can } from "@/lib/data/permissions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { auditQuerySchema, type AuditQuery } from "@/lib/validation/pmo-staff";
@@ -56,6 +57,27 @@ function Values({ value, nothing }: { value: unknown; nothing: string }) {
 
 const input = "rounded-md border border-slate-400 px-3 py-2";
 
+/** Events told as one sentence: assignments one person made together to the same caseworker. */
+const TOLD_TOGETHER = new Set(["participant.assign", "participant.unassign"]);
+
+function groupEvents(rows: AuditRow[]): AuditRow[][] {
+  const groups: AuditRow[][] = [];
+  for (const row of rows) {
+    const last = groups.at(-1)?.[0];
+    const together =
+      last &&
+      TOLD_TOGETHER.has(row.action) &&
+      row.action === last.action &&
+      row.actorId === last.actorId &&
+      row.createdAt.getTime() === last.createdAt.getTime() &&
+      JSON.stringify((row.after as { caseworkerId?: unknown } | null)?.caseworkerId ?? null) ===
+        JSON.stringify((last.after as { caseworkerId?: unknown } | null)?.caseworkerId ?? null);
+    if (together) groups.at(-1)!.push(row);
+    else groups.push([row]);
+  }
+  return groups;
+}
+
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requireUserWith("read:audit:any");
   const query = auditQuerySchema.parse(queryFields(await searchParams));
@@ -63,6 +85,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const t = await getTranslations("pmoAudit");
   const format = await getFormatter();
   const roleName = (role: string | null) => (role && t.has(`role.${role}` as never) ? t(`role.${role}` as never) : (role ?? t("role.system")));
+  const tStage = await getTranslations("stage");
+  const words = {
+    system: t("system"),
+    someone: t("someone"),
+    stage: (code: string) => (tStage.has(code as never) ? tStage(code as never) : code),
+  };
   const entityName = (type: string) => (t.has(`entity.${type}` as never) ? t(`entity.${type}` as never) : type);
   const staffGroups = [
     ["pmo", t("pmoGroup")],
@@ -150,58 +178,62 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       {log.rows.length === 0 ? (
         <p>{t("empty")}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm" aria-label={t("tableLabel")}>
-            <thead className="bg-slate-50">
-              <tr>
-                <th scope="col" className="p-2">{t("when")}</th>
-                <th scope="col" className="p-2">{t("who")}</th>
-                <th scope="col" className="p-2">{t("what")}</th>
-                <th scope="col" className="p-2">{t("on")}</th>
-                <th scope="col" className="p-2">{t("before")}</th>
-                <th scope="col" className="p-2">{t("after")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200 align-top">
-              {log.rows.map((e) => (
-                <tr key={e.id} data-event-id={e.id}>
-                  <td className="whitespace-nowrap p-2 tabular-nums">
-                    <time dateTime={e.createdAt.toISOString()}>
-                      {format.dateTime(e.createdAt, { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Jakarta" })}
-                    </time>
-                  </td>
-                  <td className="p-2">
-                    {e.actorId ? (
-                      <>
-                        <span className="font-medium">{e.actorName}</span>
-                        <span className="block text-xs text-slate-600">{roleName(e.actorRole)}</span>
-                      </>
-                    ) : (
-                      <span className="font-medium">{t("system")}</span>
-                    )}
-                  </td>
-                  <td className="p-2 font-mono text-xs">{e.action}</td>
-                  <td className="p-2">
-                    <span className="block text-xs text-slate-600">{entityName(e.entityType)}</span>
-                    {e.entityId && e.entityType === "participant" && UUID.test(e.entityId) ? (
-                      <Link href={`/pmo/participants/${e.entityId}`} className="break-all font-mono text-xs text-teal-800 underline">
-                        {e.entityId}
-                      </Link>
-                    ) : (
-                      <span className="break-all font-mono text-xs">{e.entityId ?? t("nothing")}</span>
-                    )}
-                  </td>
-                  <td className="p-2">
-                    <Values value={e.before} nothing={t("nothing")} />
-                  </td>
-                  <td className="p-2">
-                    <Values value={e.after} nothing={t("nothing")} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" aria-label={t("tableLabel")}>
+          {groupEvents(log.rows).map((group) => {
+            const e = group[0];
+            const key = sentenceKey(e.action);
+            const values = sentenceValues(e, words, group.length > 1 ? group.length : undefined);
+            const sentence = t.has(key as never) ? t(key as never, values as never) : t("sentenceUnknown", values);
+            return (
+              <li key={e.id} data-event-id={e.id} data-action={e.action} className="space-y-1 p-3">
+                <p className="text-sm text-slate-600 tabular-nums">
+                  <time dateTime={e.createdAt.toISOString()}>
+                    {format.dateTime(e.createdAt, { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Jakarta" })}
+                  </time>
+                  {e.actorId ? ` · ${roleName(e.actorRole)}` : null}
+                </p>
+                <p className="font-medium" data-sentence>
+                  {sentence}
+                </p>
+                {/* The raw record stays one click away; <details> opens without JavaScript. */}
+                <details className="text-sm">
+                  <summary className="cursor-pointer text-teal-800 underline">
+                    {group.length > 1 ? `${t("detailsOf")} (${t("events", { count: group.length })})` : t("detailsOf")}
+                  </summary>
+                  <div className="mt-2 space-y-3">
+                    {group.map((g) => (
+                      <dl key={g.id} data-raw-event={g.id} className="grid gap-x-3 gap-y-1 sm:grid-cols-[auto_1fr]">
+                        <dt className="text-slate-600">{t("what")}</dt>
+                        <dd className="font-mono text-xs" data-part="action">
+                          {g.action}
+                        </dd>
+                        <dt className="text-slate-600">{t("on")}</dt>
+                        <dd data-part="record">
+                          <span className="mr-1 text-xs text-slate-600">{entityName(g.entityType)}</span>
+                          {g.entityId && g.entityType === "participant" && UUID.test(g.entityId) ? (
+                            <Link href={`/pmo/participants/${g.entityId}`} className="break-all font-mono text-xs text-teal-800 underline">
+                              {g.entityId}
+                            </Link>
+                          ) : (
+                            <span className="break-all font-mono text-xs">{g.entityId ?? t("nothing")}</span>
+                          )}
+                        </dd>
+                        <dt className="text-slate-600">{t("before")}</dt>
+                        <dd data-part="before">
+                          <Values value={g.before} nothing={t("nothing")} />
+                        </dd>
+                        <dt className="text-slate-600">{t("after")}</dt>
+                        <dd data-part="after">
+                          <Values value={g.after} nothing={t("nothing")} />
+                        </dd>
+                      </dl>
+                    ))}
+                  </div>
+                </details>
+              </li>
+            );
+          })}
+        </ol>
       )}
 
       {log.pageCount > 1 ? (

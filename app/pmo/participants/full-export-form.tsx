@@ -11,7 +11,7 @@ type Props = {
   max: number;
   /** An error the server answered with (a post without JavaScript), already translated. */
   serverError?: string;
-  labels: { purpose: string; hint: string; submit: string };
+  labels: { purpose: string; hint: string; submit: string; submitXlsx: string };
   errors: { purposeRequired: string; purposeTooShort: string; purposeTooLong: string };
 };
 
@@ -41,7 +41,13 @@ export function FullExportForm({ action, min, max, serverError, labels, errors }
       <Field name="purpose" label={labels.purpose} hint={labels.hint} errors={error ? [error] : undefined} required>
         {(p) => <textarea {...p} rows={2} maxLength={max} />}
       </Field>
-      <SubmitButton>{labels.submit}</SubmitButton>
+      <div className="flex flex-wrap gap-3">
+        <SubmitButton>{labels.submit}</SubmitButton>
+        {/* The same post as an Excel workbook: the button's name and value go with the form. */}
+        <button type="submit" name="format" value="xlsx" className="rounded-md border border-teal-800 px-5 py-2.5 font-semibold text-teal-900">
+          {labels.submitXlsx}
+        </button>
+      </div>
     </form>
   );
 }

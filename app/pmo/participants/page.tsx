@@ -233,10 +233,13 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
         <p className="text-sm text-slate-700">
           {list.totalIsAtLeast ? t("exportScopeMore", { count: list.total }) : t("exportScope", { count: list.total })}
         </p>
-        <p>
-          {/* A plain link, not <Link>: the answer is a file, and each download is audited. */}
+        <p className="flex flex-wrap gap-3">
+          {/* Plain links, not <Link>: the answer is a file, and each download is audited. */}
           <a href={exportHref} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
             {t("exportMasked")}
+          </a>
+          <a href={`${exportHref}${query ? "&" : "?"}format=xlsx`} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
+            {t("exportXlsx")}
           </a>
         </p>
         <div id="full-export" className="space-y-2 border-t border-slate-200 pt-4">
@@ -248,7 +251,7 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
             min={PURPOSE_MIN}
             max={PURPOSE_MAX}
             serverError={exportError ? t(exportError, { min: PURPOSE_MIN, max: PURPOSE_MAX }) : undefined}
-            labels={{ purpose: t("purpose"), hint: t("purposeHint", { min: PURPOSE_MIN, max: PURPOSE_MAX }), submit: t("exportFullSubmit") }}
+            labels={{ purpose: t("purpose"), hint: t("purposeHint", { min: PURPOSE_MIN, max: PURPOSE_MAX }), submit: t("exportFullSubmit"), submitXlsx: t("exportFullXlsx") }}
             errors={{
               purposeRequired: t("purposeRequired", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
               purposeTooShort: t("purposeTooShort", { min: PURPOSE_MIN, max: PURPOSE_MAX }),

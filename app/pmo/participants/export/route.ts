@@ -17,8 +17,9 @@ import {
 import { queryFields } from "@/lib/validation/query";
 
 // GET: the list's current filter (the same query string) as CSV, NIKs masked.
-// POST (a form with a purpose): the same with whole NIKs. The data layer checks the
-// permissions again and writes the audit event; this only speaks HTTP.
+// POST (a form with a purpose): the same with whole NIKs. With `format=xlsx` (in the
+// query string, or a field of the POST form) the same rows as an Excel workbook. The data
+// layer checks the permissions again and writes the audit event; this only speaks HTTP.
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +27,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const viewer = await getUser();
   if (!viewer) return new Response(null, { status: 307, headers: { Location: "/login" } });
   if (!can(viewer, "read:export:any")) return forbiddenResponse();
-  return csvResponse(viewer, request, null);
+  return fileResponse(viewer, request, null, formatOf(queryFields(request.nextUrl.searchParams).format));
 }
 
 export async function POST(request: NextRequest): Promise<Response> {
@@ -44,7 +45,13 @@ export async function POST(request: NextRequest): Promise<Response> {
     const query = sealQuery(filterQuery(listFilter(request, viewer)), viewer.id);
     return seeOther(`/pmo/participants?${query ? `${query}&` : ""}exportError=${error}#full-export`);
   }
-  return csvResponse(viewer, request, parsed.data.purpose);
+  const format = formatOf((form ? formFields(form).format : undefined) ?? queryFields(request.nextUrl.searchParams).format);
+  return fileResponse(viewer, request, parsed.data.purpose, format);
+}
+
+/** "xlsx" asks for the workbook; anything else is the CSV. */
+function formatOf(value: unknown): "csv" | "xlsx" {
+  return value === "xlsx" ? "xlsx" : "csv";
 }
 
 /** The list's filter from the request's query string. The search comes sealed (`s`), as the list's links carry it; a search in clear is ignored. */
@@ -52,13 +59,14 @@ function listFilter(request: NextRequest, viewer: SessionUser): ParticipantFilte
   return parseParticipantFilter(openSearchParams(queryFields(request.nextUrl.searchParams), viewer.id));
 }
 
-async function csvResponse(viewer: SessionUser, request: NextRequest, purpose: string | null): Promise<Response> {
+async function fileResponse(viewer: SessionUser, request: NextRequest, purpose: string | null, format: "csv" | "xlsx"): Promise<Response> {
   const filter = listFilter(request, viewer);
-  const { stream } = await exportParticipants(viewer, filter, { purpose });
+  const { stream } = await exportParticipants(viewer, filter, { purpose, format });
+  const name = `peserta-${todayInJakarta().replaceAll("-", "")}.${format}`;
   return new Response(stream, {
     headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="peserta-${todayInJakarta().replaceAll("-", "")}.csv"`,
+      "Content-Type": format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${name}"`,
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",
     },
