@@ -21,6 +21,7 @@ const PAGES: Record<string, Entry> = {
   "/activate": { as: "anonymous" },
   "/me": { as: "participant" },
   "/me/data": { as: "participant" },
+  "/me/data/view": { as: "participant" },
   "/me/help": { as: "participant" },
   "/me/help/[id]": { as: "participant", listedOn: "/me", link: new RegExp(`^/me/help/${UUID}$`) },
   "/me/survey": { as: "participant" },
