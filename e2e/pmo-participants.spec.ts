@@ -111,7 +111,7 @@ test.describe("PMO: all participants", () => {
     const page = await context.newPage();
     await signIn(page, demo.pmo, demo.password);
     await page.goto("/pmo/participants?stage=lms");
-    await page.locator("#full-export form").getByRole("button").click();
+    await page.locator("#full-export form").getByRole("button", { name: "Unduh CSV dengan NIK lengkap" }).click();
     await page.waitForURL(/exportError=purposeRequired/);
     expect(new URL(page.url()).searchParams.get("stage")).toBe("lms");
     await expect(page.locator("#f-purpose-error")).toHaveText("Tuliskan tujuan penggunaan data.");

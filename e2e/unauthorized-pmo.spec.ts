@@ -29,7 +29,7 @@ async function actionForms(page: Page): Promise<CapturedForm[]> {
 
 async function newestAuditEvent(page: Page): Promise<string | null> {
   await page.goto("/pmo/audit");
-  return page.locator("tr[data-event-id]").first().getAttribute("data-event-id");
+  return page.locator("[data-event-id]").first().getAttribute("data-event-id");
 }
 
 test("participants and caseworkers get 403 and no data on every PMO page; visitors go to /login", async ({ browser, page }) => {
