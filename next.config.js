@@ -7,7 +7,7 @@ const nextConfig = {
   // PGlite ships WebAssembly and data files that must be loaded from node_modules at run
   // time, not bundled; exceljs (the participant list's Excel download) is plain CommonJS
   // that Node loads as is.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "exceljs"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "exceljs", "pg-boss", "pg"],
   poweredByHeader: false,
   experimental: {
     authInterrupts: true,

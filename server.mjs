@@ -40,16 +40,22 @@ server.listen(port, hostname, () => {
   console.log(`Pendamping PMI on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (${dev ? "development" : "production"}; trusted proxy hops: ${hops})`);
 });
 
-// SIGTERM/SIGINT: stop taking connections, let the requests in hand finish (10 s at most).
+// SIGTERM/SIGINT: stop taking connections, let the requests in hand finish, and stop the
+// in-process job worker (lib/jobs/in-process.ts), which finishes its jobs in hand or
+// releases them for a later run; 15 s at most in all.
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing the requests in hand`);
-    const timer = setTimeout(() => process.exit(0), 10_000);
+    const timer = setTimeout(() => process.exit(0), 15_000);
     timer.unref();
-    server.close(() => app.close().finally(() => process.exit(0)));
+    const requests = new Promise((resolve) => server.close(() => app.close().finally(resolve)));
     server.closeIdleConnections();
+    const jobs = Promise.resolve(globalThis[Symbol.for("pendamping.inProcessWorker")])
+      .then((worker) => worker?.stop(10_000))
+      .catch((error) => console.error("job worker stop:", error?.message ?? error));
+    Promise.all([requests, jobs]).finally(() => process.exit(0));
   });
 }

@@ -17,7 +17,7 @@ export type Db = PostgresJsDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type Cursor = (text: string, params: unknown[], batchSize: number) => AsyncIterable<Record<string, unknown>[]>;
-type Handle = { db: Db; close: () => Promise<void>; kind: "postgres" | "pglite"; cursor?: Cursor };
+type Handle = { db: Db; close: () => Promise<void>; kind: "postgres" | "pglite"; cursor?: Cursor; pglite?: PGlite };
 
 // Why the PostgreSQL pool renews itself. postgres.js 3.4.9 (the newest release) can leave a
 // pooled connection unable to send anything after its socket dies in the middle of a
@@ -142,7 +142,7 @@ function open(): Handle & { read: Db } {
   // pg_trgm: the trigram indexes of the PMO search (migration 0007), as on PostgreSQL.
   const client = new PGlite(dir, { extensions: { pg_trgm } });
   const db = drizzlePglite({ client, schema }) as unknown as Db;
-  return { db, read: db, close: () => client.close(), kind: "pglite" };
+  return { db, read: db, close: () => client.close(), kind: "pglite", pglite: client };
 }
 
 // Cached on globalThis so that hot reload in development does not open a second pool
@@ -155,6 +155,8 @@ export const db = handle.db;
 /** For reads that may lag by a moment (PMO reporting): a read replica when configured, else `db`. */
 export const readDb = handle.read;
 export const dbKind = handle.kind;
+/** The embedded database itself (null on PostgreSQL): the job queue runs its multi-statement set-up through it. */
+export const pgliteClient: PGlite | null = handle.pglite ?? null;
 
 const dialect = new PgDialect();
 /**

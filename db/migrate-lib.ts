@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { syncCatalogue } from "./catalogue";
 import { encryptLegacyIdentities } from "./identity-keys";
+import { installJobQueues } from "@/lib/jobs/engine";
 import { db, dbKind } from "./index";
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
@@ -12,7 +13,8 @@ const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)),
 /**
  * Applies every committed migration that has not run yet, on either database, then
  * encrypts any NIK or KK still in clear from before migration 0005 (the key lives in the
- * environment, out of the SQL's reach), then the catalogue.
+ * environment, out of the SQL's reach), then the catalogue, then the job queue's own
+ * tables (pg-boss, schema "pgboss") with each queue's settings and schedule.
  */
 export async function migrateDatabase(): Promise<void> {
   if (dbKind === "pglite") {
@@ -22,4 +24,5 @@ export async function migrateDatabase(): Promise<void> {
   }
   await encryptLegacyIdentities(db);
   await syncCatalogue(db);
+  await installJobQueues();
 }

@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -16,6 +17,12 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
+/** Raw bytes (PostgreSQL bytea) as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => Buffer.from(value),
+});
 
 // Enumerations live here once: the check constraints below and the zod schemas in
 // lib/validation are both built from these lists.
@@ -439,6 +446,9 @@ export const dataRequests = pgTable(
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     decidedBy: uuid("decided_by").references(() => users.id),
     decisionNote: text("decision_note"),
+    // Set by the data-rights deadline job (lib/jobs/data-rights-deadlines.ts) when an open
+    // request comes within a day of its deadline: the PMO's list and dashboard raise it.
+    raisedAt: timestamp("raised_at", { withTimezone: true }),
   },
   (t) => [
     // One open request of a kind per participant: a double submit finds the first.
@@ -545,6 +555,42 @@ export const importRows = pgTable(
     index("import_rows_status_idx").on(t.importId, t.status),
     check("import_rows_status_check", inList("status", IMPORT_ROW_STATUSES)),
   ],
+);
+
+/**
+ * An uploaded import file's bytes, in pieces of up to 1 MB, in the database rather than
+ * on one server's disk: any worker can check the file. Written as the upload arrives
+ * (under the upload's id, which becomes the import's id when the file passes), read by
+ * the check job, deleted when the check has finished. Pieces of an upload that never
+ * became an import are removed by the cleanup job.
+ */
+export const importFileChunks = pgTable(
+  "import_file_chunks",
+  {
+    uploadId: uuid("upload_id").notNull(),
+    seq: integer("seq").notNull(),
+    bytes: bytea("bytes").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.seq] }), check("import_file_chunks_seq_check", sql`seq >= 0`)],
+);
+
+/**
+ * How far a running import's transaction has got. The import writes its rows in one
+ * transaction, invisible to the web servers until it commits, so the worker reports its
+ * progress here, outside that transaction.
+ */
+export const importProgress = pgTable(
+  "import_progress",
+  {
+    importId: uuid("import_id")
+      .primaryKey()
+      .references(() => imports.id, { onDelete: "cascade" }),
+    done: integer("done").notNull().default(0),
+    total: integer("total").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("import_progress_done_check", sql`done >= 0 and total >= 0`)],
 );
 
 /**

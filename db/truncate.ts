@@ -13,4 +13,9 @@ export async function truncateData(db: Db): Promise<void> {
   if (rows.length === 0) return;
   const names = rows.map((r) => `"${r.tablename.replace(/"/g, '""')}"`).join(", ");
   await db.execute(sql.raw(`truncate ${names} restart identity cascade`));
+  // The job queue's jobs (its queues and schedules stay: db:migrate made them).
+  const queue = await db.execute(sql`select 1 from pg_tables where schemaname = 'pgboss' and tablename = 'job'`);
+  if (((Array.isArray(queue) ? queue : (queue as { rows: unknown[] }).rows) as unknown[]).length > 0) {
+    await db.execute(sql.raw(`truncate pgboss.job, pgboss.archive`));
+  }
 }

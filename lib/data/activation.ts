@@ -288,3 +288,22 @@ export async function activateAccount(input: ActivationInput & { ip?: string | n
   }
   return { ok: true, userId: account.id };
 }
+
+/** How long a spent code is kept (the participant's data download lists it). */
+export const SPENT_CODE_DAYS = 7;
+
+/**
+ * Codes used, revoked or expired more than SPENT_CODE_DAYS ago are deleted: the cleanup
+ * job; the system acts. The audit log keeps who issued and used each. Returns how many went.
+ */
+export async function deleteSpentActivationCodes(now = new Date()): Promise<number> {
+  const before = sql`${now.toISOString()}::timestamptz - make_interval(days => ${SPENT_CODE_DAYS})`;
+  const gone = await db
+    .delete(activationCodes)
+    .where(
+      sql`coalesce(${activationCodes.usedAt}, ${activationCodes.revokedAt}, ${activationCodes.expiresAt}) < ${before}
+          or ${activationCodes.expiresAt} < ${before}`,
+    )
+    .returning({ id: activationCodes.id });
+  return gone.length;
+}

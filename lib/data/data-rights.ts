@@ -465,6 +465,8 @@ export type PmoDataRequestRow = {
   reason: string | null;
   requestedAt: Date;
   dueAt: Date;
+  /** When the deadline job raised this open request to the PMO (its deadline less than a day away). */
+  raisedAt: Date | null;
   decidedAt: Date | null;
   decisionNote: string | null;
   decidedByName: string | null;
@@ -505,6 +507,7 @@ export async function listDataRequests(
       reason: dataRequests.reason,
       requestedAt: dataRequests.requestedAt,
       dueAt: dataRequests.dueAt,
+      raisedAt: dataRequests.raisedAt,
       decidedAt: dataRequests.decidedAt,
       decisionNote: dataRequests.decisionNote,
       decidedByName: decider.name,
@@ -542,13 +545,49 @@ export async function listDataRequests(
   });
 }
 
+/** How close to its deadline an open request is raised to the PMO (the data-rights deadline job). */
+export const RAISE_HOURS_BEFORE_DUE = 24;
+
+/**
+ * Open requests whose deadline is less than RAISE_HOURS_BEFORE_DUE away (or past) and
+ * that have not been raised yet are raised: marked, so that the PMO's list and dashboard
+ * put them first and say so, with an audit event each, in one transaction. Run every
+ * hour by the data-rights-deadlines job; the system acts. Returns how many were raised.
+ */
+export async function raiseLapsingDataRequests(now = new Date()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const raised = await tx
+      .update(dataRequests)
+      .set({ raisedAt: now })
+      .where(
+        and(
+          eq(dataRequests.status, "open"),
+          sql`${dataRequests.raisedAt} is null`,
+          sql`${dataRequests.dueAt} < ${new Date(now.getTime() + RAISE_HOURS_BEFORE_DUE * HOUR_MS).toISOString()}::timestamptz`,
+        ),
+      )
+      .returning({ id: dataRequests.id, kind: dataRequests.kind, dueAt: dataRequests.dueAt, participantId: dataRequests.participantId });
+    for (const r of raised) {
+      await recordAudit(tx, {
+        actor: null,
+        action: "data_request.raise",
+        entityType: "data_request",
+        entityId: r.id,
+        after: { kind: r.kind, participantId: r.participantId, dueAt: r.dueAt.toISOString() },
+      });
+    }
+    return raised.length;
+  });
+}
+
 /** Open requests and how many of them are past their deadline (for the menu and the dashboard). */
-export async function countOpenDataRequests(viewer: SessionUser, now = new Date()): Promise<{ open: number; overdue: number }> {
+export async function countOpenDataRequests(viewer: SessionUser, now = new Date()): Promise<{ open: number; overdue: number; raised: number }> {
   requirePermission(viewer, "read:data_request:any");
   const [row] = await db
     .select({
       open: sql<number>`count(*)::int`,
       overdue: sql<number>`count(*) filter (where ${dataRequests.dueAt} < ${now.toISOString()}::timestamptz)::int`,
+      raised: sql<number>`count(*) filter (where ${dataRequests.raisedAt} is not null)::int`,
     })
     .from(dataRequests)
     .where(eq(dataRequests.status, "open"));

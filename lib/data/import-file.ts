@@ -1,13 +1,12 @@
 import "server-only";
 import { isUtf8 } from "node:buffer";
-import { createHash, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CsvError, parse, type Info, type Options } from "csv-parse";
+import { and, eq, lt, sql } from "drizzle-orm";
+import { db } from "@/db";
+import { importFileChunks, imports } from "@/db/schema";
 import {
   checkHeader,
   IMPORT_COLUMNS,
@@ -20,9 +19,10 @@ import {
 } from "@/lib/validation/import";
 
 // The import file on its way in: streamed, never whole in memory. The upload is copied
-// to a file in a spool folder while it is checked as a file (size, binary, UTF-8, the
-// header, the number of fields on each line, the number of rows); only a file that
-// passes is kept, for the row check that runs after the upload has been answered.
+// into the database (import_file_chunks, pieces of 1 MB under the upload's id) while it
+// is checked as a file (size, binary, UTF-8, the header, the number of fields on each
+// line, the number of rows); only a file that passes is kept, for the row check that a
+// worker runs after the upload has been answered. No server's disk holds it.
 // CSV is parsed by csv-parse in streaming mode; this module only cuts the byte stream at
 // line ends to check each line's UTF-8 and to name the line of a problem.
 
@@ -49,18 +49,12 @@ export class ImportFileProblem extends Error {
   }
 }
 
-export type ReceivedFile = { path: string; sha256: string; bytes: number; rows: number };
+export type ReceivedFile = { uploadId: string; sha256: string; bytes: number; rows: number };
 
 export type FileLimits = { maxBytes?: number; maxRows?: number };
 
-/** Where accepted files wait for their row check (one server's local disk). */
-export function spoolDir(): string {
-  return process.env.IMPORT_SPOOL_DIR ?? path.join(tmpdir(), "pendamping-imports");
-}
-
-export function spoolPath(importId: string): string {
-  return path.join(spoolDir(), `${importId}.csv`);
-}
+/** The size of the pieces a file is stored in. */
+export const FILE_CHUNK_BYTES = 1024 * 1024;
 
 const CSV_OPTIONS: Options = {
   bom: true,
@@ -185,22 +179,32 @@ async function* checkedBytes(
 }
 
 /**
- * Receives an upload: copies it to the spool folder while checking it as a file, and
- * counts its rows. A file that fails gets its one problem and is deleted; the caller
- * writes nothing. The input is read to its end only when the file passes.
+ * Receives an upload under `uploadId`: copies it into the database while checking it as a
+ * file, and counts its rows. A file that fails gets its one problem and its pieces are
+ * deleted; the caller writes nothing. The input is read to its end only when the file
+ * passes.
  */
 export async function receiveImportFile(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  uploadId: string,
   limits: FileLimits = {},
 ): Promise<{ ok: true; file: ReceivedFile } | { ok: false; error: ImportFileError }> {
   const maxBytes = limits.maxBytes ?? MAX_IMPORT_BYTES;
   const maxRows = limits.maxRows ?? MAX_IMPORT_ROWS;
-  await mkdir(spoolDir(), { recursive: true });
-  await sweepSpool();
-  const filePath = path.join(spoolDir(), `upload-${randomUUID()}.csv`);
-  const handle = await open(filePath, "wx", 0o600);
+  let buffered: Buffer[] = [];
+  let bufferedBytes = 0;
+  let seq = 0;
+  const flush = async () => {
+    if (bufferedBytes === 0) return;
+    const bytes = Buffer.concat(buffered, bufferedBytes);
+    buffered = [];
+    bufferedBytes = 0;
+    await db.insert(importFileChunks).values({ uploadId, seq: seq++, bytes });
+  };
   const write = async (chunk: Uint8Array) => {
-    for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+    buffered.push(Buffer.from(chunk));
+    bufferedBytes += chunk.length;
+    if (bufferedBytes >= FILE_CHUNK_BYTES) await flush();
   };
   const sink = { write, hash: createHash("sha256"), bytes: 0 };
   let rows = 0;
@@ -239,11 +243,10 @@ export async function receiveImportFile(
       throw error;
     }
     if (rows === 0) throw new ImportFileProblem({ key: header ? "noRows" : "empty" });
-    await handle.close();
-    return { ok: true, file: { path: filePath, sha256: sink.hash.digest("hex"), bytes: sink.bytes, rows } };
+    await flush();
+    return { ok: true, file: { uploadId, sha256: sink.hash.digest("hex"), bytes: sink.bytes, rows } };
   } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(filePath, { force: true });
+    await dropImportFile(uploadId);
     if (error instanceof ImportFileProblem) return { ok: false, error: error.problem };
     throw error;
   }
@@ -259,13 +262,25 @@ function assertHeader(header: string[]): void {
   }
 }
 
+/** The stored file's bytes, one piece at a time (one piece in memory). */
+async function* storedBytes(importId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const [piece] = await db
+      .select({ bytes: importFileChunks.bytes })
+      .from(importFileChunks)
+      .where(and(eq(importFileChunks.uploadId, importId), eq(importFileChunks.seq, seq)));
+    if (!piece) return;
+    yield piece.bytes;
+  }
+}
+
 /**
- * The data rows of an accepted file, one at a time, with the line each starts on. The
- * file was checked on receipt; a problem found now (the file changed on disk) throws.
+ * The data rows of an accepted file, one at a time, with the line each starts on, read
+ * from the database. The file was checked on receipt; a problem found now throws.
  */
-export async function* readImportRows(filePath: string): AsyncGenerator<{ line: number; record: ImportRecord }> {
+export async function* readImportRows(importId: string): AsyncGenerator<{ line: number; record: ImportRecord }> {
   let columns: ImportColumn[] = [];
-  const parser = createReadStream(filePath).pipe(parse(CSV_OPTIONS));
+  const parser = Readable.from(storedBytes(importId)).pipe(parse(CSV_OPTIONS));
   for await (const parsed of parser as AsyncIterable<Parsed>) {
     if (parsed.info.records === 1) {
       assertHeader(parsed.record);
@@ -278,27 +293,25 @@ export async function* readImportRows(filePath: string): AsyncGenerator<{ line: 
   }
 }
 
-/** Moves an accepted upload to its import's name. */
-export async function keepSpooled(file: ReceivedFile, importId: string): Promise<string> {
-  const target = spoolPath(importId);
-  await rename(file.path, target);
-  return target;
+/** Deletes an upload's stored pieces. */
+export async function dropImportFile(uploadId: string): Promise<void> {
+  await db.delete(importFileChunks).where(eq(importFileChunks.uploadId, uploadId));
 }
 
-export async function dropSpooled(filePath: string): Promise<void> {
-  await rm(filePath, { force: true });
-}
-
-const SPOOL_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
-/** Removes spooled files a dead server left behind (a day old). */
-async function sweepSpool(): Promise<void> {
-  const dir = spoolDir();
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const now = Date.now();
-  for (const name of names) {
-    const full = path.join(dir, name);
-    const info = await stat(full).catch(() => null);
-    if (info && now - info.mtimeMs > SPOOL_MAX_AGE_MS) await rm(full, { force: true });
-  }
+/**
+ * Pieces of uploads that never became an import (the server died while receiving it),
+ * older than a day, are deleted (the cleanup job). Returns how many pieces went.
+ */
+export async function dropAbandonedUploads(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+  const gone = await db
+    .delete(importFileChunks)
+    .where(
+      and(
+        lt(importFileChunks.createdAt, before),
+        sql`not exists (select 1 from ${imports} i where i.id = ${importFileChunks.uploadId} and i.state = 'checking')`,
+      ),
+    )
+    .returning({ seq: importFileChunks.seq });
+  return gone.length;
 }

@@ -4,7 +4,7 @@ import { stringify } from "csv-stringify/sync";
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import { notFound } from "next/navigation";
 import { db, dbKind, executeRows, type Tx } from "@/db";
-import { auditEvents, importRows, imports, users } from "@/db/schema";
+import { importFileChunks, importProgress, importRows, imports, users } from "@/db/schema";
 import { sealNik } from "@/lib/crypto/identity";
 import { logError } from "@/lib/log";
 import { safeCsvText } from "@/lib/csv-cell";
@@ -18,49 +18,43 @@ import {
   type ImportReason,
 } from "@/lib/validation/import";
 import { recordAudit } from "./audit";
-import {
-  dropSpooled,
-  keepSpooled,
-  readImportRows,
-  receiveImportFile,
-  spoolPath,
-  type FileLimits,
-  type ImportFileError,
-} from "./import-file";
+import { enqueue } from "@/lib/jobs/engine";
+import { QUEUES } from "@/lib/jobs/queues";
+import { dropImportFile, readImportRows, receiveImportFile, type FileLimits, type ImportFileError } from "./import-file";
 import { requirePermission, type SessionUser } from "./permissions";
 
 // Cohort import (a quarantine list → participants). Three steps, each its own function:
-//   1. uploadImport    the file is received and checked as a file; an imports row is made
-//   2. checkImport     every row is checked (background): import_rows gets each line's
-//                      result; nothing is written to participants
+//   1. uploadImport    the file is received and checked as a file, and stored in the
+//                      database; an imports row is made, with its check job
+//   2. checkImport     every row is checked (job "import-check"): import_rows gets each
+//                      line's result; nothing is written to participants
 //   3. confirmImport + runImport
 //                      the ready rows become participants, users and stage changes in one
-//                      transaction, re-checked against the data of that moment (background)
-// The background steps run in the server process after the request that started them
-// has been answered (startImportCheck / startImport); the page shows their progress.
-// Everything here needs "create:import:any" (the PMO).
+//                      transaction, re-checked against the data of that moment (job
+//                      "import-run")
+// The jobs are queued in the transaction of the step that causes them and run by any
+// worker (lib/jobs/import-check.ts, import-run.ts); a worker that dies leaves its job to
+// be run again by another, which is safe: the check resumes after the last line written
+// and settles once, the import is one transaction. A job that fails for good settles the
+// import as failed (failImportJob, the queues' dead letter). The PMO's functions here need
+// "create:import:any"; the jobs' functions act for the PMO who started them.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const CHECK_BATCH_SIZE = 1000;
 export const IMPORT_BATCH_SIZE = 1000;
-/**
- * A check or import that no server process is running and that has not finished this
- * long after it started is treated as dead (a restart killed it) and shown as failed.
- * With the embedded database there is only one process, which knows its own tasks, so a
- * task it does not run is dead at once.
- */
-export const STALE_AFTER_MINUTES = 15;
 
 export type ImportState = (typeof imports.$inferSelect)["state"];
 type ImportRow = typeof imports.$inferSelect;
 
 // ---------------------------------------------------------------------------
-// The tasks this process runs, with their progress (an import's progress lives inside
-// its uncommitted transaction, where no other connection can see it).
+// The imports this process runs, with their progress. An import's rows live inside its
+// uncommitted transaction, where no other connection can see them, so the worker also
+// writes its progress to import_progress outside that transaction (PostgreSQL). On the
+// embedded database the worker shares the web server's process, and this map is read.
 // ---------------------------------------------------------------------------
 
-type Running = { phase: "checking" | "importing"; done: number; total: number };
+type Running = { done: number; total: number };
 const globalForImports = globalThis as unknown as { __pendampingImportTasks?: Map<string, Running> };
 const running: Map<string, Running> = (globalForImports.__pendampingImportTasks ??= new Map());
 
@@ -72,10 +66,6 @@ class ImportFailure extends Error {
 }
 /** The import was settled (as failed) by someone else while this task ran: stop quietly. */
 class Abandoned extends Error {}
-
-function errorId(): string {
-  return randomUUID().slice(0, 8);
-}
 
 const rows = executeRows;
 
@@ -106,8 +96,8 @@ export function cleanFileName(name: string): string {
 /**
  * Receives a file with its cohort name. A bad cohort name is answered before the file is
  * read (the caller discards the rest of the body). A bad file gets its one problem and
- * writes nothing. A good one becomes an import in state "checking"; the caller then
- * starts its row check (startImportCheck).
+ * writes nothing. A good one is stored in the database and becomes an import in state
+ * "checking", with its row-check job, in one transaction.
  */
 export async function uploadImport(viewer: SessionUser, input: UploadInput): Promise<UploadResult> {
   requirePermission(viewer, "create:import:any");
@@ -115,7 +105,8 @@ export async function uploadImport(viewer: SessionUser, input: UploadInput): Pro
   if (!cohort.success) {
     return { ok: false, field: "cohort", key: cohort.error.issues[0]?.message === "cohortTooLong" ? "cohortTooLong" : "cohortRequired" };
   }
-  const received = await receiveImportFile(input.body, input.limits);
+  const uploadId = randomUUID();
+  const received = await receiveImportFile(input.body, uploadId, input.limits);
   if (!received.ok) return { ok: false, field: "file", error: received.error };
   const file = received.file;
   const fileName = cleanFileName(input.fileName);
@@ -124,6 +115,7 @@ export async function uploadImport(viewer: SessionUser, input: UploadInput): Pro
       const [row] = await tx
         .insert(imports)
         .values({
+          id: uploadId,
           cohort: cohort.data,
           fileName,
           fileSha256: file.sha256,
@@ -140,13 +132,12 @@ export async function uploadImport(viewer: SessionUser, input: UploadInput): Pro
         entityId: row.id,
         after: { cohort: cohort.data, fileName, fileBytes: file.bytes, fileSha256: file.sha256, rows: file.rows },
       });
+      await enqueue(tx, QUEUES.importCheck, { importId: row.id });
       return row.id;
     });
-    await keepSpooled(file, importId);
-    running.set(importId, { phase: "checking", done: 0, total: file.rows });
     return { ok: true, importId, rows: file.rows };
   } catch (error) {
-    await dropSpooled(file.path);
+    await dropImportFile(uploadId);
     throw error;
   }
 }
@@ -155,62 +146,56 @@ export async function uploadImport(viewer: SessionUser, input: UploadInput): Pro
 // 2. Row check
 // ---------------------------------------------------------------------------
 
-/** Starts the row check without waiting for it (errors end in the import's state). */
-export function startImportCheck(viewer: SessionUser, importId: string): Promise<void> {
-  requirePermission(viewer, "create:import:any");
-  const task = running.get(importId);
-  running.set(importId, { phase: "checking", done: task?.done ?? 0, total: task?.total ?? 0 });
-  return checkImport(viewer, importId).then(
-    () => undefined,
-    (error) => logError(`[import ${importId}] check stopped`, error),
-  );
-}
-
-export type CheckOptions = { batchSize?: number; today?: string };
+export type CheckOptions = { batchSize?: number; today?: string; afterBatch?: (checked: number) => void | Promise<void> };
 
 /**
  * Checks every row of an uploaded file with registration's rules, then against the data:
  * NIKs already registered and NIKs repeated in the file (later lines are duplicates of
  * the first), phones already used by an account and phones repeated in the file. Each
  * line's result goes to import_rows in batches; the import's rows_checked moves as it
- * goes. Writes nothing to participants or users.
+ * goes. Writes nothing to participants or users. (The import-check job; it acts for the
+ * PMO who uploaded the file.)
+ *
+ * Safe to run again, and at once: a run picks up after the last line already written
+ * (a line is written once: the key is import and line), and the import is settled as
+ * checked once, in a transaction that locks it, with the data checks, the totals, the
+ * audit event and the file's deletion. An error throws, for the job engine to retry.
  */
-export async function checkImport(viewer: SessionUser, importId: string, opts: CheckOptions = {}): Promise<void> {
-  requirePermission(viewer, "create:import:any");
+export async function checkImport(importId: string, opts: CheckOptions = {}): Promise<"checked" | "skipped"> {
   const batchSize = opts.batchSize ?? CHECK_BATCH_SIZE;
   const today = opts.today ?? todayInJakarta();
   const [current] = await db.select().from(imports).where(eq(imports.id, importId));
-  if (!current || current.state !== "checking") {
-    running.delete(importId);
-    return;
-  }
-  const task: Running = running.get(importId) ?? { phase: "checking", done: 0, total: current.rowsTotal };
-  task.total = current.rowsTotal;
-  running.set(importId, task);
-  const filePath = spoolPath(importId);
+  if (!current || current.state !== "checking") return "skipped";
+  const [{ last, n }] = await rows<{ last: number | null; n: number }>(
+    sql`select max(line) as last, count(*)::int as n from import_rows where import_id = ${importId}`,
+  );
+  const resumeAfter = last ?? 0;
 
   // One batch is written while the next is read and checked.
   let writing: Promise<void> = Promise.resolve();
   try {
     type Checked = { line: number; status: "ready" | "refused"; nikHash: string | null; reasons: string[]; data: unknown };
     let batch: Checked[] = [];
-    let checked = 0;
+    let checked = n;
     const write = async (lines: Checked[]) => {
       // The batch travels as one JSON parameter: one insert statement per batch, and no
-      // thousands of bind parameters to build.
+      // thousands of bind parameters to build. Written only while the import is being
+      // checked, and a line already written (by an earlier run) is left as it is.
       await db.execute(sql`
         insert into import_rows (import_id, line, status, nik_hash, reasons, data)
         select ${importId}, (e->>'line')::int, e->>'status', e->>'nikHash',
                array(select jsonb_array_elements_text(e->'reasons')), e->'data'
-        from jsonb_array_elements(${JSON.stringify(lines)}::jsonb) e`);
+        from jsonb_array_elements(${JSON.stringify(lines)}::jsonb) e
+        where exists (select 1 from imports where id = ${importId} and state = 'checking')
+        on conflict (import_id, line) do nothing`);
       checked += lines.length;
       const moved = await db
         .update(imports)
-        .set({ rowsChecked: checked })
+        .set({ rowsChecked: sql`greatest(${imports.rowsChecked}, ${checked})` })
         .where(and(eq(imports.id, importId), eq(imports.state, "checking")))
         .returning({ id: imports.id });
       if (moved.length === 0) throw new Abandoned();
-      task.done = checked;
+      await opts.afterBatch?.(checked);
     };
     const flush = async () => {
       await writing;
@@ -221,7 +206,8 @@ export async function checkImport(viewer: SessionUser, importId: string, opts: C
       // A failed write must not go unobserved until the next flush.
       writing.catch(() => {});
     };
-    for await (const { line, record } of readImportRows(filePath)) {
+    for await (const { line, record } of readImportRows(importId)) {
+      if (line <= resumeAfter) continue;
       const result = checkImportRow(record, today);
       const ok = result.reasons.length === 0;
       // The NIK is kept only as the participant row will hold it: encrypted, its keyed
@@ -240,44 +226,39 @@ export async function checkImport(viewer: SessionUser, importId: string, opts: C
     await flush();
     await writing;
 
-    await markDuplicates(importId);
-    const totals = await countRows(db, importId);
-    await db.transaction(async (tx) => {
-      const done = await tx
+    return await db.transaction(async (tx) => {
+      const [locked] = await tx.select().from(imports).where(eq(imports.id, importId)).for("update");
+      // Settled by another run, or failed, while this one read the file.
+      if (!locked || locked.state !== "checking") return "skipped" as const;
+      await markDuplicates(tx, importId);
+      const totals = await countRows(tx, importId);
+      const all = totals.ready + totals.refused + totals.duplicate;
+      await tx
         .update(imports)
         .set({
           state: "checked",
-          rowsChecked: checked,
-          rowsTotal: checked,
+          rowsChecked: all,
+          rowsTotal: all,
           rowsReady: totals.ready,
           rowsRefused: totals.refused,
           rowsDuplicate: totals.duplicate,
         })
-        .where(and(eq(imports.id, importId), eq(imports.state, "checking")))
-        .returning({ id: imports.id });
-      if (done.length === 0) throw new Abandoned();
+        .where(eq(imports.id, importId));
+      await tx.delete(importFileChunks).where(eq(importFileChunks.uploadId, importId));
       await recordAudit(tx, {
-        actor: viewer,
+        actor: { id: locked.createdBy, role: "pmo" },
         action: "import.check",
         entityType: "import",
         entityId: importId,
-        after: { rows: checked, ready: totals.ready, refused: totals.refused, duplicate: totals.duplicate },
+        after: { rows: all, ready: totals.ready, refused: totals.refused, duplicate: totals.duplicate },
       });
+      return "checked" as const;
     });
   } catch (error) {
-    // Let a batch still being written land before cleaning up after it.
+    // Let a batch still being written land before giving up.
     await writing.catch(() => {});
-    if (error instanceof Abandoned) {
-      // Settled as failed while this ran: what it wrote after that goes too.
-      await db.delete(importRows).where(eq(importRows.importId, importId));
-    } else {
-      const id = errorId();
-      logError(`[import ${importId}] row check failed (error ${id})`, error);
-      await failImport(viewer, importId, "checking", `checkFailed:${id}`);
-    }
-  } finally {
-    running.delete(importId);
-    await dropSpooled(filePath);
+    if (error instanceof Abandoned) return "skipped";
+    throw error;
   }
 }
 
@@ -286,23 +267,23 @@ export async function checkImport(viewer: SessionUser, importId: string, opts: C
  * not grow with the file): NIKs registered, NIKs repeated in the file, then, for rows
  * that are not duplicates, phones used by an account and phones repeated in the file.
  */
-async function markDuplicates(importId: string): Promise<void> {
-  await db.execute(sql`
+async function markDuplicates(tx: Tx, importId: string): Promise<void> {
+  await tx.execute(sql`
     update import_rows r set status = 'duplicate', reasons = coalesce(r.reasons, '{}') || array['nik:nik.taken']
     where r.import_id = ${importId} and r.nik_hash is not null
       and exists (select 1 from participants p where p.nik_hash = r.nik_hash)`);
-  await db.execute(sql`
+  await tx.execute(sql`
     update import_rows r set status = 'duplicate', reasons = coalesce(r.reasons, '{}') || array['nik:import.nikInFile:' || d.first_line]
     from (
       select line, min(line) over (partition by nik_hash) as first_line
       from import_rows where import_id = ${importId} and nik_hash is not null
     ) d
     where r.import_id = ${importId} and r.line = d.line and d.line > d.first_line`);
-  await db.execute(sql`
+  await tx.execute(sql`
     update import_rows r set status = 'refused', reasons = coalesce(r.reasons, '{}') || array['no_hp:phone.taken']
     where r.import_id = ${importId} and r.status <> 'duplicate' and r.data->>'phone' is not null
       and exists (select 1 from users u where u.phone = r.data->>'phone')`);
-  await db.execute(sql`
+  await tx.execute(sql`
     update import_rows r set status = 'refused', reasons = coalesce(r.reasons, '{}') || array['no_hp:import.phoneInFile:' || d.first_line]
     from (
       select line, min(line) over (partition by data->>'phone') as first_line
@@ -326,7 +307,7 @@ async function countRows(runner: Pick<Tx, "execute">, importId: string): Promise
  * Settles a running import as failed, if it is still in `from`: a failed check leaves no
  * rows behind (its report would be partial); a failed import keeps its check's report.
  */
-async function failImport(actor: SessionUser | null, importId: string, from: "checking" | "importing", error: string): Promise<boolean> {
+async function failImport(actor: Pick<SessionUser, "id" | "role"> | null, importId: string, from: "checking" | "importing", error: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     const failed = await tx
       .update(imports)
@@ -337,8 +318,6 @@ async function failImport(actor: SessionUser | null, importId: string, from: "ch
     if (from === "checking") {
       await tx.delete(importRows).where(eq(importRows.importId, importId));
       await tx.update(imports).set({ rowsChecked: 0 }).where(eq(imports.id, importId));
-      // A dead check's file, if this server holds it.
-      await dropSpooled(spoolPath(importId));
     }
     await recordAudit(tx, { actor, action: "import.fail", entityType: "import", entityId: importId, after: { phase: from, error } });
     return true;
@@ -355,11 +334,11 @@ export type ConfirmResult =
 
 /**
  * The PMO confirms a checked import, naming the caseworkers (none, or several) to spread
- * the new participants over. The import itself then runs in the background (startImport).
+ * the new participants over; the import job is queued in the same transaction.
  */
 export async function confirmImport(viewer: SessionUser, input: ConfirmImportInput): Promise<ConfirmResult> {
   requirePermission(viewer, "create:import:any");
-  const current = await settled(await findImport(input.importId));
+  const current = await findImport(input.importId);
   if (current.state !== "checked") return { ok: false, key: "notReady" };
   if (current.rowsReady === 0) return { ok: false, key: "nothingToImport" };
   if (!(await caseworkersActive(db, input.caseworkerIds))) return { ok: false, key: "caseworkerInvalid" };
@@ -377,7 +356,7 @@ export async function confirmImport(viewer: SessionUser, input: ConfirmImportInp
       entityId: current.id,
       after: { ready: current.rowsReady, caseworkerIds: input.caseworkerIds },
     });
-    running.set(current.id, { phase: "importing", done: 0, total: current.rowsReady });
+    await enqueue(tx, QUEUES.importRun, { importId: current.id, actorId: viewer.id });
     return { ok: true };
   });
 }
@@ -391,16 +370,6 @@ async function caseworkersActive(runner: Pick<Tx, "select">, ids: string[]): Pro
   return found.length === ids.length;
 }
 
-/** Starts the confirmed import without waiting for it (errors end in the import's state). */
-export function startImport(viewer: SessionUser, importId: string): Promise<void> {
-  requirePermission(viewer, "create:import:any");
-  if (!running.has(importId)) running.set(importId, { phase: "importing", done: 0, total: 0 });
-  return runImport(viewer, importId).then(
-    () => undefined,
-    (error) => logError(`[import ${importId}] import stopped`, error),
-  );
-}
-
 export type RunOptions = {
   batchSize?: number;
   /** Called inside the transaction after each batch with the rows imported so far. */
@@ -408,6 +377,28 @@ export type RunOptions = {
 };
 
 export type RunResult = { imported: number; skippedSinceCheck: number } | null;
+
+/**
+ * The progress of a running import, outside its transaction (see `running`). The row is
+ * made before the transaction begins and only updated inside it: an insert would wait
+ * for the import's row, which the transaction holds locked.
+ */
+async function reportProgress(importId: string, progress: Running, first = false): Promise<void> {
+  running.set(importId, progress);
+  // On PGlite the one connection is held by the import's transaction: the map is enough.
+  if (dbKind === "pglite") return;
+  if (first) {
+    await db
+      .insert(importProgress)
+      .values({ importId, done: progress.done, total: progress.total })
+      .onConflictDoUpdate({ target: importProgress.importId, set: { done: progress.done, total: progress.total, updatedAt: sql`now()` } });
+  } else {
+    await db
+      .update(importProgress)
+      .set({ done: progress.done, total: progress.total, updatedAt: sql`now()` })
+      .where(eq(importProgress.importId, importId));
+  }
+}
 
 /**
  * Imports the ready rows of a confirmed import in ONE transaction: for each row a user
@@ -418,19 +409,21 @@ export type RunResult = { imported: number; skippedSinceCheck: number } | null;
  * counts. Before writing, the rows are checked again against the data of that moment: a
  * NIK or phone registered since the check is skipped and reported (another import of an
  * overlapping file, a registration). Imports run one at a time. Any failure rolls all
- * of it back and leaves the import failed, its report intact.
+ * of it back; a failure the PMO can act on (a chosen caseworker was disabled since)
+ * leaves the import failed at once, its report intact; any other error throws, for the
+ * job engine to retry (the import-run job, acting for the PMO who confirmed it).
+ *
+ * Safe to run again, and at once: the advisory lock makes a second run wait for the
+ * first, and then find the import no longer "importing"; a worker that dies in the
+ * middle takes its uncommitted transaction with it, and the next run starts afresh.
  */
-export async function runImport(viewer: SessionUser, importId: string, opts: RunOptions = {}): Promise<RunResult> {
-  requirePermission(viewer, "create:import:any");
+export async function runImport(importId: string, actorId: string, opts: RunOptions = {}): Promise<RunResult> {
   const batchSize = opts.batchSize ?? IMPORT_BATCH_SIZE;
   const [current] = await db.select().from(imports).where(eq(imports.id, importId));
-  if (!current || current.state !== "importing") {
-    running.delete(importId);
-    return null;
-  }
-  const task: Running = running.get(importId) ?? { phase: "importing", done: 0, total: current.rowsReady };
-  task.total = current.rowsReady;
-  running.set(importId, task);
+  if (!current || current.state !== "importing") return null;
+  const actor = { id: actorId, role: "pmo" as const };
+  const task: Running = { done: 0, total: current.rowsReady };
+  await reportProgress(importId, task, true);
 
   try {
     return await db.transaction(async (tx) => {
@@ -457,6 +450,7 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
         tx,
       );
       task.total = locked.rowsReady - lateNik.length - latePhone.length;
+      await reportProgress(importId, task);
 
       const cwArray = caseworkerIds.length ? sql`${`{${caseworkerIds.join(",")}}`}::uuid[]` : sql`null::uuid[]`;
       let imported = 0;
@@ -496,7 +490,7 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
           ),
           first_stage as (
             insert into stage_changes (participant_id, from_stage, to_stage, changed_by)
-            select s.participant_id, null, 'registration', ${viewer.id}::uuid from src s
+            select s.participant_id, null, 'registration', ${actorId}::uuid from src s
           ),
           marked as (
             update import_rows r set status = 'imported', participant_id = s.participant_id
@@ -510,6 +504,7 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
         if (!batch || batch.n === 0) continue;
         imported += batch.n;
         task.done = imported;
+        await reportProgress(importId, task);
         await opts.afterBatch?.(imported);
       }
 
@@ -528,7 +523,7 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
       if (finished.length === 0) throw new Abandoned();
       const skippedSinceCheck = lateNik.length + latePhone.length;
       await recordAudit(tx, {
-        actor: viewer,
+        actor,
         action: "import.run",
         entityType: "import",
         entityId: importId,
@@ -545,13 +540,41 @@ export async function runImport(viewer: SessionUser, importId: string, opts: Run
     });
   } catch (error) {
     if (error instanceof Abandoned) return null;
-    const key = error instanceof ImportFailure ? error.key : `importFailed:${errorId()}`;
-    if (!(error instanceof ImportFailure)) logError(`[import ${importId}] import failed (error ${key.split(":")[1]})`, error);
-    await failImport(viewer, importId, "importing", key);
+    if (!(error instanceof ImportFailure)) throw error;
+    await failImport(actor, importId, "importing", error.key);
     return null;
   } finally {
     running.delete(importId);
+    if (dbKind !== "pglite") await db.delete(importProgress).where(eq(importProgress.importId, importId)).catch(() => {});
   }
+}
+
+/**
+ * A check or import job failed for good (its last retry, or its worker died on each
+ * try): the import is settled as failed, with an error id the log names. The dead-letter
+ * job of the import queues; the system acts.
+ */
+export async function failImportJob(importId: string, phase: "checking" | "importing", jobId: string): Promise<boolean> {
+  const id = jobId.slice(0, 8);
+  logError(`[import ${importId}] ${phase === "checking" ? "row check" : "import"} failed for good (error ${id})`, new Error(`job ${jobId}`));
+  return failImport(null, importId, phase, `${phase === "checking" ? "checkFailed" : "importFailed"}:${id}`);
+}
+
+/**
+ * Puts a failed import back in the phase its job failed in, for the PMO's retry of that
+ * job (lib/data/jobs.ts), in the caller's transaction. False when the import is not
+ * failed in that way (imported since, or failed for a reason a retry does not cure).
+ */
+export async function reopenFailedImport(tx: Tx, importId: string, phase: "checking" | "importing"): Promise<boolean> {
+  const [row] = await tx.select().from(imports).where(eq(imports.id, importId)).for("update");
+  if (!row || row.state !== "failed") return false;
+  if (phase === "checking") {
+    if (!(row.error ?? "").startsWith("checkFailed")) return false;
+    const [piece] = await tx.select({ seq: importFileChunks.seq }).from(importFileChunks).where(eq(importFileChunks.uploadId, importId)).limit(1);
+    if (!piece) return false;
+  } else if (!(row.error ?? "").startsWith("importFailed")) return false;
+  await tx.update(imports).set({ state: phase, error: null }).where(eq(imports.id, importId));
+  return true;
 }
 
 // ---------------------------------------------------------------------------
@@ -565,34 +588,6 @@ async function findImport(importId: string): Promise<ImportRow> {
   return row;
 }
 
-/** When the running phase began: the upload for a check, the confirmation for an import. */
-async function phaseStartedAt(row: ImportRow): Promise<Date> {
-  if (row.state === "checking") return row.createdAt;
-  const [confirmed] = await db
-    .select({ at: auditEvents.createdAt })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entityType, "import"), eq(auditEvents.entityId, row.id), eq(auditEvents.action, "import.confirm")))
-    .orderBy(desc(auditEvents.id))
-    .limit(1);
-  return confirmed?.at ?? row.createdAt;
-}
-
-/**
- * The import as it stands, a dead task settled: a check or import that no process runs
- * (see STALE_AFTER_MINUTES) becomes "failed" with the error "stale".
- */
-async function settled(row: ImportRow, now = new Date()): Promise<ImportRow> {
-  if (row.state !== "checking" && row.state !== "importing") return row;
-  if (running.has(row.id)) return row;
-  if (dbKind !== "pglite") {
-    const started = await phaseStartedAt(row);
-    if (now.getTime() - started.getTime() < STALE_AFTER_MINUTES * 60_000) return row;
-  }
-  await failImport(null, row.id, row.state, "stale");
-  const [again] = await db.select().from(imports).where(eq(imports.id, row.id));
-  return again;
-}
-
 export type ImportProgress = {
   state: ImportState;
   /** Rows done in the running phase (checked, or imported) and of how many. */
@@ -601,14 +596,16 @@ export type ImportProgress = {
   error: string | null;
 };
 
-function progressOf(row: ImportRow): ImportProgress {
-  const task = running.get(row.id);
+/** Where a running import stands: this process's own count, else what its worker reported. */
+async function progressOf(row: ImportRow): Promise<ImportProgress> {
   if (row.state === "importing") {
-    return { state: row.state, done: task?.done ?? 0, total: task?.total || row.rowsReady, error: null };
+    const task = running.get(row.id);
+    const [reported] = task
+      ? [task]
+      : await db.select({ done: importProgress.done, total: importProgress.total }).from(importProgress).where(eq(importProgress.importId, row.id));
+    return { state: row.state, done: reported?.done ?? 0, total: reported?.total || row.rowsReady, error: null };
   }
-  if (row.state === "checking") {
-    return { state: row.state, done: Math.max(row.rowsChecked, task?.done ?? 0), total: row.rowsTotal, error: null };
-  }
+  if (row.state === "checking") return { state: row.state, done: row.rowsChecked, total: row.rowsTotal, error: null };
   return { state: row.state, done: row.rowsChecked, total: row.rowsTotal, error: row.error };
 }
 
@@ -639,7 +636,7 @@ export type ImportView = {
 /** One import for its page: progress, totals, the report's lines (refused and duplicate), one page of them. */
 export async function getImport(viewer: SessionUser, importId: string, opts: { page?: number } = {}): Promise<ImportView> {
   requirePermission(viewer, "create:import:any");
-  const row = await settled(await findImport(importId));
+  const row = await findImport(importId);
   const [author] = await db.select({ name: users.name }).from(users).where(eq(users.id, row.createdBy));
   const problems = row.rowsRefused + row.rowsDuplicate;
   const pageCount = Math.max(1, Math.ceil(problems / REPORT_PAGE_SIZE));
@@ -674,7 +671,7 @@ export async function getImport(viewer: SessionUser, importId: string, opts: { p
     createdAt: row.createdAt,
     createdBy: author?.name ?? "",
     importedAt: row.importedAt,
-    progress: progressOf(row),
+    progress: await progressOf(row),
     totals: {
       rows: row.rowsTotal,
       ready: row.rowsReady,
@@ -719,9 +716,9 @@ async function reportLines(importId: string, window: { limit: number; offset?: n
 /** The progress alone, for the page's refresh and the progress route. */
 export async function getImportProgress(viewer: SessionUser, importId: string): Promise<ImportProgress & { totals: ImportView["totals"] }> {
   requirePermission(viewer, "create:import:any");
-  const row = await settled(await findImport(importId));
+  const row = await findImport(importId);
   return {
-    ...progressOf(row),
+    ...(await progressOf(row)),
     totals: {
       rows: row.rowsTotal,
       ready: row.rowsReady,
@@ -760,14 +757,14 @@ export async function listImports(viewer: SessionUser, opts: { page?: number } =
     .offset((page - 1) * HISTORY_PAGE_SIZE);
   const out: ImportHistoryRow[] = [];
   for (const { i, createdBy } of found) {
-    const row = await settled(i);
+    const row = i;
     out.push({
       id: row.id,
       cohort: row.cohort,
       fileName: row.fileName,
       createdAt: row.createdAt,
       createdBy,
-      progress: progressOf(row),
+      progress: await progressOf(row),
       totals: { rows: row.rowsTotal, ready: row.rowsReady, refused: row.rowsRefused, duplicate: row.rowsDuplicate, imported: row.rowsImported },
     });
   }

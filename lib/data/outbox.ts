@@ -1,21 +1,23 @@
 import "server-only";
-import { logError } from "@/lib/log";
-import { and, asc, count, desc, eq, notInArray, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db, type Tx } from "@/db";
 import { OUTBOX_STATES, outboxMessages, participants, users, type Locale } from "@/db/schema";
 import { messagesFor } from "@/lib/i18n/messages";
 import { maskPhone } from "@/lib/validation";
+import { enqueue } from "@/lib/jobs/engine";
+import { QUEUES } from "@/lib/jobs/queues";
 import { requirePermission, type SessionUser } from "./permissions";
 
 // Messages to participants (an email, or a WhatsApp text). A change that causes one
-// writes it here in its own transaction; deliverOutbox sends it afterwards, so a slow or
-// broken mail server never holds up or undoes the change. Without SMTP_URL, and for
-// WhatsApp (no transport in this deployment), the row is "recorded": the outbox is the
-// record, and the PMO reads it at /pmo/outbox.
+// writes it here in its own transaction, with the job that sends it (queue
+// "outbox-deliver", lib/jobs/outbox-deliver.ts): a worker sends it afterwards, so a slow
+// or broken mail server never holds up or undoes the change, and a failed send is tried
+// again with growing pauses by the job engine, then ends "failed" with its last error.
+// Without SMTP_URL, and for WhatsApp (no transport in this deployment yet), the row is
+// "recorded": the outbox is the record, and the PMO reads it at /pmo/outbox.
 
-export const OUTBOX_MAX_ATTEMPTS = 5;
 export const OUTBOX_PAGE_SIZE = 50;
 // registration_attempt: someone tried to self-register with an account holder's NIK, phone
 // or email (lib/data/participants.ts); at most one a day per account (its dedupe key).
@@ -57,9 +59,10 @@ export function longDate(iso: string, locale: Locale): string {
 }
 
 /**
- * Writes one message to a participant inside the caller's transaction, in their language.
- * A dedupe key makes it once-only: a second call with the same key writes nothing.
- * Returns the new row's id, or null (no account to write to, or already queued).
+ * Writes one message to a participant inside the caller's transaction, in their language,
+ * and queues the job that sends it in the same transaction. A dedupe key makes it
+ * once-only: a second call with the same key writes nothing. Returns the new row's id,
+ * or null (no account to write to, or already queued).
  */
 export async function queueMessage(
   tx: Tx,
@@ -83,15 +86,17 @@ export async function queueMessage(
     })
     .onConflictDoNothing({ target: outboxMessages.dedupeKey })
     .returning({ id: outboxMessages.id });
-  return row?.id ?? null;
+  if (!row) return null;
+  await enqueue(tx, QUEUES.outboxDeliver, { messageId: row.id });
+  return row.id;
 }
 
 export type MailTransport = Pick<Transporter, "sendMail">;
-export type DeliveryReport = { sent: number; recorded: number; retried: number; failed: number; errors: number };
+export type Delivery = "sent" | "recorded" | "skipped";
 
 let smtp: Transporter | undefined;
 /** The SMTP transport of SMTP_URL (smtp://user:pass@host:587, smtps://…), or null without it. */
-function transportFromEnv(): MailTransport | null {
+export function transportFromEnv(): MailTransport | null {
   const url = process.env.SMTP_URL;
   if (!url) return null;
   // Short timeouts: a message is sent while its row is locked.
@@ -101,66 +106,67 @@ function transportFromEnv(): MailTransport | null {
 
 const DEFAULT_FROM = "Pendamping PMI <no-reply@pendamping.invalid>";
 
+/** Thrown when a send fails: the job engine tries the message again later. */
+export class DeliveryFailed extends Error {}
+
 /**
- * Sends what is pending, one message per transaction: the row is locked (FOR UPDATE SKIP
- * LOCKED, so several senders never pick the same one) while it is sent, then marked
- * sent, recorded (no transport for its channel), or, when sending fails, left pending
- * with the error and one more attempt counted, and failed after maxAttempts. Each message
- * is tried at most once per run. Never throws: it reports what it did.
+ * Sends one message (the outbox-deliver job; the system acts). The row is locked while it
+ * is sent, so two workers never send it at once; then it is marked sent, or recorded (no
+ * transport for its channel). A failed send counts an attempt and keeps its error on the
+ * row, committed, and throws DeliveryFailed so that the engine retries it with backoff;
+ * after the last retry the dead-letter job marks it failed (failUndelivered). A message
+ * already sent or recorded is skipped: running the job twice sends once. A "failed" one
+ * is sent again (the PMO retried its job on /pmo/jobs).
+ *
+ * Each email carries the message's id as its Message-ID, so that a receiver can tell a
+ * repeat: if the worker dies between the mail server's "accepted" and the commit of
+ * "sent", the retry sends it again (at least once, never silently lost).
  */
-export async function deliverOutbox(
-  opts: { transport?: MailTransport | null; limit?: number; maxAttempts?: number; from?: string } = {},
-): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, recorded: 0, retried: 0, failed: 0, errors: 0 };
-  const limit = opts.limit ?? 100;
-  const maxAttempts = opts.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
+export async function deliverMessage(
+  messageId: string,
+  opts: { transport?: MailTransport | null; from?: string } = {},
+): Promise<Delivery> {
+  const transport = opts.transport === undefined ? transportFromEnv() : opts.transport;
   const from = opts.from ?? process.env.SMTP_FROM ?? DEFAULT_FROM;
-  const tried: string[] = [];
-  try {
-    const transport = opts.transport === undefined ? transportFromEnv() : opts.transport;
-    for (let i = 0; i < limit; i++) {
-      const more = await db.transaction(async (tx) => {
-        const [m] = await tx
-          .select()
-          .from(outboxMessages)
-          .where(and(eq(outboxMessages.state, "pending"), tried.length ? notInArray(outboxMessages.id, tried) : undefined))
-          .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.id))
-          .limit(1)
-          .for("update", { skipLocked: true });
-        if (!m) return false;
-        tried.push(m.id);
-        if (m.channel !== "email" || !transport) {
-          await tx.update(outboxMessages).set({ state: "recorded" }).where(eq(outboxMessages.id, m.id));
-          report.recorded++;
-          return true;
-        }
-        const attempts = m.attempts + 1;
-        try {
-          await transport.sendMail({ from, to: m.recipient, subject: m.subject ?? undefined, text: m.body });
-          await tx
-            .update(outboxMessages)
-            .set({ state: "sent", attempts, sentAt: new Date(), lastError: null })
-            .where(eq(outboxMessages.id, m.id));
-          report.sent++;
-        } catch (error) {
-          const failed = attempts >= maxAttempts;
-          await tx
-            .update(outboxMessages)
-            .set({ state: failed ? "failed" : "pending", attempts, lastError: errorText(error) })
-            .where(eq(outboxMessages.id, m.id));
-          if (failed) report.failed++;
-          else report.retried++;
-        }
-        return true;
-      });
-      if (!more) break;
+  const outcome = await db.transaction(async (tx): Promise<Delivery | { error: string }> => {
+    const [m] = await tx.select().from(outboxMessages).where(eq(outboxMessages.id, messageId)).for("update");
+    if (!m || m.state === "sent" || m.state === "recorded") return "skipped";
+    if (m.channel !== "email" || !transport) {
+      await tx.update(outboxMessages).set({ state: "recorded", lastError: null }).where(eq(outboxMessages.id, m.id));
+      return "recorded";
     }
-  } catch (error) {
-    // Whoever triggered delivery (an answered request, the sender script) carries on.
-    report.errors++;
-    logError("outbox delivery stopped", error);
-  }
-  return report;
+    const attempts = m.attempts + 1;
+    try {
+      await transport.sendMail({
+        from,
+        to: m.recipient,
+        subject: m.subject ?? undefined,
+        text: m.body,
+        messageId: `<${m.id}@outbox.pendamping>`,
+      });
+    } catch (error) {
+      const text = errorText(error);
+      await tx.update(outboxMessages).set({ state: "pending", attempts, lastError: text }).where(eq(outboxMessages.id, m.id));
+      return { error: text };
+    }
+    await tx
+      .update(outboxMessages)
+      .set({ state: "sent", attempts, sentAt: new Date(), lastError: null })
+      .where(eq(outboxMessages.id, m.id));
+    return "sent";
+  });
+  if (typeof outcome === "object") throw new DeliveryFailed(outcome.error);
+  return outcome;
+}
+
+/** The message's last try failed (its job's dead letter): it is failed, with its last error. */
+export async function failUndelivered(messageId: string): Promise<boolean> {
+  const failed = await db
+    .update(outboxMessages)
+    .set({ state: "failed", lastError: sql`coalesce(${outboxMessages.lastError}, 'undelivered')` })
+    .where(and(eq(outboxMessages.id, messageId), eq(outboxMessages.state, "pending")))
+    .returning({ id: outboxMessages.id });
+  return failed.length > 0;
 }
 
 function errorText(error: unknown): string {

@@ -89,3 +89,18 @@ export async function clearFailures(key: string): Promise<void> {
 
 /** The client's address (lib/http/client.ts decides it), or null when it cannot be told. */
 export const clientIp = clientAddress;
+
+/**
+ * Counters that no longer count (their last failure is older than the window) and hold
+ * no lock are deleted: the cleanup job; the system acts. Returns how many went.
+ */
+export async function deleteExpiredThrottleRows(now = new Date()): Promise<number> {
+  const gone = await db
+    .delete(authThrottle)
+    .where(
+      sql`${authThrottle.lastFailureAt} < ${now.toISOString()}::timestamptz - make_interval(hours => ${THROTTLE.windowHours})
+          and (${authThrottle.lockedUntil} is null or ${authThrottle.lockedUntil} < ${now.toISOString()}::timestamptz)`,
+    )
+    .returning({ key: authThrottle.key });
+  return gone.length;
+}

@@ -46,6 +46,11 @@ export default async function DataRequestsPage({ searchParams }: { searchParams:
           {t("overdueCount", { count: totals.overdue })}
         </span>
       </p>
+      {totals.raised > 0 ? (
+        <p role="status" data-figure="raised-requests" className="max-w-3xl rounded border border-amber-300 bg-amber-50 p-3 font-medium text-amber-900">
+          {t("raisedCount", { count: totals.raised })}
+        </p>
+      ) : null}
       <nav aria-label={t("show")} className="flex flex-wrap gap-3 text-sm">
         <span className="font-medium">{t("show")}:</span>
         {DATA_REQUEST_VIEWS.map((v) => (
@@ -70,6 +75,11 @@ export default async function DataRequestsPage({ searchParams }: { searchParams:
                 <span className="flex gap-2 text-sm">
                   <span className="rounded bg-slate-100 px-2 text-slate-900">{t(`kind.${r.kind}`)}</span>
                   <span className={`rounded px-2 ${STATUS_TONE[r.status]}`}>{t(`status.${r.status}`)}</span>
+                  {r.status === "open" && r.raisedAt ? (
+                    <span data-raised className="rounded bg-amber-100 px-2 text-amber-900">
+                      {t("raised")}
+                    </span>
+                  ) : null}
                 </span>
               </div>
               <p className="text-sm text-slate-700">

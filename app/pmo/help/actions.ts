@@ -2,9 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { after } from "next/server";
 import { answerUnassignedHelpRequest } from "@/lib/data/help";
-import { deliverOutbox } from "@/lib/data/outbox";
 import { requireUser } from "@/lib/data/session";
 import { formError, formFields, type FormState } from "@/lib/forms";
 import { helpAnswerSchema } from "@/lib/validation/help";
@@ -14,8 +12,7 @@ export async function answerQueueAction(_prev: FormState, formData: FormData): P
   if (!parsed.success) return formError(parsed.error, formData);
   const result = await answerUnassignedHelpRequest(await requireUser(), parsed.data);
   if (!result.ok) return formError(result.fieldErrors, formData);
-  // The message to the participant goes out after the response, never holding it up.
-  after(() => deliverOutbox());
+  // The message to the participant was queued with the answer; a worker sends it.
   revalidatePath("/pmo/help");
   revalidatePath("/pmo/outbox");
   // The answered request leaves the queue: the confirmation goes at the top of the page.

@@ -3,11 +3,9 @@
 import { getTranslations } from "next-intl/server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { after } from "next/server";
 import type { ZodError } from "zod";
 import { changeStage, updateContact, updateMilestones, type MutationResult } from "@/lib/data/casework";
 import { answerHelpRequest } from "@/lib/data/help";
-import { deliverOutbox } from "@/lib/data/outbox";
 import { recordService } from "@/lib/data/service-logs";
 import { requireUser } from "@/lib/data/session";
 import { formError, formFields, formSuccess, type FormState } from "@/lib/forms";
@@ -64,8 +62,8 @@ const keysOf = (error: ZodError | undefined): Record<string, string[]> => {
 
 /**
  * Answers a participant's help request together with the service given (one form, two
- * schemas). The message to the participant is sent after the response, so a slow or
- * failing mail server never holds up or breaks the answer.
+ * schemas). The message to the participant is queued in the answer's transaction and
+ * sent by a worker, so a slow or failing mail server never holds up or breaks the answer.
  */
 export async function answerHelpAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const fields = formFields(formData);
@@ -74,7 +72,6 @@ export async function answerHelpAction(_prev: FormState, formData: FormData): Pr
   if (!answer.success || !service.success) return formError({ ...keysOf(service.error), ...keysOf(answer.error) }, formData);
   const result = await answerHelpRequest(await requireUser(), { ...answer.data, service: service.data });
   if (!result.ok) return formError(result.fieldErrors, formData, result.params);
-  after(() => deliverOutbox());
   revalidatePath(pathOf(service.data.participantId));
   revalidatePath("/caseworker");
   redirect(`${pathOf(service.data.participantId)}?answered=${result.id}#help`);

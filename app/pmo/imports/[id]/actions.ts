@@ -2,17 +2,15 @@
 
 import { randomUUID } from "node:crypto";
 import { redirect } from "next/navigation";
-import { after } from "next/server";
 import { getTranslations } from "next-intl/server";
-import { confirmImport, startImport } from "@/lib/data/imports";
+import { confirmImport } from "@/lib/data/imports";
 import { requireUser } from "@/lib/data/session";
 import type { FormState } from "@/lib/forms";
 import { confirmImportSchema } from "@/lib/validation/import";
 
 /**
- * The PMO confirms a checked import: the import starts in this server process once the
- * answer has gone out, and the browser goes back to the import's page, which shows it
- * running.
+ * The PMO confirms a checked import: its job is queued with the confirmation, a worker
+ * runs it, and the browser goes back to the import's page, which shows it running.
  */
 export async function confirmImportAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const viewer = await requireUser();
@@ -27,6 +25,5 @@ export async function confirmImportAction(_prev: FormState, formData: FormData):
   }
   const result = await confirmImport(viewer, parsed.data);
   if (!result.ok) return { ok: false, attempt: randomUUID(), message: t(result.key) };
-  after(startImport(viewer, parsed.data.importId));
   redirect(`/pmo/imports/${parsed.data.importId}`);
 }

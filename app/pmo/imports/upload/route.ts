@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import busboy from "busboy";
-import { after, type NextRequest } from "next/server";
-import { startImportCheck, uploadImport, type UploadResult } from "@/lib/data/imports";
+import type { NextRequest } from "next/server";
+import { uploadImport, type UploadResult } from "@/lib/data/imports";
 import { can } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 import { sameOrigin } from "@/lib/http/client";
@@ -13,8 +13,8 @@ import { uploadProblemQuery, type UploadProblem } from "../upload-error";
 // POST /pmo/imports/upload: the upload form's target (multipart/form-data with "cohort"
 // first, then "file"). A route handler rather than a server action so that the file is
 // streamed (no body size limit, never whole in memory): the request body goes through a
-// multipart parser straight into the data layer's file check. A good file starts its row
-// check after this request is answered and the browser is sent to the import's page; a
+// multipart parser straight into the data layer's file check. A good file is stored in
+// the database with its row-check job, and the browser is sent to the import's page; a
 // refused one goes back to the form with the problem at once, however much of the body
 // is still on its way (see discardRest).
 
@@ -92,9 +92,8 @@ export async function POST(request: NextRequest): Promise<Response> {
   if (!result.ok) {
     return refused(result.field === "cohort" ? { field: "cohort", key: result.key } : { field: "file", error: result.error }, cohort);
   }
-  // The check runs in this server process after the answer has gone out; the page shows
-  // its progress and may be left and come back to.
-  after(startImportCheck(viewer, result.importId));
+  // The row check is a job, queued with the import: a worker runs it; the page shows its
+  // progress and may be left and come back to.
   return seeOther(`/pmo/imports/${result.importId}`);
 }
 

@@ -1,0 +1,26 @@
+import "server-only";
+import { z } from "zod";
+import { deleteSpentActivationCodes } from "@/lib/data/activation";
+import { dropAbandonedUploads } from "@/lib/data/import-file";
+import { deleteExpiredThrottleRows } from "@/lib/data/throttle";
+import { QUEUES } from "./queues";
+import type { JobKind } from "./kind";
+
+/**
+ * cleanup: every night at 02:30 in Jakarta, rows that have done their work go: throttle
+ * counters whose window and lock have passed, activation codes used or expired, and the
+ * stored pieces of uploads that never became an import. Idempotent: deleting what is
+ * already gone deletes nothing.
+ */
+export const cleanup: JobKind<Record<string, never>> = {
+  queue: QUEUES.cleanup,
+  payload: z.object({}).strip() as unknown as z.ZodType<Record<string, never>>,
+  handle: async () => {
+    const now = new Date();
+    return {
+      throttleRows: await deleteExpiredThrottleRows(now),
+      activationCodes: await deleteSpentActivationCodes(now),
+      uploadPieces: await dropAbandonedUploads(now),
+    };
+  },
+};

@@ -1,0 +1,108 @@
+import "server-only";
+import type PgBoss from "pg-boss";
+import { safeErrorSummary } from "@/lib/log";
+import { cleanup } from "./cleanup";
+import { dataRightsDeadlines } from "./data-rights-deadlines";
+import { deadlineReminders } from "./deadline-reminders";
+import { newEngine } from "./engine";
+import { importCheck } from "./import-check";
+import { importFailed } from "./import-failed";
+import { importRun } from "./import-run";
+import type { JobKind } from "./kind";
+import { outboxDeliver } from "./outbox-deliver";
+import { outboxFailed } from "./outbox-failed";
+import { queueSettings, type QueueName } from "./queues";
+
+// A worker: one engine instance that takes jobs from every queue (each queue's
+// concurrency from lib/jobs/queues.ts), expires the jobs of dead workers, and runs the
+// cron schedules. `npm run worker` runs one on its own (scripts/worker.mts); the web
+// server runs one in its own process when JOBS_IN_PROCESS is on (the embedded demo).
+
+export const JOB_KINDS: JobKind<never>[] = [
+  importCheck,
+  importRun,
+  importFailed,
+  outboxDeliver,
+  outboxFailed,
+  deadlineReminders,
+  dataRightsDeadlines,
+  cleanup,
+] as unknown as JobKind<never>[];
+
+/** A job that is not one of these kinds' (tests add their own). */
+export type ExtraKind = JobKind<never> & { concurrency?: number };
+
+export type WorkerOptions = {
+  /** Seconds between polls of an idle queue (pg-boss's pollingIntervalSeconds; default 2). */
+  pollSeconds?: number;
+  /** Only these queues (default: all). */
+  queues?: QueueName[];
+  extra?: ExtraKind[];
+  log?: (line: Record<string, unknown>) => void;
+};
+
+export type Worker = {
+  /** Stops taking jobs; waits up to timeoutMs for the jobs in hand, then releases them for another worker. */
+  stop: (timeoutMs?: number) => Promise<{ released: boolean }>;
+  engine: PgBoss;
+};
+
+const defaultLog = (line: Record<string, unknown>) => console.log(JSON.stringify({ at: new Date().toISOString(), ...line }));
+
+/**
+ * A job's error as the engine keeps it (on its record, shown on /pmo/jobs): what
+ * happened, without the stack or a query's parameters, which may hold personal data.
+ */
+export function jobError(error: unknown): Error {
+  const clean = new Error(safeErrorSummary(error));
+  clean.stack = undefined;
+  return clean;
+}
+
+export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
+  const log = opts.log ?? defaultLog;
+  const engine = newEngine({ supervise: true, schedule: true });
+  engine.on("error", (error: unknown) => log({ event: "engine-error", error: safeErrorSummary(error) }));
+  await engine.start();
+  const settings = queueSettings();
+  const kinds = [...JOB_KINDS, ...(opts.extra ?? [])].filter((k) => !opts.queues || opts.queues.includes(k.queue));
+  let inHand = 0;
+  for (const kind of kinds) {
+    const concurrency = (kind as ExtraKind).concurrency ?? settings[kind.queue]?.concurrency ?? 1;
+    for (let i = 0; i < concurrency; i++) {
+      await engine.work(
+        kind.queue,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: opts.pollSeconds ?? 2 },
+        async ([job]: PgBoss.JobWithMetadata<unknown>[]) => {
+          inHand++;
+          const started = Date.now();
+          try {
+            const data = kind.payload.parse(job.data ?? {});
+            const output = await kind.handle(data, { id: job.id, retryCount: job.retryCount });
+            log({ event: "job-done", queue: kind.queue, job: job.id, ms: Date.now() - started });
+            return output;
+          } catch (error) {
+            const clean = jobError(error);
+            log({ event: "job-failed", queue: kind.queue, job: job.id, attempt: job.retryCount + 1, ms: Date.now() - started, error: clean.message });
+            throw clean;
+          } finally {
+            inHand--;
+          }
+        },
+      );
+    }
+  }
+  log({ event: "worker-started", queues: kinds.map((k) => k.queue) });
+  return {
+    engine,
+    stop: async (timeoutMs = 20_000) => {
+      const busy = inHand;
+      log({ event: "worker-stopping", jobsInHand: busy, waitMs: timeoutMs });
+      await engine.stop({ graceful: true, timeout: timeoutMs, wait: true });
+      // pg-boss fails (for a retry elsewhere) whatever was still running at the timeout.
+      const released = inHand > 0;
+      log({ event: "worker-stopped", released: released ? inHand : 0 });
+      return { released };
+    },
+  };
+}
