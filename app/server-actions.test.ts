@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { after } from "next/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
 import { programmeSettings, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
@@ -89,11 +87,9 @@ async function signedIn(user: SessionUser | null): Promise<void> {
 }
 
 beforeAll(async () => {
-  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "server-actions-"));
   await freshDatabase();
   pmo = await createTestUser("pmo");
 });
-afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
 
 const JUNE = new Date("2021-06-01T09:00:00+07:00");
 function participant(opts: { caseworker?: SessionUser | null; stage?: "registration" | "completed" } = {}): Promise<TestParticipant> {
@@ -157,7 +153,7 @@ async function checkedImport(): Promise<string> {
   ].join("\n");
   const up = await uploadImport(pmo, { cohort: "Kohort Aksi", fileName: "aksi.csv", body: [Buffer.from(csv)] });
   if (!up.ok) throw new Error(JSON.stringify(up));
-  await checkImport(pmo, up.importId);
+  await checkImport(up.importId);
   return up.importId;
 }
 

@@ -590,7 +590,7 @@ export const importProgress = pgTable(
     total: integer("total").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("import_progress_done_check", sql`done >= 0 and total >= 0`)],
+  (_t) => [check("import_progress_done_check", sql`done >= 0 and total >= 0`)],
 );
 
 /**

@@ -1,11 +1,9 @@
 import { readdirSync, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { db } from "@/db";
-import { imports, programmeSettings, users } from "@/db/schema";
+import { activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
 import { makeKk, makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
@@ -20,7 +18,7 @@ import { newCaseworkerSchema } from "@/lib/validation/pmo-staff";
 import { participantFilterSchema } from "@/lib/validation/pmo-participants";
 import { assistedRegistrationSchema, selfRegistrationSchema } from "@/lib/validation/registration";
 import { surveySchema } from "@/lib/validation/survey";
-import { activateAccount, issueActivationCode } from "./activation";
+import { activateAccount, deleteSpentActivationCodes, issueActivationCode } from "./activation";
 import { assignParticipants, getAssignmentRule, listAssignable, listAssignableCaseworkers, setAssignmentRule } from "./assignments";
 import { registerAssisted } from "./assisted";
 import { recordAudit } from "./audit";
@@ -33,6 +31,7 @@ import {
   getOwnDataRights,
   listDataRequests,
   ownDataExport,
+  raiseLapsingDataRequests,
   refuseDataRequest,
   requestDeletion,
   withdrawConsent,
@@ -48,7 +47,7 @@ import {
   listOwnHelpRequests,
   listPmoHelpQueue,
 } from "./help";
-import { receiveImportFile, dropSpooled } from "./import-file";
+import { dropAbandonedUploads, dropImportFile, receiveImportFile } from "./import-file";
 import {
   checkImport,
   confirmImport,
@@ -57,12 +56,11 @@ import {
   importReportCsv,
   listCohorts,
   listImports,
+  failImportJob,
   runImport,
-  startImport,
-  startImportCheck,
   uploadImport,
 } from "./imports";
-import { deliverOutbox, listOutbox, outboxCounts } from "./outbox";
+import { deliverMessage, failUndelivered, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import type { SessionUser } from "./permissions";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
@@ -73,7 +71,7 @@ import { insertServiceLog, recordService } from "./service-logs";
 import { getUser, requireUser, requireUserWith } from "./session";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince } from "./staff";
 import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
-import { clearFailures, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
+import { clearFailures, deleteExpiredThrottleRows, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 import {
   authenticate,
   changeOwnPassword,
@@ -115,16 +113,17 @@ let pmo: SessionUser;
 let cw: SessionUser;
 /** A participant assigned to cw, for the reads. */
 let reader: TestParticipant;
+/** An import being checked, for the reads. */
+let readImportId: string;
 const JUNE = new Date("2021-06-01T09:00:00+07:00");
 
 beforeAll(async () => {
-  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "audit-coverage-"));
   await freshDatabase();
   pmo = await createTestUser("pmo");
   cw = await createTestUser("caseworker", { name: "Pendamping Audit" });
   reader = await participant({ caseworker: cw });
+  readImportId = await checkingImport();
 });
-afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
 // A scenario may switch the automatic assignment rule on (decision 020); the next one
 // starts with it off, so its registrations are not assigned (outside any snapshot).
 afterEach(async () => {
@@ -185,7 +184,7 @@ async function uploaded(rows = 2): Promise<string> {
 }
 async function checked(): Promise<string> {
   const id = await uploaded();
-  await checkImport(pmo, id);
+  await checkImport(id);
   return id;
 }
 async function confirmed(): Promise<string> {
@@ -194,8 +193,8 @@ async function confirmed(): Promise<string> {
   if (!result.ok) throw new Error(JSON.stringify(result));
   return id;
 }
-/** An import left "checking" an hour ago by a server process that is gone. */
-async function staleImport(): Promise<string> {
+/** An import being checked (its job's worker died, say). */
+async function checkingImport(): Promise<string> {
   const [row] = await db
     .insert(imports)
     .values({
@@ -329,6 +328,21 @@ const TABLE: Record<string, Entry> = {
       };
     }),
   ),
+  "activation.deleteSpentActivationCodes": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a code used a month ago deleted",
+        why: "the cleanup job: a code already used or expired, kept SPENT_CODE_DAYS for the participant's data download; its issue and its use are in the audit log",
+        allow: { activation_codes: "*" },
+        act: async () => {
+          const code = await issueActivationCode(cw, (await participant({ caseworker: cw })).participantId);
+          await db.update(activationCodes).set({ expiresAt: new Date(Date.now() - 30 * 86_400_000) }).where(eq(activationCodes.expiresAt, code.expiresAt));
+          return () => deleteSpentActivationCodes();
+        },
+      },
+    ],
+  },
   "activation.activateAccount": write(
     scenario("a good code sets the password", async () => {
       const a = await assistedWithCode();
@@ -498,6 +512,19 @@ const TABLE: Record<string, Entry> = {
   "data-rights.getOwnDataRights": read("the participant's consent and their data requests", () => getOwnDataRights(reader.user)),
   "data-rights.listDataRequests": read("the PMO's list of data requests", () => listDataRequests(pmo, { status: "all" })),
   "data-rights.countOpenDataRequests": read("open and overdue data requests, for the menu and the dashboard", () => countOpenDataRequests(pmo)),
+  "data-rights.raiseLapsingDataRequests": write(
+    scenario("an open request within a day of its deadline raised to the PMO", async () => {
+      const p = await participant();
+      const asked = await requestDeletion(p.user, dataAsk(p.participantId));
+      if (!asked.ok) throw new Error(JSON.stringify(asked));
+      await db.update(dataRequests).set({ requestedAt: new Date(Date.now() - 60 * 3600_000), dueAt: new Date(Date.now() + 12 * 3600_000) }).where(eq(dataRequests.id, asked.id));
+      return {
+        act: () => raiseLapsingDataRequests(),
+        events: [{ actor: null, action: "data_request.raise", entityType: "data_request", entityId: asked.id, after: true }],
+        noBefore: "raising only sets raised_at on an open request; the kind and the deadline are in after",
+      };
+    }),
+  ),
   "data-rights.ownDataExport": write(
     scenario("the participant downloads everything held about them (whole NIK and KK)", async () => {
       const p = await participant({ caseworker: cw });
@@ -650,15 +677,47 @@ const TABLE: Record<string, Entry> = {
 
   // --- import-file.ts ---
   "import-file.ImportFileProblem": pure("an error class"),
-  "import-file.spoolDir": pure("a folder name"),
-  "import-file.spoolPath": pure("a file name"),
-  "import-file.receiveImportFile": read("copies an upload to a spool file on local disk; the database is written by uploadImport", async () => {
-    const received = await receiveImportFile([Buffer.from(cohortCsv(1))]);
-    if (received.ok) await dropSpooled(received.file.path);
-  }),
-  "import-file.readImportRows": read("reads a spooled file"),
-  "import-file.keepSpooled": read("renames a spool file on local disk, no database"),
-  "import-file.dropSpooled": read("deletes a spool file on local disk, no database"),
+  "import-file.receiveImportFile": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "an upload's pieces stored",
+        why: "the bytes of a file being received, under an id that no import has yet; uploadImport makes the import, audited, when the file passes, and deletes the pieces when it does not",
+        allow: { import_file_chunks: "*" },
+        act: async () => async () => receiveImportFile([Buffer.from(cohortCsv(1))], crypto.randomUUID()),
+      },
+    ],
+  },
+  "import-file.readImportRows": read("reads a stored file's rows"),
+  "import-file.dropImportFile": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "an upload's pieces deleted",
+        why: "the stored bytes of a refused upload (or a test's); the import's own history is in its audit events",
+        allow: { import_file_chunks: "*" },
+        act: async () => {
+          const received = await receiveImportFile([Buffer.from(cohortCsv(1))], crypto.randomUUID());
+          if (!received.ok) throw new Error("file");
+          return () => dropImportFile(received.file.uploadId);
+        },
+      },
+    ],
+  },
+  "import-file.dropAbandonedUploads": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "an upload abandoned a day ago deleted",
+        why: "the cleanup job: bytes of an upload that never became an import (its server died while receiving it); nothing else refers to them",
+        allow: { import_file_chunks: "*" },
+        act: async () => {
+          await db.insert(importFileChunks).values({ uploadId: crypto.randomUUID(), seq: 0, bytes: Buffer.from("x"), createdAt: new Date(Date.now() - 2 * 86_400_000) });
+          return () => dropAbandonedUploads();
+        },
+      },
+    ],
+  },
 
   // --- imports.ts ---
   "imports.cleanFileName": pure(),
@@ -668,33 +727,26 @@ const TABLE: Record<string, Entry> = {
       events: (r: Awaited<ReturnType<typeof uploadImport>>) => [
         { actor: pmo, action: "import.upload", entityType: "import", entityId: r.ok ? r.importId : "?", after: true },
       ],
+      unaudited: {
+        why: "the file's bytes are stored as they arrive, before it is known to pass (import-file.receiveImportFile); the import, made when it passes, is audited",
+        allow: { import_file_chunks: "*" },
+      },
     })),
   ),
   "imports.checkImport": write(
     scenario("every row checked", async () => {
       const id = await uploaded();
       return {
-        act: () => checkImport(pmo, id),
-        events: [{ actor: pmo, action: "import.check", entityType: "import", entityId: id, after: true }],
+        act: () => checkImport(id),
+        events: [{ actor: { id: pmo.id, role: "pmo" }, action: "import.check", entityType: "import", entityId: id, after: true }],
         noBefore: IMPORT_STATE,
         unaudited: {
           why:
             "the check's per-line results (import_rows) and its progress (imports.rows_checked) are written batch by batch, " +
             "so that a 200,000-row file neither waits for one huge transaction nor holds it in memory; the state change to " +
             "'checked' is audited (import.check), and a failed check deletes its rows under import.fail",
-          allow: { import_rows: "*", imports: ["rows_checked"] },
+          allow: { import_rows: "*", imports: ["rows_checked"], import_file_chunks: "*" },
         },
-      };
-    }),
-  ),
-  "imports.startImportCheck": write(
-    scenario("the background check, awaited", async () => {
-      const id = await uploaded();
-      return {
-        act: () => startImportCheck(pmo, id),
-        events: [{ actor: pmo, action: "import.check", entityType: "import", entityId: id, after: true }],
-        noBefore: IMPORT_STATE,
-        unaudited: { why: "as checkImport (it runs checkImport)", allow: { import_rows: "*", imports: ["rows_checked"] } },
       };
     }),
   ),
@@ -712,52 +764,31 @@ const TABLE: Record<string, Entry> = {
     scenario("the ready rows become participants, in one transaction", async () => {
       const id = await confirmed();
       return {
-        act: () => runImport(pmo, id),
-        events: [{ actor: pmo, action: "import.run", entityType: "import", entityId: id, after: true }],
+        act: () => runImport(id, pmo.id),
+        events: [{ actor: { id: pmo.id, role: "pmo" }, action: "import.run", entityType: "import", entityId: id, after: true }],
         noBefore: IMPORT_STATE,
       };
     }),
   ),
-  "imports.startImport": write(
-    scenario("the background import, awaited", async () => {
-      const id = await confirmed();
+  "imports.failImportJob": write(
+    scenario("a check whose job failed for good settled as failed", async () => {
+      const id = await checkingImport();
       return {
-        act: () => startImport(pmo, id),
-        events: [{ actor: pmo, action: "import.run", entityType: "import", entityId: id, after: true }],
-        noBefore: IMPORT_STATE,
-      };
-    }),
-  ),
-  "imports.getImport": write(
-    scenario("reading an import whose task died settles it as failed", async () => {
-      const id = await staleImport();
-      return {
-        act: () => getImport(pmo, id),
+        act: () => failImportJob(id, "checking", "0badc0de-0000-4000-8000-000000000000"),
         events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
         noBefore: IMPORT_STATE,
       };
     }),
   ),
-  "imports.getImportProgress": write(
-    scenario("reading the progress of an import whose task died settles it as failed", async () => {
-      const id = await staleImport();
-      return {
-        act: () => getImportProgress(pmo, id),
-        events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
-        noBefore: IMPORT_STATE,
-      };
-    }),
-  ),
-  "imports.listImports": write(
-    scenario("the history settles imports whose task died", async () => {
-      const id = await staleImport();
-      return {
-        act: () => listImports(pmo),
-        events: [{ actor: null, action: "import.fail", entityType: "import", entityId: id, after: true }],
-        noBefore: IMPORT_STATE,
-      };
-    }),
-  ),
+  "imports.reopenFailedImport": {
+    kind: "within",
+    why: "puts a failed import back in its phase inside the caller's transaction; the caller (the PMO's retry of its job) writes job.retry",
+    table: "imports",
+    coveredBy: ["jobs.retryFailedJob"],
+  },
+  "imports.getImport": read("one import with its report", () => getImport(pmo, readImportId)),
+  "imports.getImportProgress": read("an import's progress", () => getImportProgress(pmo, readImportId)),
+  "imports.listImports": read("the history of imports", () => listImports(pmo)),
   "imports.importReportCsv": write(
     scenario("the report's download", async () => {
       const id = await checked();
@@ -784,7 +815,9 @@ const TABLE: Record<string, Entry> = {
     table: "outbox_messages",
     coveredBy: ["help.answerHelpRequest", "help.answerUnassignedHelpRequest", "participants.registerSelf", "reminders.queueDeadlineReminders"],
   },
-  "outbox.deliverOutbox": {
+  "outbox.DeliveryFailed": pure("an error class"),
+  "outbox.transportFromEnv": pure("the SMTP transport of the environment; no database"),
+  "outbox.deliverMessage": {
     kind: "unaudited",
     scenarios: [
       {
@@ -796,7 +829,26 @@ const TABLE: Record<string, Entry> = {
           const asked = await createHelpRequest(p.user, helpInput(p.participantId));
           if (!asked.ok) throw new Error(JSON.stringify(asked));
           await answerUnassignedHelpRequest(pmo, { requestId: asked.id, answer: "Jawaban untuk dikirim" });
-          return async () => deliverOutbox({ transport: null });
+          const [m] = await db.select({ id: outboxMessages.id }).from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId));
+          return async () => deliverMessage(m.id, { transport: null });
+        },
+      },
+    ],
+  },
+  "outbox.failUndelivered": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a message whose last try failed marked failed",
+        why: "delivery state, as deliverMessage: the dead letter of its delivery job",
+        allow: { outbox_messages: ["state", "last_error"] },
+        act: async () => {
+          const p = await participant();
+          const asked = await createHelpRequest(p.user, helpInput(p.participantId));
+          if (!asked.ok) throw new Error(JSON.stringify(asked));
+          await answerUnassignedHelpRequest(pmo, { requestId: asked.id, answer: "Jawaban yang gagal" });
+          const [m] = await db.select({ id: outboxMessages.id }).from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId));
+          return async () => failUndelivered(m.id);
         },
       },
     ],
@@ -1088,6 +1140,20 @@ const TABLE: Record<string, Entry> = {
   "throttle.recordFailure": {
     kind: "unaudited",
     scenarios: [{ name: "a failure counted", why: THROTTLE, allow: { auth_throttle: "*" }, act: async () => () => recordFailure([ipKey("10.9.0.3")]) }],
+  },
+  "throttle.deleteExpiredThrottleRows": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a counter past its window deleted",
+        why: "the cleanup job: a failure count that no longer counts and holds no lock; " + THROTTLE,
+        allow: { auth_throttle: "*" },
+        act: async () => {
+          await db.insert(authThrottle).values({ key: `ip:10.9.${Date.now() % 250}.9`, failures: 3, lastFailureAt: new Date(Date.now() - 3 * 86_400_000) });
+          return () => deleteExpiredThrottleRows();
+        },
+      },
+    ],
   },
   "throttle.clearFailures": {
     kind: "unaudited",

@@ -1,8 +1,10 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readImportRows, receiveImportFile } from "./import-file";
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { importFileChunks } from "@/db/schema";
+import { freshDatabase } from "@/db/test-utils";
+import { dropAbandonedUploads, dropImportFile, FILE_CHUNK_BYTES, readImportRows, receiveImportFile } from "./import-file";
 
 // The file check on its own: how the byte stream is cut, decoded and counted. (The
 // fixtures' reports, with the database, are in imports.test.ts.)
@@ -10,16 +12,19 @@ import { readImportRows, receiveImportFile } from "./import-file";
 const HEADER = "nik,nama_lengkap,tanggal_lahir,jenis_kelamin,no_hp,kode_provinsi,negara_penempatan,tanggal_kedatangan,lokasi_karantina";
 const ROW = "3174011705900001,Budi Santoso,1990-05-17,L,081234567801,31,MY,2021-06-10,Wisma Atlet";
 
-afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
-beforeAll(async () => {
-  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "import-file-"));
-});
+beforeAll(freshDatabase);
+
+const pieces = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(importFileChunks))[0].n;
 
 async function rowsOf(chunks: (string | Buffer)[]) {
-  const result = await receiveImportFile(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
+  const result = await receiveImportFile(
+    chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)),
+    randomUUID(),
+  );
   if (!result.ok) return result.error;
   const out = [];
-  for await (const r of readImportRows(result.file.path)) out.push(r);
+  for await (const r of readImportRows(result.file.uploadId)) out.push(r);
+  await dropImportFile(result.file.uploadId);
   return { rows: result.file.rows, bytes: result.file.bytes, lines: out.map((r) => r.line), records: out.map((r) => r.record) };
 }
 
@@ -48,10 +53,43 @@ describe("receiveImportFile", () => {
     expect(await rowsOf([Buffer.from([0xff, 0xfe]), Buffer.from(HEADER, "utf16le")])).toEqual({ key: "notUtf8", line: 1 });
   });
 
-  it("keeps nothing in the spool folder from a refused file", async () => {
-    const spooled = async () => (await readdir(process.env.IMPORT_SPOOL_DIR!)).length;
-    const before = await spooled();
+  it("keeps no piece of a refused file in the database", async () => {
+    const before = await pieces();
     expect(await rowsOf([`${HEADER}\n${ROW},extra\n`])).toMatchObject({ key: "tooManyFields", line: 2 });
-    expect(await spooled()).toBe(before);
+    // A refusal found after the first megabyte was stored.
+    const long = `${HEADER}\n${`${ROW}\n`.repeat(Math.ceil((FILE_CHUNK_BYTES * 1.5) / (ROW.length + 1)))}${ROW},extra\n`;
+    expect(await rowsOf([long])).toMatchObject({ key: "tooManyFields" });
+    expect(await pieces()).toBe(before);
+  });
+
+  it("stores a file in pieces of 1 MB and reads it back whole, in order", async () => {
+    const count = Math.ceil((FILE_CHUNK_BYTES * 2.5) / (ROW.length + 1));
+    const text = `${HEADER}\n${`${ROW}\n`.repeat(count)}`;
+    const uploadId = randomUUID();
+    const result = await receiveImportFile([Buffer.from(text)], uploadId);
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    expect(result.file).toMatchObject({ rows: count, bytes: Buffer.byteLength(text) });
+    const stored = await db.select({ seq: importFileChunks.seq, n: sql<number>`length(bytes)` }).from(importFileChunks).where(sql`upload_id = ${uploadId}`).orderBy(importFileChunks.seq);
+    expect(stored.map((s) => s.seq)).toEqual([0, 1, 2]);
+    expect(stored.slice(0, 2).every((s) => s.n >= FILE_CHUNK_BYTES)).toBe(true);
+    let n = 0;
+    for await (const r of readImportRows(uploadId)) {
+      n++;
+      expect(r.line).toBe(n + 1);
+    }
+    expect(n).toBe(count);
+    await dropImportFile(uploadId);
+  });
+
+  it("the cleanup drops the pieces of an upload abandoned over a day ago, not a fresh one", async () => {
+    const abandoned = randomUUID();
+    await db.insert(importFileChunks).values({ uploadId: abandoned, seq: 0, bytes: Buffer.from("x"), createdAt: new Date(Date.now() - 25 * 3600_000) });
+    const fresh = randomUUID();
+    await db.insert(importFileChunks).values({ uploadId: fresh, seq: 0, bytes: Buffer.from("y") });
+    expect(await dropAbandonedUploads()).toBe(1);
+    const left = await db.select({ id: importFileChunks.uploadId }).from(importFileChunks);
+    expect(left.map((l) => l.id)).toContain(fresh);
+    expect(left.map((l) => l.id)).not.toContain(abandoned);
+    await dropImportFile(fresh);
   });
 });

@@ -1,15 +1,15 @@
 import { createReadStream, readFileSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, dbKind } from "@/db";
-import { auditEvents, importRows, imports, participants, stageChanges, users } from "@/db/schema";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { auditEvents, importFileChunks, importRows, imports, participants, stageChanges, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { decryptIdentity, identityHash, sealNik } from "@/lib/crypto/identity";
+import { QUEUES } from "@/lib/jobs/queues";
+import { drainJobs, jobsOf } from "@/lib/testing/jobs";
 import { makeNik } from "@/lib/testing/identity";
 import { CONSENT_VERSION } from "@/lib/validation/registration";
 import { activateAccount, issueActivationCode } from "./activation";
@@ -22,9 +22,8 @@ import {
   importReportCsv,
   listCohorts,
   listImports,
+  failImportJob,
   runImport,
-  startImport,
-  startImportCheck,
   uploadImport,
   type RunOptions,
 } from "./imports";
@@ -45,9 +44,7 @@ let pmo: SessionUser;
 let cw1: SessionUser;
 let cw2: SessionUser;
 
-afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
 beforeAll(async () => {
-  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "import-test-"));
   await freshDatabase();
   pmo = await createTestUser("pmo");
   cw1 = await createTestUser("caseworker", { name: "Pendamping Satu" });
@@ -66,11 +63,11 @@ function upload(file: string, cohort = "Wisma Atlet Juni 2021", viewer = pmo) {
   return uploadImport(viewer, { cohort, fileName: file, body: createReadStream(path.join(FIXTURES, file)) });
 }
 
-/** Upload and check, as the upload route and its background task do. */
+/** Upload and check, as the upload route and its check job do. */
 async function checked(file: string, cohort?: string): Promise<string> {
   const result = await upload(file, cohort);
   if (!result.ok) throw new Error(`${file}: ${JSON.stringify(result)}`);
-  await checkImport(pmo, result.importId, { today: TODAY });
+  await checkImport(result.importId, { today: TODAY });
   return result.importId;
 }
 
@@ -78,7 +75,7 @@ async function checked(file: string, cohort?: string): Promise<string> {
 async function imported(file: string, caseworkerIds: string[] = [], run: RunOptions = {}) {
   const id = await checked(file);
   expect(await confirmImport(pmo, { importId: id, caseworkerIds })).toEqual({ ok: true });
-  const result = await runImport(pmo, id, run);
+  const result = await runImport(id, pmo.id, run);
   return { id, result };
 }
 
@@ -97,7 +94,7 @@ function people(n: number) {
 async function uploadText(text: string, cohort = "Kohort uji") {
   const result = await uploadImport(pmo, { cohort, fileName: "daftar.csv", body: [Buffer.from(text)] });
   if (!result.ok) throw new Error(JSON.stringify(result));
-  await checkImport(pmo, result.importId, { today: TODAY });
+  await checkImport(result.importId, { today: TODAY });
   return result.importId;
 }
 
@@ -167,7 +164,7 @@ describe("a bad file gets one clear message, and nothing is written", () => {
     const result = await upload(file);
     expect(result).toEqual({ ok: false, field: "file", error: expected.files[file] });
     expect({ ...(await snapshot()), imports: await count(imports), importRows: await count(importRows), audit: await count(auditEvents) }).toEqual(before);
-    expect((await readdir(process.env.IMPORT_SPOOL_DIR!)).filter((f) => f.startsWith("upload-"))).toEqual([]);
+    expect(await count(importFileChunks), "no piece of the refused file is kept").toBe(0);
   });
 
   it("over 50 MB", async () => {
@@ -199,31 +196,54 @@ describe("a bad file gets one clear message, and nothing is written", () => {
 });
 
 describe("progress, history and the report", () => {
-  it("startImportCheck runs the check in the background; progress is readable meanwhile", async () => {
+  it("the upload queues its check job with it; a worker runs it; the file leaves the database when checked", async () => {
     const result = await uploadImport(pmo, { cohort: "Kohort latar", fileName: "latar.csv", body: [Buffer.from(csvOf(people(3)))] });
     if (!result.ok) throw new Error("upload");
     expect(await getImportProgress(pmo, result.importId)).toMatchObject({ state: "checking", total: 3 });
-    await startImportCheck(pmo, result.importId);
+    const jobs = (await jobsOf(QUEUES.importCheck)).filter((j) => j.data.importId === result.importId);
+    expect(jobs).toMatchObject([{ state: "created", data: { importId: result.importId } }]);
+    expect(await db.select({ seq: importFileChunks.seq }).from(importFileChunks).where(eq(importFileChunks.uploadId, result.importId))).toHaveLength(1);
+    await drainJobs({ queues: [QUEUES.importCheck] });
     expect(await getImportProgress(pmo, result.importId)).toMatchObject({ state: "checked", done: 3, total: 3 });
+    expect((await jobsOf(QUEUES.importCheck)).find((j) => j.id === jobs[0].id)?.state).toBe("completed");
+    expect(await db.select().from(importFileChunks).where(eq(importFileChunks.uploadId, result.importId))).toEqual([]);
   });
 
-  it("a task no process runs any more is shown as failed (stale), not checking forever", async () => {
-    const [old] = await db
-      .insert(imports)
-      .values({ cohort: "Mati", fileName: "mati.csv", fileSha256: "0".repeat(64), fileBytes: 10, rowsTotal: 5, rowsChecked: 2, createdBy: pmo.id, createdAt: new Date(Date.now() - 20 * 60_000) })
-      .returning();
-    await db.insert(importRows).values({ importId: old.id, line: 2, status: "ready", nikHash: identityHash("3174011705900009"), reasons: [] });
-    const view = await getImport(pmo, old.id);
-    expect(view.progress).toMatchObject({ state: "failed", error: "stale" });
-    expect(await db.select().from(importRows).where(eq(importRows.importId, old.id))).toEqual([]);
+  it("a check run again resumes after the last line written, and settles the import once", async () => {
+    const rowsIn = people(25);
+    const result = await uploadImport(pmo, { cohort: "Kohort ulang", fileName: "ulang.csv", body: [Buffer.from(csvOf(rowsIn))] });
+    if (!result.ok) throw new Error("upload");
+    // The first run dies after its first batch of 10 (a worker killed in the middle).
+    await expect(
+      checkImport(result.importId, {
+        today: TODAY,
+        batchSize: 10,
+        afterBatch: () => {
+          throw new Error("worker died");
+        },
+      }),
+    ).rejects.toThrow("worker died");
+    expect((await getImportProgress(pmo, result.importId)).done).toBe(10);
+    // Two runs at once finish it: one settles it, the other finds it settled.
+    const outcomes = await Promise.all([checkImport(result.importId, { today: TODAY, batchSize: 10 }), checkImport(result.importId, { today: TODAY, batchSize: 7 })]);
+    expect(outcomes.sort()).toEqual(["checked", "skipped"]);
+    const lines = await db.select({ line: importRows.line }).from(importRows).where(eq(importRows.importId, result.importId));
+    expect(lines.map((l) => l.line).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 2));
+    expect(await getImportProgress(pmo, result.importId)).toMatchObject({ state: "checked", totals: { rows: 25, ready: 25 } });
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.entityId, result.importId), eq(auditEvents.action, "import.check")));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorId: pmo.id, actorRole: "pmo" });
+  });
 
-    const [recent] = await db
-      .insert(imports)
-      .values({ cohort: "Baru", fileName: "baru.csv", fileSha256: "1".repeat(64), fileBytes: 10, rowsTotal: 5, createdBy: pmo.id })
-      .returning();
-    // With the embedded database there is one process, which is not running it: dead now.
-    // On PostgreSQL another server may be running it: dead only after STALE_AFTER_MINUTES.
-    expect((await getImportProgress(pmo, recent.id)).state).toBe(dbKind === "pglite" ? "failed" : "checking");
+  it("a job that fails for good settles its import as failed, with an error id; a second settlement changes nothing", async () => {
+    const result = await uploadImport(pmo, { cohort: "Kohort gagal", fileName: "gagal.csv", body: [Buffer.from(csvOf(people(2)))] });
+    if (!result.ok) throw new Error("upload");
+    expect(await failImportJob(result.importId, "checking", "0badc0de-0000-4000-8000-000000000000")).toBe(true);
+    expect((await getImport(pmo, result.importId)).progress).toMatchObject({ state: "failed", error: "checkFailed:0badc0de" });
+    expect(await failImportJob(result.importId, "checking", "0badc0de-0000-4000-8000-000000000000")).toBe(false);
+    // A late check of the failed import writes nothing.
+    expect(await checkImport(result.importId, { today: TODAY })).toBe("skipped");
+    expect(await db.select().from(importRows).where(eq(importRows.importId, result.importId))).toEqual([]);
   });
 
   it("the history lists each import with who, when, file, cohort and counts", async () => {
@@ -341,9 +361,9 @@ describe("import on confirmation", () => {
     expect((await getImport(pmo, second)).totals).toMatchObject({ rows: 5, ready: 5 });
 
     await confirmImport(pmo, { importId: first, caseworkerIds: [cw2.id] });
-    expect(await runImport(pmo, first)).toEqual({ imported: 4, skippedSinceCheck: 0 });
+    expect(await runImport(first, pmo.id)).toEqual({ imported: 4, skippedSinceCheck: 0 });
     await confirmImport(pmo, { importId: second, caseworkerIds: [] });
-    expect(await runImport(pmo, second)).toEqual({ imported: 3, skippedSinceCheck: 2 });
+    expect(await runImport(second, pmo.id)).toEqual({ imported: 3, skippedSinceCheck: 2 });
 
     const view = await getImport(pmo, second);
     expect(view.totals).toMatchObject({ rows: 5, ready: 5, imported: 3, duplicate: 2, skippedSinceCheck: 2 });
@@ -359,35 +379,42 @@ describe("import on confirmation", () => {
     expect(niks.filter((n) => n.cohort === "Kohort B").map((n) => n.cw)).toEqual([null, null, null]);
   });
 
-  it("a failure midway leaves nothing imported and the import failed, its report intact", async () => {
+  it("a failure midway leaves nothing imported; the job's retries, then its dead letter, leave the import failed, its report intact", async () => {
     const id = await uploadText(csvOf(people(5)), "Kohort gagal");
     await confirmImport(pmo, { importId: id, caseworkerIds: [cw1.id] });
     const before = await snapshot();
     const auditBefore = await count(auditEvents);
-    const result = await runImport(pmo, id, {
-      batchSize: 2,
-      afterBatch: (n) => {
-        if (n >= 4) throw new Error("injected failure after two batches");
-      },
-    });
-    expect(result).toBeNull();
+    const midway = () =>
+      runImport(id, pmo.id, {
+        batchSize: 2,
+        afterBatch: (n) => {
+          if (n >= 4) throw new Error("injected failure after two batches");
+        },
+      });
+    // A try that fails throws, for the engine to retry, and leaves the import to its retry.
+    await expect(midway()).rejects.toThrow("injected failure");
     expect(await snapshot()).toEqual(before);
+    expect((await db.select().from(imports).where(eq(imports.id, id)))[0].state).toBe("importing");
+    // After the last retry, the dead letter settles it.
+    expect(await failImportJob(id, "importing", "5eed0000-0000-4000-8000-000000000000")).toBe(true);
     const [row] = await db.select().from(imports).where(eq(imports.id, id));
-    expect(row).toMatchObject({ state: "failed", rowsImported: 0, rowsReady: 5 });
-    expect(row.error).toMatch(/^importFailed:[0-9a-f]{8}$/);
+    expect(row).toMatchObject({ state: "failed", rowsImported: 0, rowsReady: 5, error: "importFailed:5eed0000" });
     const statuses = await db.select({ s: importRows.status, p: importRows.participantId }).from(importRows).where(eq(importRows.importId, id));
     expect(statuses.every((r) => r.s === "ready" && r.p === null)).toBe(true);
     const events = await db.select().from(auditEvents).where(and(eq(auditEvents.entityId, id), sql`${auditEvents.id} > 0`)).orderBy(auditEvents.id);
     expect(events.map((e) => e.action)).toEqual(["import.upload", "import.check", "import.confirm", "import.fail"]);
     expect(await count(auditEvents)).toBe(auditBefore + 1);
-    // Not imported later by accident: a failed import cannot be confirmed again.
+    // A late run of the job imports nothing, and a failed import cannot be confirmed again.
+    expect(await runImport(id, pmo.id)).toBeNull();
+    expect(await snapshot()).toEqual(before);
     expect(await confirmImport(pmo, { importId: id, caseworkerIds: [] })).toEqual({ ok: false, key: "notReady" });
   });
+
 
   it("imports in batches: more rows than one batch all arrive, spread evenly", async () => {
     const id = await uploadText(csvOf(people(7)), "Kohort batch");
     await confirmImport(pmo, { importId: id, caseworkerIds: [cw1.id, cw2.id] });
-    expect(await runImport(pmo, id, { batchSize: 3 })).toEqual({ imported: 7, skippedSinceCheck: 0 });
+    expect(await runImport(id, pmo.id, { batchSize: 3 })).toEqual({ imported: 7, skippedSinceCheck: 0 });
     const spread = await db
       .select({ cw: participants.caseworkerId, n: sql<number>`count(*)::int` })
       .from(participants)
@@ -404,7 +431,9 @@ describe("import on confirmation", () => {
     expect(await confirmImport(pmo, { importId: id, caseworkerIds: [pmo.id] })).toEqual({ ok: false, key: "caseworkerInvalid" });
     expect(await confirmImport(pmo, { importId: id, caseworkerIds: [cw1.id] })).toEqual({ ok: true });
     expect(await confirmImport(pmo, { importId: id, caseworkerIds: [cw1.id] })).toEqual({ ok: false, key: "notReady" });
-    await startImport(pmo, id);
+    // The confirmation queued one import job, for the PMO who confirmed; a worker runs it.
+    expect((await jobsOf(QUEUES.importRun)).filter((j) => j.data.importId === id)).toMatchObject([{ data: { importId: id, actorId: pmo.id } }]);
+    await drainJobs({ queues: [QUEUES.importRun] });
     expect((await getImportProgress(pmo, id)).state).toBe("imported");
   });
 });
@@ -417,11 +446,7 @@ describe("refusals", () => {
       const user = await createTestUser(role);
       const calls: [string, () => Promise<unknown>][] = [
         ["uploadImport", () => uploadImport(user, { cohort: "x", fileName: "x.csv", body: createReadStream(path.join(FIXTURES, "good.csv")) })],
-        ["startImportCheck", () => startImportCheck(user, id)],
-        ["checkImport", () => checkImport(user, id)],
         ["confirmImport", () => confirmImport(user, { importId: id, caseworkerIds: [] })],
-        ["startImport", () => startImport(user, id)],
-        ["runImport", () => runImport(user, id)],
         ["getImport", () => getImport(user, id)],
         ["getImportProgress", () => getImportProgress(user, id)],
         ["listImports", () => listImports(user)],

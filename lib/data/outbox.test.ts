@@ -1,11 +1,15 @@
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { outboxMessages } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { createTestParticipant } from "@/lib/testing/participants";
-import { deliverOutbox, listOutbox, maskEmail, queueMessage, type MailTransport } from "./outbox";
+import { QUEUES } from "@/lib/jobs/queues";
+import { startFakeSmtp, type FakeSmtp } from "@/lib/testing/fake-smtp";
+import { drainJobs, jobsOf } from "@/lib/testing/jobs";
+import { DeliveryFailed, deliverMessage, failUndelivered, listOutbox, maskEmail, queueMessage, type MailTransport } from "./outbox";
 
 beforeAll(freshDatabase);
 beforeEach(async () => {
@@ -55,8 +59,8 @@ describe("queueMessage", () => {
   });
 });
 
-describe("deliverOutbox", () => {
-  it("pending → sent through an injected nodemailer transport (JSON)", async () => {
+describe("deliverMessage", () => {
+  it("pending → sent through an injected nodemailer transport (JSON), with the message's id as its Message-ID", async () => {
     const p = await queued();
     const transport = nodemailer.createTransport({ jsonTransport: true });
     const sent: string[] = [];
@@ -67,8 +71,7 @@ describe("deliverOutbox", () => {
         return info;
       },
     } as MailTransport;
-    const report = await deliverOutbox({ transport: spy, from: "PMO <pmo@test.id>" });
-    expect(report).toMatchObject({ sent: 1, recorded: 0, failed: 0, errors: 0 });
+    expect(await deliverMessage(p.messageId, { transport: spy, from: "PMO <pmo@test.id>" })).toBe("sent");
     const row = await rowOf(p.messageId);
     expect(row).toMatchObject({ state: "sent", attempts: 1, lastError: null });
     expect(row.sentAt).toBeInstanceOf(Date);
@@ -76,57 +79,48 @@ describe("deliverOutbox", () => {
     expect(mail.to[0].address).toBe(p.email);
     expect(mail.subject).toBe("Pertanyaan Anda sudah dijawab");
     expect(mail.text).toContain("sudah dijawab");
+    expect(mail.messageId).toBe(`<${p.messageId}@outbox.pendamping>`);
+    // Run again (a job run twice): skipped, nothing sent.
+    expect(await deliverMessage(p.messageId, { transport: spy })).toBe("skipped");
+    expect(sent).toHaveLength(1);
   });
 
   it("pending → sent through a stream transport: a real message is composed", async () => {
     const p = await queued();
-    const report = await deliverOutbox({ transport: nodemailer.createTransport({ streamTransport: true, buffer: true }) });
-    expect(report.sent).toBe(1);
+    expect(await deliverMessage(p.messageId, { transport: nodemailer.createTransport({ streamTransport: true, buffer: true }) })).toBe("sent");
     expect((await rowOf(p.messageId)).state).toBe("sent");
   });
 
-  it("pending → failed after the last attempt; each run tries a message once", async () => {
+  it("a failed send counts the attempt, keeps the error, stays pending and throws for a retry; the dead letter fails it", async () => {
     const p = await queued();
-    let calls = 0;
-    const broken: MailTransport = {
-      sendMail: async () => {
-        calls++;
-        throw new Error("connect ECONNREFUSED 10.0.0.1:587");
-      },
-    } as unknown as MailTransport;
-    expect(await deliverOutbox({ transport: broken, maxAttempts: 3 })).toMatchObject({ retried: 1, failed: 0 });
-    expect(calls).toBe(1);
-    expect(await rowOf(p.messageId)).toMatchObject({ state: "pending", attempts: 1, lastError: "connect ECONNREFUSED 10.0.0.1:587" });
-    await deliverOutbox({ transport: broken, maxAttempts: 3 });
-    expect(await deliverOutbox({ transport: broken, maxAttempts: 3 })).toMatchObject({ failed: 1 });
-    expect(await rowOf(p.messageId)).toMatchObject({ state: "failed", attempts: 3 });
-    // A failed message is not tried again.
-    await deliverOutbox({ transport: broken, maxAttempts: 3 });
-    expect(calls).toBe(3);
+    const broken = { sendMail: async () => { throw new Error("connect ECONNREFUSED 10.0.0.1:587"); } } as unknown as MailTransport;
+    await expect(deliverMessage(p.messageId, { transport: broken })).rejects.toBeInstanceOf(DeliveryFailed);
+    await expect(deliverMessage(p.messageId, { transport: broken })).rejects.toThrow("ECONNREFUSED");
+    expect(await rowOf(p.messageId)).toMatchObject({ state: "pending", attempts: 2, lastError: "connect ECONNREFUSED 10.0.0.1:587" });
+    expect(await failUndelivered(p.messageId)).toBe(true);
+    expect(await rowOf(p.messageId)).toMatchObject({ state: "failed", attempts: 2, lastError: "connect ECONNREFUSED 10.0.0.1:587" });
+    expect(await failUndelivered(p.messageId)).toBe(false);
   });
 
-  it("never throws, even when the transport throws synchronously", async () => {
-    await queued();
+  it("a transport that throws synchronously is a failed send like any other", async () => {
+    const p = await queued();
     const throwing = { sendMail: () => { throw new Error("boom"); } } as unknown as MailTransport;
-    await expect(deliverOutbox({ transport: throwing })).resolves.toMatchObject({ retried: 1, errors: 0 });
+    await expect(deliverMessage(p.messageId, { transport: throwing })).rejects.toThrow("boom");
+    expect(await rowOf(p.messageId)).toMatchObject({ state: "pending", attempts: 1, lastError: "boom" });
   });
 
   it("pending → recorded without SMTP_URL, and for WhatsApp whatever the transport", async () => {
     delete process.env.SMTP_URL;
     const email = await queued();
     const whatsapp = await queued({ email: false });
-    expect(await deliverOutbox()).toMatchObject({ recorded: 2, sent: 0 });
+    expect(await deliverMessage(email.messageId)).toBe("recorded");
+    expect(await deliverMessage(whatsapp.messageId, { transport: nodemailer.createTransport({ jsonTransport: true }) })).toBe("recorded");
     expect(await rowOf(email.messageId)).toMatchObject({ state: "recorded", attempts: 0 });
     expect(await rowOf(whatsapp.messageId)).toMatchObject({ state: "recorded" });
-
-    const later = await queued({ email: false });
-    await deliverOutbox({ transport: nodemailer.createTransport({ jsonTransport: true }) });
-    expect((await rowOf(later.messageId)).state).toBe("recorded");
   });
 
-  it("two senders at once send each message once (FOR UPDATE SKIP LOCKED)", async () => {
-    const ids = [];
-    for (let i = 0; i < 4; i++) ids.push((await queued()).messageId);
+  it("two deliveries of one message at once send it once (the row is locked while it is sent)", async () => {
+    const p = await queued();
     const to: string[] = [];
     const slow = {
       sendMail: async (mail: { to: string }) => {
@@ -135,11 +129,72 @@ describe("deliverOutbox", () => {
         return {};
       },
     } as unknown as MailTransport;
-    const [a, b] = await Promise.all([deliverOutbox({ transport: slow }), deliverOutbox({ transport: slow })]);
-    expect(a.sent + b.sent).toBe(4);
-    expect(new Set(to).size).toBe(4);
-    expect(to).toHaveLength(4);
-    for (const id of ids) expect((await rowOf(id)).state).toBe("sent");
+    const outcomes = await Promise.all([deliverMessage(p.messageId, { transport: slow }), deliverMessage(p.messageId, { transport: slow })]);
+    expect(outcomes.sort()).toEqual(["sent", "skipped"]);
+    expect(to).toHaveLength(1);
+  });
+});
+
+describe("delivery as jobs", () => {
+  let smtp: FakeSmtp;
+  beforeAll(async () => {
+    smtp = await startFakeSmtp();
+  });
+  afterAll(() => smtp.close());
+
+  it("a queued message has its delivery job, queued in the same transaction: a rollback queues neither", async () => {
+    const p = await queued();
+    expect((await jobsOf(QUEUES.outboxDeliver)).filter((j) => j.data.messageId === p.messageId)).toHaveLength(1);
+    const q = await createTestParticipant();
+    const jobsBefore = (await jobsOf(QUEUES.outboxDeliver)).length;
+    await expect(
+      db.transaction(async (tx) => {
+        await queueMessage(tx, { participantId: q.participantId, kind: "help_answered" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await db.select().from(outboxMessages).where(eq(outboxMessages.participantId, q.participantId))).toEqual([]);
+    expect((await jobsOf(QUEUES.outboxDeliver)).length).toBe(jobsBefore);
+  });
+
+  it("a worker sends each message once through SMTP; a temporary refusal is retried by the engine", async () => {
+    process.env.SMTP_URL = smtp.url;
+    await db.execute(sql`update pgboss.queue set retry_delay = 0, retry_backoff = false where name = ${QUEUES.outboxDeliver}`);
+    try {
+      await db.execute(sql`delete from pgboss.job where name = ${QUEUES.outboxDeliver}`);
+      const a = await queued();
+      const b = await queued();
+      smtp.refuseNext(1, 451);
+      await drainJobs({ queues: [QUEUES.outboxDeliver, QUEUES.outboxFailed] });
+      for (const m of [a, b]) expect(await rowOf(m.messageId)).toMatchObject({ state: "sent" });
+      const ids = smtp.received.map((r) => r.messageId);
+      expect(ids.filter((id) => id === `<${a.messageId}@outbox.pendamping>`)).toHaveLength(1);
+      expect(ids.filter((id) => id === `<${b.messageId}@outbox.pendamping>`)).toHaveLength(1);
+      const attempts = (await rowOf(a.messageId)).attempts + (await rowOf(b.messageId)).attempts;
+      expect(attempts, "one of the two was refused once, then sent").toBe(3);
+    } finally {
+      await db.execute(sql`update pgboss.queue set retry_delay = 30, retry_backoff = true where name = ${QUEUES.outboxDeliver}`);
+    }
+  });
+
+  it("a message that keeps failing ends failed with its last error after its retries, never retried forever", async () => {
+    process.env.SMTP_URL = smtp.url;
+    await db.execute(sql`delete from pgboss.job where name = ${QUEUES.outboxDeliver}`);
+    const p = await queued();
+    // The job's own retry settings: two retries, no pause (the queue's are 5 from 30 s).
+    await db.execute(sql`update pgboss.job set retry_limit = 2, retry_delay = 0, retry_backoff = false where name = ${QUEUES.outboxDeliver}`);
+    smtp.refuseNext(100, 550);
+    try {
+      await drainJobs({ queues: [QUEUES.outboxDeliver, QUEUES.outboxFailed] });
+    } finally {
+      smtp.refuseNext(0);
+    }
+    expect(await rowOf(p.messageId)).toMatchObject({ state: "failed", attempts: 3 });
+    expect((await rowOf(p.messageId)).lastError).toMatch(/550/);
+    const [job] = (await jobsOf(QUEUES.outboxDeliver)).filter((j) => j.data.messageId === p.messageId);
+    expect(job).toMatchObject({ state: "failed", retry_count: 2 });
+    expect(String(job.output?.message)).toMatch(/550/);
+    expect((await jobsOf(QUEUES.outboxFailed)).filter((j) => j.data.messageId === p.messageId)).toMatchObject([{ state: "completed" }]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Jobs in tests: what the queue holds, and a worker run until the queue is drained.
 import { sql } from "drizzle-orm";
-import { db, executeRows } from "@/db";
+import { executeRows } from "@/db";
 import { startWorker, type ExtraKind } from "@/lib/jobs/worker";
 import type { QueueName } from "@/lib/jobs/queues";
 
