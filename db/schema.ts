@@ -465,7 +465,7 @@ export const dataRequests = pgTable(
 );
 
 export const OUTBOX_CHANNELS = ["email", "whatsapp"] as const;
-export const OUTBOX_STATES = ["pending", "sent", "failed", "recorded"] as const;
+export const OUTBOX_STATES = ["pending", "sending", "sent", "failed", "recorded"] as const;
 
 /**
  * Messages to participants (email, WhatsApp text). Written in the transaction of the
@@ -483,6 +483,9 @@ export const outboxMessages = pgTable(
     state: text("state").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    // "sending": a worker claimed the message and is handing it to the mail server (since
+    // this time); a claim older than a minute is a worker that died (lib/data/outbox.ts).
+    sendingSince: timestamp("sending_since", { withTimezone: true }),
     kind: text("kind").notNull(),
     participantId: uuid("participant_id").references(() => participants.id),
     // One message per cause (e.g. "deadline:<participant>:<date>"): a repeated run adds nothing.

@@ -24,7 +24,6 @@ else {
   // the data it holds, hiding what the import itself uses.
   process.env.PGLITE_DIR = process.env.BENCH_PGLITE_DIR ?? path.join(work, "pglite");
 }
-process.env.IMPORT_SPOOL_DIR = path.join(work, "spool");
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const BUDGET_SECONDS = 60;
@@ -63,10 +62,10 @@ let t = performance.now();
 const uploaded = await uploadImport(pmo, { cohort: "Bench Wisma Atlet", fileName: "kohort.csv", body: createReadStream(file) });
 if (!uploaded.ok) throw new Error(`upload refused: ${JSON.stringify(uploaded)}`);
 const uploadMs = performance.now() - t;
-line({ step: "upload (file checks, spool)", ms: Math.round(uploadMs), rows_per_second: perSecond(ROWS, uploadMs), file_mb: mb(bytes) });
+line({ step: "upload (file checks, stored in the database)", ms: Math.round(uploadMs), rows_per_second: perSecond(ROWS, uploadMs), file_mb: mb(bytes) });
 
 t = performance.now();
-await checkImport(pmo, uploaded.importId);
+await checkImport(uploaded.importId);
 const checkMs = performance.now() - t;
 const afterCheck = await getImport(pmo, uploaded.importId);
 line({ step: "check (rows, duplicates)", ms: Math.round(checkMs), rows_per_second: perSecond(ROWS, checkMs), ...afterCheck.totals });
@@ -74,7 +73,7 @@ line({ step: "check (rows, duplicates)", ms: Math.round(checkMs), rows_per_secon
 t = performance.now();
 const confirmed = await confirmImport(pmo, { importId: uploaded.importId, caseworkerIds: [cw1.id, cw2.id] });
 if (!confirmed.ok) throw new Error(`confirm refused: ${JSON.stringify(confirmed)}`);
-const result = await runImport(pmo, uploaded.importId);
+const result = await runImport(uploaded.importId, pmo.id);
 const importMs = performance.now() - t;
 if (!result) throw new Error(`import failed: ${JSON.stringify((await getImport(pmo, uploaded.importId)).progress)}`);
 line({ step: "import (one transaction)", ms: Math.round(importMs), rows_per_second: perSecond(result.imported, importMs), imported: result.imported });

@@ -15,5 +15,8 @@ CREATE TABLE "import_progress" (
 	CONSTRAINT "import_progress_done_check" CHECK (done >= 0 and total >= 0)
 );
 --> statement-breakpoint
+ALTER TABLE "outbox_messages" DROP CONSTRAINT "outbox_state_check";--> statement-breakpoint
 ALTER TABLE "data_requests" ADD COLUMN "raised_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "import_progress" ADD CONSTRAINT "import_progress_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "outbox_messages" ADD COLUMN "sending_since" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "import_progress" ADD CONSTRAINT "import_progress_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_state_check" CHECK (state in ('pending', 'sending', 'sent', 'failed', 'recorded'));

@@ -9,6 +9,7 @@ import { histogramMedian } from "@/lib/median";
 import { makeNik, makePhone } from "@/lib/testing/identity";
 import { createTestParticipant } from "@/lib/testing/participants";
 import { sealedIdentity } from "@/lib/testing/sealed";
+import { dashboardCounters, fullCount } from "@/lib/testing/dashboard-counters";
 import { todayInJakarta } from "@/lib/validation";
 import { assignParticipants } from "./assignments";
 import { changeStage } from "./casework";
@@ -27,96 +28,8 @@ async function rows<T>(query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-const month = (column: SQL) => sql`to_char(${column} at time zone 'Asia/Jakarta', 'YYYY-MM-01')`;
-const DIMS = sql`p.province_code as pc, p.migrant_status as ms, p.source as src, coalesce(p.cohort, '') as co`;
-const IN_FORCE = sql`not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
-const OPEN = sql`p.stage not in ('completed', 'withdrawn')`;
-
-/** Every counter from a full count, as "table|key…|n" lines, sorted. */
-async function fullCount(): Promise<string[]> {
-  const queries: [string, SQL][] = [
-    ["dash_cohort", sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, p.stage, count(*) as n from participants p group by 1, 2, 3, 4, 5, 6`],
-    [
-      "dash_country",
-      sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, coalesce(p.country_code, '') as cc, count(*) as n from participants p group by 1, 2, 3, 4, 5, 6`,
-    ],
-    [
-      "dash_reached",
-      sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, s.stage, count(distinct p.id) as n from participants p
-          join (select participant_id as id, to_stage as stage from stage_changes union select id, stage from participants) s on s.id = p.id
-          group by 1, 2, 3, 4, 5, 6`,
-    ],
-    [
-      "dash_spells",
-      sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, x.stage, x.days, count(*) as n from participants p
-          join (select participant_id, to_stage as stage,
-                  (lead(created_at) over (partition by participant_id order by created_at, id) at time zone 'Asia/Jakarta')::date
-                  - (created_at at time zone 'Asia/Jakarta')::date as days
-                from stage_changes) x on x.participant_id = p.id
-          where x.days is not null group by 1, 2, 3, 4, 5, 6, 7`,
-    ],
-    [
-      "dash_services",
-      sql`select to_char(l.occurred_on, 'YYYY-MM-01') as m, ${DIMS}, coalesce(l.blocker_code, '') as bc, count(*) as n from service_logs l
-          join participants p on p.id = l.participant_id where ${IN_FORCE} group by 1, 2, 3, 4, 5, 6`,
-    ],
-    [
-      "dash_caseworker_services",
-      sql`select to_char(l.occurred_on, 'YYYY-MM-01') as m, l.caseworker_id, ${DIMS}, count(*) as n from service_logs l
-          join participants p on p.id = l.participant_id where ${IN_FORCE} group by 1, 2, 3, 4, 5, 6`,
-    ],
-    [
-      "dash_caseload",
-      sql`select p.caseworker_id, ${DIMS}, count(*) as n, count(*) filter (where ${OPEN} and p.next_follow_up_on is not null) as f
-          from participants p where p.caseworker_id is not null group by 1, 2, 3, 4, 5`,
-    ],
-    [
-      "dash_follow_ups",
-      sql`select p.next_follow_up_on::text as fu, p.caseworker_id, ${DIMS}, count(*) as n from participants p
-          where p.caseworker_id is not null and p.next_follow_up_on is not null and ${OPEN} group by 1, 2, 3, 4, 5, 6`,
-    ],
-  ];
-  const lines: string[] = [];
-  for (const [table, query] of queries) {
-    const result = await db.execute(query);
-    const list = (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
-    for (const r of list) lines.push([table, ...Object.values(r).map(String)].join("|"));
-  }
-  return lines.sort();
-}
-
-/** The counters as kept, in the same form (rows that came down to zero left out). */
-async function counters(): Promise<string[]> {
-  const keyed: [string, SQL][] = [
-    ["dash_cohort", sql`select month::text, province_code, migrant_status, source, cohort, stage, n from dash_cohort where n <> 0`],
-    ["dash_country", sql`select month::text, province_code, migrant_status, source, cohort, country_code, n from dash_country where n <> 0`],
-    ["dash_reached", sql`select month::text, province_code, migrant_status, source, cohort, stage, n from dash_reached where n <> 0`],
-    ["dash_spells", sql`select month::text, province_code, migrant_status, source, cohort, stage, days, n from dash_spells where n <> 0`],
-    ["dash_services", sql`select month::text, province_code, migrant_status, source, cohort, blocker_code, n from dash_services where n <> 0`],
-    [
-      "dash_caseworker_services",
-      sql`select month::text, caseworker_id, province_code, migrant_status, source, cohort, n from dash_caseworker_services where n <> 0`,
-    ],
-    [
-      "dash_caseload",
-      sql`select caseworker_id, province_code, migrant_status, source, cohort, n, n_follow_up from dash_caseload where n <> 0 or n_follow_up <> 0`,
-    ],
-    [
-      "dash_follow_ups",
-      sql`select follow_up_on::text, caseworker_id, province_code, migrant_status, source, cohort, n from dash_follow_ups where n <> 0`,
-    ],
-  ];
-  const lines: string[] = [];
-  for (const [table, query] of keyed) {
-    const result = await db.execute(query);
-    const list = (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
-    for (const r of list) lines.push([table, ...Object.values(r).map(String)].join("|"));
-  }
-  return lines.sort();
-}
-
 async function expectInStep(): Promise<void> {
-  const [want, have] = [await fullCount(), await counters()];
+  const [want, have] = [await fullCount(), await dashboardCounters()];
   const missing = want.filter((line) => !have.includes(line));
   const extra = have.filter((line) => !want.includes(line));
   expect({ missing, extra }).toEqual({ missing: [], extra: [] });
@@ -153,7 +66,7 @@ beforeAll(async () => {
 
 describe("the dashboard's counters equal a full count", () => {
   it("after the demo data", async () => {
-    expect((await counters()).length).toBeGreaterThan(50);
+    expect((await dashboardCounters()).length).toBeGreaterThan(50);
     await expectInStep();
   });
 
@@ -309,7 +222,7 @@ describe("the dashboard's counters equal a full count", () => {
   });
 
   it("after writes that roll back", async () => {
-    const before = await counters();
+    const before = await dashboardCounters();
     const [p] = await db.select().from(participants).limit(1);
     await expect(
       db.transaction(async (tx) => {
@@ -318,7 +231,7 @@ describe("the dashboard's counters equal a full count", () => {
         throw new Error("rolled back on purpose");
       }),
     ).rejects.toThrow("rolled back on purpose");
-    expect(await counters()).toEqual(before);
+    expect(await dashboardCounters()).toEqual(before);
     await expectInStep();
   });
 
@@ -360,9 +273,9 @@ describe("the dashboard's counters equal a full count", () => {
   });
 
   it("and dash_rebuild() recomputes the same counters", async () => {
-    const kept = await counters();
+    const kept = await dashboardCounters();
     await db.execute(sql`select dash_rebuild()`);
-    expect(await counters()).toEqual(kept);
+    expect(await dashboardCounters()).toEqual(kept);
     await expectInStep();
   });
 

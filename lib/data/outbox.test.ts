@@ -119,7 +119,7 @@ describe("deliverMessage", () => {
     expect(await rowOf(whatsapp.messageId)).toMatchObject({ state: "recorded" });
   });
 
-  it("two deliveries of one message at once send it once (the row is locked while it is sent)", async () => {
+  it("two deliveries of one message at once send it once: the second finds it claimed and leaves it for a retry", async () => {
     const p = await queued();
     const to: string[] = [];
     const slow = {
@@ -129,10 +129,27 @@ describe("deliverMessage", () => {
         return {};
       },
     } as unknown as MailTransport;
-    const outcomes = await Promise.all([deliverMessage(p.messageId, { transport: slow }), deliverMessage(p.messageId, { transport: slow })]);
-    expect(outcomes.sort()).toEqual(["sent", "skipped"]);
+    const outcomes = await Promise.allSettled([deliverMessage(p.messageId, { transport: slow }), deliverMessage(p.messageId, { transport: slow })]);
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value : String(o.reason))).sort()).toEqual([
+      "Error: being sent by another worker",
+      "sent",
+    ]);
     expect(to).toHaveLength(1);
+    expect(await rowOf(p.messageId)).toMatchObject({ state: "sent", attempts: 1, sendingSince: null });
   });
+
+  it("a claim left by a worker that died is taken over after a minute; the message goes out again", async () => {
+    const p = await queued();
+    const sent: string[] = [];
+    const ok = { sendMail: async (mail: { to: string }) => (sent.push(mail.to), {}) } as unknown as MailTransport;
+    await db.update(outboxMessages).set({ state: "sending", attempts: 1, sendingSince: new Date(Date.now() - 30_000) }).where(eq(outboxMessages.id, p.messageId));
+    await expect(deliverMessage(p.messageId, { transport: ok })).rejects.toThrow("being sent by another worker");
+    expect(sent).toEqual([]);
+    await db.update(outboxMessages).set({ sendingSince: new Date(Date.now() - 61_000) }).where(eq(outboxMessages.id, p.messageId));
+    expect(await deliverMessage(p.messageId, { transport: ok })).toBe("sent");
+    expect(await rowOf(p.messageId)).toMatchObject({ state: "sent", attempts: 2 });
+  });
+
 });
 
 describe("delivery as jobs", () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db, type Tx } from "@/db";
@@ -99,7 +99,7 @@ let smtp: Transporter | undefined;
 export function transportFromEnv(): MailTransport | null {
   const url = process.env.SMTP_URL;
   if (!url) return null;
-  // Short timeouts: a message is sent while its row is locked.
+  // Short timeouts: a send must end well inside its job's expiry (lib/jobs/queues.ts).
   smtp ??= nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
   return smtp;
 }
@@ -109,62 +109,97 @@ const DEFAULT_FROM = "Pendamping PMI <no-reply@pendamping.invalid>";
 /** Thrown when a send fails: the job engine tries the message again later. */
 export class DeliveryFailed extends Error {}
 
+/** A claim younger than this is a worker still sending: another run leaves the message to it. */
+export const SENDING_CLAIM_SECONDS = 60;
+
+/** Waits out a database that does not answer (a restart), for up to about half a minute. */
+async function persistently<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 /**
- * Sends one message (the outbox-deliver job; the system acts). The row is locked while it
- * is sent, so two workers never send it at once; then it is marked sent, or recorded (no
- * transport for its channel). A failed send counts an attempt and keeps its error on the
- * row, committed, and throws DeliveryFailed so that the engine retries it with backoff;
- * after the last retry the dead-letter job marks it failed (failUndelivered). A message
- * already sent or recorded is skipped: running the job twice sends once. A "failed" one
- * is sent again (the PMO retried its job on /pmo/jobs).
+ * Sends one message (the outbox-deliver job; the system acts), in three steps:
+ *   1. the message is claimed ("sending", one attempt more) in a short transaction, so
+ *      that no other run sends it meanwhile; a message already sent or recorded is
+ *      skipped (running the job twice sends once), and without a transport for its
+ *      channel it is "recorded";
+ *   2. it is handed to the mail server, outside any transaction;
+ *   3. "sent" is written, waiting out a database that is restarting, so that a message
+ *      the mail server accepted is never sent again because the database was away.
+ * A failed send puts it back to "pending" with its error and throws DeliveryFailed, for
+ * the engine to retry with backoff; after the last retry the dead-letter job marks it
+ * failed (failUndelivered). A "failed" one is sent again (the PMO retried its job).
  *
- * Each email carries the message's id as its Message-ID, so that a receiver can tell a
- * repeat: if the worker dies between the mail server's "accepted" and the commit of
- * "sent", the retry sends it again (at least once, never silently lost).
+ * Only a worker killed between steps 2 and 3 leaves a message "sending" that was in fact
+ * sent: its next run, a minute later, sends it again. Each email carries the message's
+ * id as its Message-ID, so that a receiver can tell such a repeat.
  */
 export async function deliverMessage(
   messageId: string,
-  opts: { transport?: MailTransport | null; from?: string } = {},
+  opts: { transport?: MailTransport | null; from?: string; now?: () => Date } = {},
 ): Promise<Delivery> {
   const transport = opts.transport === undefined ? transportFromEnv() : opts.transport;
   const from = opts.from ?? process.env.SMTP_FROM ?? DEFAULT_FROM;
-  const outcome = await db.transaction(async (tx): Promise<Delivery | { error: string }> => {
+  const now = opts.now ?? (() => new Date());
+  const claimed = await db.transaction(async (tx) => {
     const [m] = await tx.select().from(outboxMessages).where(eq(outboxMessages.id, messageId)).for("update");
-    if (!m || m.state === "sent" || m.state === "recorded") return "skipped";
+    if (!m || m.state === "sent" || m.state === "recorded") return "skipped" as const;
     if (m.channel !== "email" || !transport) {
-      await tx.update(outboxMessages).set({ state: "recorded", lastError: null }).where(eq(outboxMessages.id, m.id));
-      return "recorded";
+      await tx.update(outboxMessages).set({ state: "recorded", lastError: null, sendingSince: null }).where(eq(outboxMessages.id, m.id));
+      return "recorded" as const;
     }
-    const attempts = m.attempts + 1;
-    try {
-      await transport.sendMail({
-        from,
-        to: m.recipient,
-        subject: m.subject ?? undefined,
-        text: m.body,
-        messageId: `<${m.id}@outbox.pendamping>`,
-      });
-    } catch (error) {
-      const text = errorText(error);
-      await tx.update(outboxMessages).set({ state: "pending", attempts, lastError: text }).where(eq(outboxMessages.id, m.id));
-      return { error: text };
+    if (m.state === "sending" && m.sendingSince && now().getTime() - m.sendingSince.getTime() < SENDING_CLAIM_SECONDS * 1000) {
+      return "busy" as const;
     }
     await tx
       .update(outboxMessages)
-      .set({ state: "sent", attempts, sentAt: new Date(), lastError: null })
+      .set({ state: "sending", attempts: m.attempts + 1, sendingSince: now() })
       .where(eq(outboxMessages.id, m.id));
-    return "sent";
+    return m;
   });
-  if (typeof outcome === "object") throw new DeliveryFailed(outcome.error);
-  return outcome;
+  if (claimed === "busy") throw new DeliveryFailed("being sent by another worker");
+  if (typeof claimed === "string") return claimed;
+  const m = claimed;
+  try {
+    await transport!.sendMail({
+      from,
+      to: m.recipient,
+      subject: m.subject ?? undefined,
+      text: m.body,
+      messageId: `<${m.id}@outbox.pendamping>`,
+    });
+  } catch (error) {
+    const text = errorText(error);
+    await persistently(() =>
+      db
+        .update(outboxMessages)
+        .set({ state: "pending", lastError: text, sendingSince: null })
+        .where(and(eq(outboxMessages.id, m.id), eq(outboxMessages.state, "sending"))),
+    );
+    throw new DeliveryFailed(text);
+  }
+  await persistently(() =>
+    db
+      .update(outboxMessages)
+      .set({ state: "sent", sentAt: now(), lastError: null, sendingSince: null })
+      .where(eq(outboxMessages.id, m.id)),
+  );
+  return "sent";
 }
 
 /** The message's last try failed (its job's dead letter): it is failed, with its last error. */
 export async function failUndelivered(messageId: string): Promise<boolean> {
   const failed = await db
     .update(outboxMessages)
-    .set({ state: "failed", lastError: sql`coalesce(${outboxMessages.lastError}, 'undelivered')` })
-    .where(and(eq(outboxMessages.id, messageId), eq(outboxMessages.state, "pending")))
+    .set({ state: "failed", lastError: sql`coalesce(${outboxMessages.lastError}, 'undelivered')`, sendingSince: null })
+    .where(and(eq(outboxMessages.id, messageId), inArray(outboxMessages.state, ["pending", "sending"])))
     .returning({ id: outboxMessages.id });
   return failed.length > 0;
 }

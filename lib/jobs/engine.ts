@@ -127,7 +127,7 @@ export async function installJobQueues(): Promise<void> {
     // Dead-letter queues first: a queue names its dead letter's row.
     const names = QUEUE_NAMES.slice().sort((a, b) => Number(Boolean(settings[b].deadLetter === undefined)) - Number(Boolean(settings[a].deadLetter === undefined)));
     for (const name of names) {
-      const { cron, concurrency: _concurrency, ...options } = settings[name];
+      const { cron, concurrency: _concurrency, batchSize: _batchSize, ...options } = settings[name];
       await engine.createQueue(name, { name, ...options });
       await engine.updateQueue(name, { name, ...options });
       if (cron) await engine.schedule(name, cron, {}, { tz: SCHEDULE_TIME_ZONE });

@@ -45,6 +45,12 @@ export type QueueSetting = Omit<PgBoss.Queue, "name"> & {
   cron?: string;
   /** Jobs of this queue one worker process runs at once. */
   concurrency: number;
+  /**
+   * Jobs one fetch takes, run one after another (default 1). pg-boss 10 waits out the
+   * rest of its polling interval after each fetch, so a queue of many short jobs takes
+   * them in batches.
+   */
+  batchSize?: number;
 };
 
 /** Each queue's retries, expiry, dead letter and schedule. Retry delays are in seconds. */
@@ -76,6 +82,7 @@ export function queueSettings(): Record<QueueName, QueueSetting> {
       expireInSeconds: 120,
       deadLetter: QUEUES.outboxFailed,
       concurrency: 2,
+      batchSize: 25,
     },
     "outbox-failed": { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
     "deadline-reminders": {

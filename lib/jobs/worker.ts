@@ -11,7 +11,7 @@ import { importRun } from "./import-run";
 import type { JobKind } from "./kind";
 import { outboxDeliver } from "./outbox-deliver";
 import { outboxFailed } from "./outbox-failed";
-import { queueSettings, type QueueName } from "./queues";
+import { queueSettings, type QueueName, type QueueSetting } from "./queues";
 
 // A worker: one engine instance that takes jobs from every queue (each queue's
 // concurrency from lib/jobs/queues.ts), expires the jobs of dead workers, and runs the
@@ -30,7 +30,7 @@ export const JOB_KINDS: JobKind<never>[] = [
 ] as unknown as JobKind<never>[];
 
 /** A job that is not one of these kinds' (tests add their own). */
-export type ExtraKind = JobKind<never> & { concurrency?: number };
+export type ExtraKind = JobKind<never> & { concurrency?: number; batchSize?: number };
 
 export type WorkerOptions = {
   /** Seconds between polls of an idle queue (pg-boss's pollingIntervalSeconds; default 2). */
@@ -59,6 +59,23 @@ export function jobError(error: unknown): Error {
   return clean;
 }
 
+/**
+ * Settles a job (done, or failed for a retry) however long the database is away, up to
+ * about half a minute; past that the job's expiry brings it back (the handlers are safe
+ * to run twice).
+ */
+async function settle(write: () => Promise<unknown>, log: (line: Record<string, unknown>) => void, job: string): Promise<void> {
+  for (let attempt = 1; attempt <= 30; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (attempt === 30) log({ event: "job-settle-failed", job, error: safeErrorSummary(error) });
+      else await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
   const log = opts.log ?? defaultLog;
   const engine = newEngine({ supervise: true, schedule: true });
@@ -68,25 +85,31 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
   const kinds = [...JOB_KINDS, ...(opts.extra ?? [])].filter((k) => !opts.queues || opts.queues.includes(k.queue));
   let inHand = 0;
   for (const kind of kinds) {
-    const concurrency = (kind as ExtraKind).concurrency ?? settings[kind.queue]?.concurrency ?? 1;
+    const setting = settings[kind.queue] as QueueSetting | undefined;
+    const concurrency = (kind as ExtraKind).concurrency ?? setting?.concurrency ?? 1;
+    const batchSize = (kind as ExtraKind).batchSize ?? setting?.batchSize ?? 1;
     for (let i = 0; i < concurrency; i++) {
       await engine.work(
         kind.queue,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: opts.pollSeconds ?? 2 },
-        async ([job]: PgBoss.JobWithMetadata<unknown>[]) => {
-          inHand++;
-          const started = Date.now();
-          try {
-            const data = kind.payload.parse(job.data ?? {});
-            const output = await kind.handle(data, { id: job.id, retryCount: job.retryCount });
-            log({ event: "job-done", queue: kind.queue, job: job.id, ms: Date.now() - started });
-            return output;
-          } catch (error) {
-            const clean = jobError(error);
-            log({ event: "job-failed", queue: kind.queue, job: job.id, attempt: job.retryCount + 1, ms: Date.now() - started, error: clean.message });
-            throw clean;
-          } finally {
-            inHand--;
+        { batchSize, includeMetadata: true, pollingIntervalSeconds: opts.pollSeconds ?? 2 },
+        // Each job of a batch is run and settled on its own (pg-boss then settles nothing
+        // more: it completes only jobs still active), so one job's failure is its own.
+        async (jobs: PgBoss.JobWithMetadata<unknown>[]) => {
+          for (const job of jobs) {
+            inHand++;
+            const started = Date.now();
+            try {
+              const data = kind.payload.parse(job.data ?? {});
+              const output = await kind.handle(data, { id: job.id, retryCount: job.retryCount });
+              log({ event: "job-done", queue: kind.queue, job: job.id, ms: Date.now() - started });
+              await settle(() => engine.complete(kind.queue, job.id, (output ?? {}) as object), log, job.id);
+            } catch (error) {
+              const clean = jobError(error);
+              log({ event: "job-failed", queue: kind.queue, job: job.id, attempt: job.retryCount + 1, ms: Date.now() - started, error: clean.message });
+              await settle(() => engine.fail(kind.queue, job.id, { message: clean.message }), log, job.id);
+            } finally {
+              inHand--;
+            }
           }
         },
       );

@@ -16,6 +16,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const STATE_TONE: Record<OutboxState, string> = {
   pending: "bg-amber-100 text-amber-950",
+  sending: "bg-sky-100 text-sky-950",
   sent: "bg-teal-100 text-teal-950",
   failed: "bg-red-100 text-red-900",
   recorded: "bg-slate-100 text-slate-900",
