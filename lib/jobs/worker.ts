@@ -99,7 +99,11 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
             inHand++;
             const started = Date.now();
             try {
-              const data = kind.payload.parse(job.data ?? {});
+              const parsed = kind.payload.safeParse(job.data ?? {});
+              if (!parsed.success) {
+                throw new Error(`payload refused: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`).join("; ")}`);
+              }
+              const data = parsed.data;
               const output = await kind.handle(data, { id: job.id, retryCount: job.retryCount });
               log({ event: "job-done", queue: kind.queue, job: job.id, ms: Date.now() - started });
               await settle(() => engine.complete(kind.queue, job.id, (output ?? {}) as object), log, job.id);
