@@ -130,6 +130,7 @@ const PAGES: Record<string, PageSpec> = {
     caller: "pmo",
     params: ["page", "error", "cohort", "line", "count", "expected", "max", "missing", "unknown", "repeated"],
   },
+  "app/pmo/jobs/page.tsx": { caller: "pmo", params: ["page"] },
   "app/pmo/outbox/page.tsx": { caller: "pmo", params: ["state", "page"] },
   "app/pmo/page.tsx": { caller: "pmo", params: DASHBOARD },
   "app/pmo/participants/page.tsx": { caller: "pmo", params: [...FILTER_KEYS, "s", "page", "exportError"] },

@@ -11,8 +11,11 @@ import { auth } from "@/lib/auth";
 import { refuseDataRequest, requestDeletion } from "@/lib/data/data-rights";
 import { createHelpRequest } from "@/lib/data/help";
 import { checkImport, uploadImport } from "@/lib/data/imports";
+import { retryFailedJob } from "@/lib/data/jobs";
+import { QUEUES } from "@/lib/jobs/queues";
 import type { SessionUser } from "@/lib/data/permissions";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
+import { insertFailedJob } from "@/lib/testing/failed-job";
 import { FORBIDDEN_STORED, hostileString } from "@/lib/testing/hostile";
 import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
@@ -446,6 +449,15 @@ const ACTIONS: Record<string, Spec> = {
     arrange: async (caller, cross) => {
       const requestId = await deletionRequest(cross);
       return { user: await someone(caller), form: form({ requestId, note: "Data masih wajib disimpan menurut aturan program." }) };
+    },
+  },
+  // cross: the PMO retrying a job that is not failed (already put back in its queue).
+  "app/pmo/jobs/actions.ts#retryJobAction": {
+    ...pmoOnly("ok", "refused"),
+    arrange: async (caller, cross) => {
+      const jobId = await insertFailedJob(QUEUES.cleanup, {});
+      if (cross) await retryFailedJob(pmo, { queue: QUEUES.cleanup, jobId });
+      return { user: await someone(caller), form: form({ queue: QUEUES.cleanup, jobId }) };
     },
   },
   "app/pmo/imports/[id]/actions.ts#confirmImportAction": {

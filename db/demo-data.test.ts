@@ -30,3 +30,9 @@ it("still holds 40 participants in every stage", async () => {
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { stage: string; n: number }[];
   expect(Object.fromEntries(rows.map((r) => [r.stage, r.n]))).toEqual({ completed: 7, lms: 10, registration: 9, training: 11, withdrawn: 3 });
 });
+
+it("holds one failed job for /pmo/jobs to show: last night's cleanup", async () => {
+  const result = await db.execute(sql`select name, state, retry_count, output->>'message' as message from pgboss.job`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { name: string; state: string; retry_count: number; message: string }[];
+  expect(rows).toEqual([{ name: "cleanup", state: "failed", retry_count: 2, message: expect.stringContaining("statement timeout") }]);
+});

@@ -9,6 +9,7 @@ import { SERVICE_CATALOGUE, BLOCKERS, type ServiceStage } from "@/lib/reference/
 import { regenciesOf } from "@/lib/reference/regions";
 import { CONSENT_VERSION } from "@/lib/validation/registration";
 import { todayInJakarta } from "@/lib/validation";
+import { loadDemoJobs } from "./demo-jobs";
 import { refreshContactSummary } from "./derived";
 import { db, type Db } from "./index";
 import { truncateData } from "./truncate";
@@ -149,6 +150,7 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
     if (opts.reset) await truncateData(tx as unknown as Db);
+    await loadDemoJobs(tx);
     const [pmo] = await tx
       .insert(users)
       .values({ role: "pmo", name: "Ratna Kusumawati", email: "pmo@pendamping.test", phone: "+6281100000001", passwordHash })

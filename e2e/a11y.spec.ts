@@ -38,6 +38,7 @@ const PAGES: Record<string, Entry> = {
   "/pmo/survey": { as: "pmo" },
   "/pmo/help": { as: "pmo" },
   "/pmo/outbox": { as: "pmo" },
+  "/pmo/jobs": { as: "pmo" },
   "/pmo/data-requests": { as: "pmo" },
   "/pmo/audit": { as: "pmo" },
 };

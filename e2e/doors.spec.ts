@@ -47,6 +47,7 @@ const DOORS: Record<string, Row> = {
   "/pmo/imports/[id]/progress": { anonymous: "login", participant: 403, caseworker: 403, pmo: 404 },
   "/pmo/imports/[id]/report": { anonymous: "login", participant: 403, caseworker: 403, pmo: 404 },
   "/pmo/imports/upload": { anonymous: 405, participant: 405, caseworker: 405, pmo: 405 },
+  "/pmo/jobs": pmoOnly(),
   "/pmo/outbox": pmoOnly(),
   "/pmo/participants": pmoOnly(),
   "/pmo/participants/[id]": pmoOnly(404),

@@ -34,7 +34,7 @@ export const BUDGET_PAGES: readonly { path: string; as: Visitor; budget: number 
     budget: PARTICIPANT_JS_BUDGET_BYTES,
   })),
   ...(["/caseworker", "/caseworker/register"] as const).map((path) => ({ path, as: "caseworker" as const, budget: STAFF_JS_BUDGET_BYTES })),
-  ...(["/pmo", "/pmo/participants", "/pmo/caseworkers"] as const).map((path) => ({ path, as: "pmo" as const, budget: STAFF_JS_BUDGET_BYTES })),
+  ...(["/pmo", "/pmo/participants", "/pmo/caseworkers", "/pmo/jobs"] as const).map((path) => ({ path, as: "pmo" as const, budget: STAFF_JS_BUDGET_BYTES })),
 ];
 
 /** The URL to open for a page of BUDGET_PAGES. */

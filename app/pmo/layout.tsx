@@ -18,6 +18,7 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
     ["/pmo/survey", t("survey")],
     ["/pmo/help", t("help")],
     ["/pmo/outbox", t("outbox")],
+    ["/pmo/jobs", t("jobs")],
     ["/pmo/data-requests", t("dataRequests")],
     ["/pmo/audit", t("audit")],
   ];

@@ -92,7 +92,8 @@ export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQ
         entityId: auditEvents.entityId,
         subjectName: sql<string | null>`coalesce(${subjectPerson.fullName}, ${subjectUser.name},
           case when ${auditEvents.entityType} = 'import' then ${auditEvents.after}->>'cohort'
-               when ${auditEvents.entityType} = 'target' then ${auditEvents.entityId} end)`,
+               when ${auditEvents.entityType} = 'target' then ${auditEvents.entityId}
+               when ${auditEvents.entityType} = 'job' then ${auditEvents.after}->>'queue' end)`,
         before: auditEvents.before,
         after: auditEvents.after,
         createdAt: auditEvents.createdAt,

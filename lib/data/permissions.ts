@@ -39,6 +39,9 @@ export const PERMISSIONS = {
     "read:outbox:any",
     "read:data_request:any",
     "update:data_request:any",
+    // The job queue (/pmo/jobs): counts and failed jobs; putting a failed job back.
+    "read:jobs:any",
+    "update:jobs:any",
     "update:account:own",
   ],
 } as const satisfies Record<Role, readonly string[]>;

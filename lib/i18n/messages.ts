@@ -7,6 +7,7 @@ import participantEn from "@/messages/en/participant.json";
 import pmoAuditEn from "@/messages/en/pmo-audit.json";
 import pmoCaseworkersEn from "@/messages/en/pmo-caseworkers.json";
 import pmoImportsEn from "@/messages/en/pmo-imports.json";
+import pmoJobsEn from "@/messages/en/pmo-jobs.json";
 import pmoParticipantsEn from "@/messages/en/pmo-participants.json";
 import pmoEn from "@/messages/en/pmo.json";
 import validationEn from "@/messages/en/validation.json";
@@ -18,6 +19,7 @@ import participantId from "@/messages/id/participant.json";
 import pmoAuditId from "@/messages/id/pmo-audit.json";
 import pmoCaseworkersId from "@/messages/id/pmo-caseworkers.json";
 import pmoImportsId from "@/messages/id/pmo-imports.json";
+import pmoJobsId from "@/messages/id/pmo-jobs.json";
 import pmoParticipantsId from "@/messages/id/pmo-participants.json";
 import pmoId from "@/messages/id/pmo.json";
 import validationId from "@/messages/id/validation.json";
@@ -34,6 +36,7 @@ const catalogues = {
     ...pmoParticipantsId,
     ...pmoCaseworkersId,
     ...pmoImportsId,
+    ...pmoJobsId,
     ...pmoAuditId,
     ...participantId,
     ...dataRightsId,
@@ -47,6 +50,7 @@ const catalogues = {
     ...pmoParticipantsEn,
     ...pmoCaseworkersEn,
     ...pmoImportsEn,
+    ...pmoJobsEn,
     ...pmoAuditEn,
     ...participantEn,
     ...dataRightsEn,

@@ -1,15 +1,16 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { eq, sql } from "drizzle-orm";
-import { after, NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { NextRequest } from "next/server";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
-import { auditEvents, imports } from "@/db/schema";
+import { auditEvents, importFileChunks, imports } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import type { SessionUser } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
+import { QUEUES } from "@/lib/jobs/queues";
+import { drainJobs, jobsOf } from "@/lib/testing/jobs";
 import { GET as progress } from "./[id]/progress/route";
 import { GET as report } from "./[id]/report/route";
 import { IMPORT_COLUMNS } from "@/lib/validation/import";
@@ -18,30 +19,26 @@ import { readUploadProblem, uploadProblemQuery } from "./upload-error";
 import { POST as upload } from "./upload/route";
 
 // The import's route handlers: their HTTP answers, with the signed-in user stubbed (the
-// session is Auth.js's, tested end to end) and after() run by the test; the data layer,
-// the multipart parsing and the database are real.
+// session is Auth.js's, tested end to end) and the jobs the upload queues run by a worker
+// in the test; the data layer, the multipart parsing and the database are real.
 
 vi.mock("@/lib/data/session", () => ({ getUser: vi.fn() }));
 vi.mock("next-intl/server", () => ({
   getTranslations: async () =>
     Object.assign((key: string, values?: Record<string, unknown>) => (values?.line ? `${key}(${values.line})` : key), { has: () => true }),
 }));
-vi.mock("next/server", async (original) => ({ ...(await original<typeof import("next/server")>()), after: vi.fn() }));
 
 const signedIn = (user: SessionUser | null) => vi.mocked(getUser).mockResolvedValue(user);
 const ORIGIN = "http://pendamping.test";
 const FIXTURES = path.join(process.cwd(), "test/fixtures/imports");
 let pmo: SessionUser;
 
-afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true }));
 beforeAll(async () => {
-  process.env.IMPORT_SPOOL_DIR = await mkdtemp(path.join(tmpdir(), "import-route-"));
   await freshDatabase();
   pmo = await createTestUser("pmo");
 });
 beforeEach(() => {
   vi.mocked(getUser).mockReset();
-  vi.mocked(after).mockReset();
 });
 
 async function post(fields: { cohort?: string; file?: string | null }, origin: string | null = ORIGIN) {
@@ -56,9 +53,11 @@ async function post(fields: { cohort?: string; file?: string | null }, origin: s
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
 const auditCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents))[0].n;
 const importCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(imports))[0].n;
+const storedPieces = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(importFileChunks))[0].n;
+const checkJobs = async () => (await jobsOf(QUEUES.importCheck)).length;
 
 describe("POST /pmo/imports/upload", () => {
-  it("takes a good file, answers at once with the import's page, and checks it after the answer", async () => {
+  it("takes a good file, answers at once with the import's page, and queues its check, which a worker runs", async () => {
     signedIn(pmo);
     const response = await post({ cohort: "Wisma Atlet Juni 2021", file: "good.csv" });
     expect(response.status).toBe(303);
@@ -68,9 +67,9 @@ describe("POST /pmo/imports/upload", () => {
     const [row] = await db.select().from(imports).where(eq(imports.id, id));
     expect(row).toMatchObject({ state: "checking", cohort: "Wisma Atlet Juni 2021", fileName: "good.csv", rowsTotal: 3 });
 
-    // The check was handed to after(): it runs once the answer has gone out.
-    expect(vi.mocked(after)).toHaveBeenCalledTimes(1);
-    await vi.mocked(after).mock.calls[0][0];
+    // The check is a job, queued with the import: a worker runs it.
+    expect((await jobsOf(QUEUES.importCheck)).filter((j) => j.data.importId === id)).toHaveLength(1);
+    await drainJobs({ queues: [QUEUES.importCheck] });
     const answer = await progress(new NextRequest(`${ORIGIN}/pmo/imports/${id}/progress`), ctx(id));
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ state: "checked", done: 3, total: 3, totals: { rows: 3, ready: 3, refused: 0, duplicate: 0 } });
@@ -79,6 +78,7 @@ describe("POST /pmo/imports/upload", () => {
   it("sends a bad file back to the form with its one problem, the cohort kept, and writes nothing", async () => {
     signedIn(pmo);
     const before = await importCount();
+    const jobsBefore = await checkJobs();
     const response = await post({ cohort: "Kohort A", file: "wrong-header.csv" });
     expect(response.status).toBe(303);
     const url = new URL(response.headers.get("location")!, ORIGIN);
@@ -90,7 +90,7 @@ describe("POST /pmo/imports/upload", () => {
     });
     expect(url.searchParams.get("cohort")).toBe("Kohort A");
     expect(await importCount()).toBe(before);
-    expect(vi.mocked(after)).not.toHaveBeenCalled();
+    expect(await checkJobs()).toBe(jobsBefore);
 
     for (const [fields, error] of [
       [{ cohort: "  ", file: "good.csv" }, "cohortRequired"],
@@ -108,7 +108,7 @@ describe("POST /pmo/imports/upload", () => {
 
   // Hardening issue, point 1: refusals of files over ~64 KB never came back (the file's
   // stream was torn down by the check, the parser waited on it, the body stalled).
-  describe("a refused large file is answered at once, writes nothing and leaves no spool file", () => {
+  describe("a refused large file is answered at once, writes nothing and keeps no piece of the file", () => {
     const header = `${IMPORT_COLUMNS.join(",")}\n`;
     const row = "3174011507800001,Nama,1980-07-15,L,081234567890,31,MY,2021-06-01,Wisma Atlet\n";
     // `start`, then `fill`'s pieces (in blocks of about 64 KB) up to `size` bytes.
@@ -129,7 +129,6 @@ describe("POST /pmo/imports/upload", () => {
       ["a wrong header", "header", (size) => filled("nik,nama,tgl_lahir\n", size, () => Buffer.from("1,2,3\n"))],
       ["a short row", "tooFewFields", (size) => filled(header + row + "1,2,3\n", size, () => Buffer.from(row))],
     ];
-    const spoolFiles = async () => (await readdir(process.env.IMPORT_SPOOL_DIR!)).filter((f) => f.startsWith("upload-"));
 
     for (const size of [1_000_000, 20_000_000]) {
       for (const [name, key, make] of kinds) {
@@ -147,7 +146,7 @@ describe("POST /pmo/imports/upload", () => {
           expect(elapsed).toBeLessThan(2000);
           expect(await importCount()).toBe(before.imports);
           expect(await auditCount()).toBe(before.audit);
-          expect(await spoolFiles()).toEqual([]);
+          expect(await storedPieces()).toBe(0);
         });
       }
     }
@@ -190,7 +189,7 @@ describe("POST /pmo/imports/upload", () => {
       // The rest (about 75 chunks at 10 a second) is still arriving, and is read and dropped.
       expect(finished).toBe(false);
       await vi.waitFor(() => expect(finished).toBe(true), { timeout: 20_000, interval: 200 });
-      expect(await spoolFiles()).toEqual([]);
+      expect(await storedPieces()).toBe(0);
     }, 30_000);
   });
 
@@ -215,7 +214,7 @@ describe("GET /pmo/imports/[id]/report and /progress", () => {
     signedIn(pmo);
     const response = await post({ cohort: "Kohort laporan", file: "bad-phone.csv" });
     const id = response.headers.get("location")!.split("/").pop()!;
-    await vi.mocked(after).mock.calls[0][0];
+    await drainJobs({ queues: [QUEUES.importCheck] });
 
     const csv = await report(new NextRequest(`${ORIGIN}/pmo/imports/${id}/report`), ctx(id));
     expect(csv.status).toBe(200);
