@@ -21,6 +21,9 @@ serverEnv.PORT = String(port);
 // (e2e/hardening.spec.ts names made-up clients that way; a request without the header is
 // the socket's own address).
 serverEnv.TRUSTED_PROXY_HOPS = "1";
+// The server runs the job worker in its own process (imports, messages), also on
+// PostgreSQL, as `npm run demo` does.
+serverEnv.JOBS_IN_PROCESS = "1";
 // The server must run in production mode whatever the calling shell has set.
 serverEnv.NODE_ENV = "production";
 

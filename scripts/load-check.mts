@@ -30,6 +30,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
+import { startFakeSmtp, type FakeSmtp } from "../lib/testing/fake-smtp";
 import { countLogged, OPERATIONS, runLoad, summarize, type LoadResult } from "./load-lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -389,6 +390,33 @@ async function faultRun(ports: Set<number>) {
   }
   const startedBefore = await postmasterStart(prepared.databaseUrl);
 
+  // Background work through the restart: a worker process (npm run worker) sending mail to
+  // a local mail server that takes 20 ms a message, and, a few seconds before the restart,
+  // outbox messages and a cohort import put in flight (scripts/load-jobs.mts).
+  const smtp: FakeSmtp = await startFakeSmtp(0, { delayMs: 20 });
+  cleanups.push(() => smtp.close());
+  const jobsEnv = envFor(prepared.databaseUrl, { SMTP_URL: smtp.url, JOBS_MAINTENANCE_SECONDS: "2", WORKER_POLL_SECONDS: "0.5" });
+  const workerLog = join(resultsDir, "fault-worker.log");
+  const worker = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "scripts/worker.mts"], {
+    cwd: root,
+    env: jobsEnv,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(worker);
+  let workerOut = "";
+  const workerFile = createWriteStream(workerLog);
+  worker.stdout!.on("data", (c: Buffer) => ((workerOut += c), workerFile.write(c)));
+  worker.stderr!.on("data", (c: Buffer) => ((workerOut += c), workerFile.write(c)));
+  const workerExit = new Promise<number | null>((resolve) => worker.on("exit", (code) => (children.delete(worker), resolve(code))));
+  let driverOut = "";
+  let driver: Promise<{ code: number; out: string }> | null = null;
+  const driverTimer = setTimeout(() => {
+    progress("fault: putting outbox messages and a cohort import in flight");
+    driver = run(process.execPath, ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "scripts/load-jobs.mts", "--messages", "300", "--rows", "30000"], jobsEnv, 300_000);
+    void driver.then((r) => (driverOut = r.out));
+  }, Math.max(0, SECONDS * RESTART_AT * 1000 - 5_000));
+
   // The health endpoint every 250 ms, for the outage as the load balancer would see it.
   const health: { t: number; ok: boolean }[] = [];
   let probing = true;
@@ -439,6 +467,57 @@ async function faultRun(ports: Set<number>) {
   const canary = await runLoad({ base: prepared.base, users: 1, seconds: 1, accounts: prepared.accounts.slice(0, 1), password: LOAD_PASSWORD });
   await kill(prepared.server);
   printFigures("fault", result);
+  clearTimeout(driverTimer);
+  await jobsAfterRestart();
+
+  async function jobsAfterRestart() {
+    if (!driver) {
+      check("fault: background work carried through the restart", false, "the work was never put in flight");
+      return;
+    }
+    progress("fault: waiting for the worker to finish the import and the messages");
+    const outcome = await driver;
+    const done = outcome.out
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { done?: DriverDone })
+      .find((l) => l.done)?.done;
+    worker.kill("SIGTERM");
+    const exit = await Promise.race([workerExit, new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 40_000))]);
+    if (!done) {
+      check("fault: background work carried through the restart", false, `load-jobs ended without a result (exit ${outcome.code}):\n${(outcome.out || driverOut).slice(-2000)}`);
+      return;
+    }
+    const ids = new Map<string, number>();
+    for (const m of smtp.received) if (m.messageId) ids.set(m.messageId, (ids.get(m.messageId) ?? 0) + 1);
+    const ours = new Set(done.messageIds.map((id) => `<${id}@outbox.pendamping>`));
+    const twice = [...ids].filter(([, n]) => n > 1).length;
+    const receivedOurs = [...ids.keys()].filter((id) => ours.has(id)).length;
+    const sent = done.messages.sent ?? 0;
+    const stillQueued = (done.messages.pending ?? 0) + (done.messages.sending ?? 0);
+    figure({
+      run: "fault",
+      jobs: {
+        import: done.import,
+        participants: done.participants,
+        messages: done.messages,
+        mailServer: { received: smtp.received.length, distinct: ids.size, receivedTwice: twice },
+        worker: { exit, jobsFailed: (workerOut.match(/"job-failed"/g) ?? []).length, engineErrors: (workerOut.match(/"engine-error"/g) ?? []).length },
+      },
+    });
+    check(
+      "fault: the cohort import went through the restart and finished, every ready row once",
+      done.import.state === "imported" && done.participants.n === done.import.ready && done.participants.niks === done.import.ready && done.import.imported === done.import.ready,
+      `state ${done.import.state}${done.import.error ? ` (${done.import.error})` : ""}; ready ${done.import.ready}, imported ${done.import.imported}, participants ${done.participants.n} (${done.participants.niks} NIKs)`,
+    );
+    check(
+      "fault: every queued message was delivered once or is still queued; none lost, none sent twice",
+      twice === 0 && (done.messages.failed ?? 0) === 0 && sent + stillQueued === done.messages.queued && receivedOurs === sent,
+      `${done.messages.queued} queued: ${sent} sent, ${stillQueued} still queued, ${done.messages.failed ?? 0} failed; ` +
+        `the mail server received ${receivedOurs} of them, ${twice} more than once`,
+    );
+    check("fault: the worker stopped on SIGTERM", exit === 0 && workerOut.includes('"worker-stopped"'), `exit ${exit}`);
+  }
 
   const startedAfter = await postmasterStart(prepared.databaseUrl);
   const r = restart as { issued: number; done: number; code: number; out: string } | null;
@@ -527,6 +606,13 @@ async function faultRun(ports: Set<number>) {
     );
   }
 }
+
+type DriverDone = {
+  import: { id: string; state: string; error: string | null; ready: number; imported: number };
+  participants: { n: number; niks: number };
+  messages: { queued: number; sent?: number; pending?: number; sending?: number; failed?: number };
+  messageIds: string[];
+};
 
 // ---- main --------------------------------------------------------------------------------
 if (!existsSync(join(root, ".next", "BUILD_ID"))) {

@@ -10,6 +10,7 @@
 // jobs (JOBS_IN_PROCESS, on by default there): only one process may open PGlite.
 import { closeDb, dbKind } from "@/db";
 import { startWorker } from "@/lib/jobs/worker";
+import { safeErrorSummary } from "@/lib/log";
 
 if (dbKind !== "postgres") {
   console.error(
@@ -17,6 +18,14 @@ if (dbKind !== "postgres") {
   );
   process.exit(2);
 }
+
+// pg-boss 10 does not await every call it makes (its completion of a fetched batch, for
+// one): while the database restarts such a call fails with no one to catch it. Node would
+// end the process for it; the worker logs it and goes on, since the job it concerns is
+// settled by the worker itself (lib/jobs/worker.ts) or, at worst, run again after expiry.
+process.on("unhandledRejection", (error) => {
+  console.log(JSON.stringify({ at: new Date().toISOString(), event: "unhandled-rejection", error: safeErrorSummary(error) }));
+});
 
 const stopSeconds = Number(process.env.WORKER_STOP_SECONDS ?? 25);
 const pollSeconds = process.env.WORKER_POLL_SECONDS ? Number(process.env.WORKER_POLL_SECONDS) : undefined;

@@ -280,7 +280,12 @@ async function* storedBytes(importId: string): AsyncGenerator<Buffer> {
  */
 export async function* readImportRows(importId: string): AsyncGenerator<{ line: number; record: ImportRecord }> {
   let columns: ImportColumn[] = [];
-  const parser = Readable.from(storedBytes(importId)).pipe(parse(CSV_OPTIONS));
+  const source = Readable.from(storedBytes(importId));
+  const parser = parse(CSV_OPTIONS);
+  // pipe() does not pass a source's error on: a failed read (the database went away)
+  // must end the parser's iteration with that error, not crash the process.
+  source.on("error", (error) => parser.destroy(error));
+  source.pipe(parser);
   for await (const parsed of parser as AsyncIterable<Parsed>) {
     if (parsed.info.records === 1) {
       assertHeader(parsed.record);

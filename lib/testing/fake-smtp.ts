@@ -16,7 +16,8 @@ export type FakeSmtp = {
   close: () => Promise<void>;
 };
 
-export async function startFakeSmtp(port = 0): Promise<FakeSmtp> {
+/** delayMs: how long the server takes to accept each message (a real server is not instant). */
+export async function startFakeSmtp(port = 0, opts: { delayMs?: number } = {}): Promise<FakeSmtp> {
   const received: ReceivedMail[] = [];
   let refusals = 0;
   let refusalCode = 451;
@@ -27,7 +28,8 @@ export async function startFakeSmtp(port = 0): Promise<FakeSmtp> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
+      stream.on("end", async () => {
+        if (opts.delayMs) await new Promise((resolve) => setTimeout(resolve, opts.delayMs));
         if (refusals > 0) {
           refusals--;
           const error = new Error(refusalCode === 451 ? "Try again later" : "Mailbox unavailable") as Error & { responseCode: number };
