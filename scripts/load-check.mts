@@ -391,9 +391,9 @@ async function faultRun(ports: Set<number>) {
   const startedBefore = await postmasterStart(prepared.databaseUrl);
 
   // Background work through the restart: a worker process (npm run worker) sending mail to
-  // a local mail server that takes 20 ms a message, and, a few seconds before the restart,
+  // a local mail server that takes 50 ms a message, and, a few seconds before the restart,
   // outbox messages and a cohort import put in flight (scripts/load-jobs.mts).
-  const smtp: FakeSmtp = await startFakeSmtp(0, { delayMs: 20 });
+  const smtp: FakeSmtp = await startFakeSmtp(0, { delayMs: 50 });
   cleanups.push(() => smtp.close());
   const jobsEnv = envFor(prepared.databaseUrl, { SMTP_URL: smtp.url, JOBS_MAINTENANCE_SECONDS: "2", WORKER_POLL_SECONDS: "0.5" });
   const workerLog = join(resultsDir, "fault-worker.log");
@@ -413,7 +413,7 @@ async function faultRun(ports: Set<number>) {
   let driver: Promise<{ code: number; out: string }> | null = null;
   const driverTimer = setTimeout(() => {
     progress("fault: putting outbox messages and a cohort import in flight");
-    driver = run(process.execPath, ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "scripts/load-jobs.mts", "--messages", "300", "--rows", "30000"], jobsEnv, 300_000);
+    driver = run(process.execPath, ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "scripts/load-jobs.mts", "--messages", "400", "--rows", "30000"], jobsEnv, 300_000);
     void driver.then((r) => (driverOut = r.out));
   }, Math.max(0, SECONDS * RESTART_AT * 1000 - 5_000));
 
@@ -468,6 +468,7 @@ async function faultRun(ports: Set<number>) {
   await kill(prepared.server);
   printFigures("fault", result);
   clearTimeout(driverTimer);
+  const restartAt = restart as { issued: number; done: number } | null;
   await jobsAfterRestart();
 
   async function jobsAfterRestart() {
@@ -501,7 +502,19 @@ async function faultRun(ports: Set<number>) {
         import: done.import,
         participants: done.participants,
         messages: done.messages,
-        mailServer: { received: smtp.received.length, distinct: ids.size, receivedTwice: twice },
+        mailServer: {
+          received: smtp.received.length,
+          distinct: ids.size,
+          receivedTwice: twice,
+          // Received before the restart command, during the outage, and after the database's return.
+          ...(restartAt
+            ? {
+                beforeRestart: smtp.received.filter((m) => m.at < restartAt!.issued).length,
+                duringRestart: smtp.received.filter((m) => m.at >= restartAt!.issued && m.at < restartAt!.done).length,
+                afterRestart: smtp.received.filter((m) => m.at >= restartAt!.done).length,
+              }
+            : {}),
+        },
         worker: { exit, jobsFailed: (workerOut.match(/"job-failed"/g) ?? []).length, engineErrors: (workerOut.match(/"engine-error"/g) ?? []).length },
       },
     });

@@ -5,7 +5,7 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
-export type ReceivedMail = { messageId: string | null; to: string[]; from: string; raw: string };
+export type ReceivedMail = { messageId: string | null; to: string[]; from: string; raw: string; at: number };
 
 export type FakeSmtp = {
   url: string;
@@ -43,6 +43,7 @@ export async function startFakeSmtp(port = 0, opts: { delayMs?: number } = {}): 
           to: session.envelope.rcptTo.map((r) => r.address),
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           raw,
+          at: Date.now(),
         });
         callback();
       });
