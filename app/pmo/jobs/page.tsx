@@ -132,7 +132,7 @@ export default async function JobsPage({ searchParams }: { searchParams: SearchP
         </div>
       </section>
 
-      <section aria-labelledby="failed-h" className="space-y-3">
+      <section id="failed" aria-labelledby="failed-h" className="space-y-3">
         <h2 id="failed-h" className="text-lg font-semibold">{t("failedHeading")}</h2>
         <p data-figure="failed-total">{t("failedCount", { count: failed.total })}</p>
         <NextIntlClientProvider messages={{ pmoJobs: messages.pmoJobs }}>

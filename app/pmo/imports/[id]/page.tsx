@@ -73,7 +73,12 @@ export default async function ImportPage({ params, searchParams }: Props) {
             <p role="alert" className="rounded-md border border-red-700 bg-red-50 p-3 text-red-800">
               {t.has(`error.${errorKey}`) ? t(`error.${errorKey}`, { id: errorId ?? "" }) : t("error.stale")}
             </p>
-            <p>
+            <p className="flex flex-wrap gap-4">
+              {errorKey === "checkFailed" || errorKey === "importFailed" ? (
+                <Link href="/pmo/jobs#failed" className="text-teal-800 underline">
+                  {t("retryJob")}
+                </Link>
+              ) : null}
               <Link href="/pmo/imports#upload" className="text-teal-800 underline">
                 {t("uploadAgain")}
               </Link>
