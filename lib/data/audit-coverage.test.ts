@@ -336,12 +336,14 @@ const TABLE: Record<string, Entry> = {
     kind: "unaudited",
     scenarios: [
       {
-        name: "a code used a month ago deleted",
+        name: "a code expired a month ago deleted",
         why: "the cleanup job: a code already used or expired, kept SPENT_CODE_DAYS for the participant's data download; its issue and its use are in the audit log",
         allow: { activation_codes: "*" },
         act: async () => {
-          const code = await issueActivationCode(cw, (await participant({ caseworker: cw })).participantId);
-          await db.update(activationCodes).set({ expiresAt: new Date(Date.now() - 30 * 86_400_000) }).where(eq(activationCodes.expiresAt, code.expiresAt));
+          const p = await participant({ caseworker: cw });
+          await issueActivationCode(cw, p.participantId);
+          // By its account: PostgreSQL keeps microseconds, so the code's expiry as a Date matches no row.
+          await db.update(activationCodes).set({ expiresAt: new Date(Date.now() - 30 * 86_400_000) }).where(eq(activationCodes.userId, p.user.id));
           return () => deleteSpentActivationCodes();
         },
       },

@@ -48,6 +48,11 @@ afterEach(async () => {
 });
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
+  if (!onPostgres) return;
+  // The test queue and its records go: the database is shared with the next test file.
+  await db.execute(sql`delete from pgboss.job where name = 'test-echo'`);
+  await db.execute(sql`select pgboss.delete_queue('test-echo')`);
+  await db.execute(sql`drop table if exists test_job_runs`);
 });
 
 const importRow = async (id: string) =>
