@@ -13,7 +13,7 @@
 // Environment:
 //   TEST_DATABASE_URL=postgres://…  also run step 4, and run step 5 on that database.
 //                               WARNING: steps 4 and 5 empty that database (step 5 drops
-//                               and recreates its `public` and `drizzle` schemas). DATABASE_URL
+//                               and recreates its `public` and `drizzle` schemas, and drops `pgboss`). DATABASE_URL
 //                               is never used by the suite. Without TEST_DATABASE_URL, step 5
 //                               uses a fresh PGlite folder .data/e2e.
 //   TEST_SKIP_E2E=1             skip step 5

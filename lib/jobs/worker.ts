@@ -54,7 +54,10 @@ const defaultLog = (line: Record<string, unknown>) => console.log(JSON.stringify
  * happened, without the stack or a query's parameters, which may hold personal data.
  */
 export function jobError(error: unknown): Error {
-  const clean = new Error(safeErrorSummary(error));
+  const summary = safeErrorSummary(error);
+  // A plain error of the app's own ("payload refused: …") reads as its message alone.
+  const plain = /^Error message="([^"]*)"$/.exec(summary);
+  const clean = new Error(plain ? plain[1] : summary);
   clean.stack = undefined;
   return clean;
 }
