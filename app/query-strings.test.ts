@@ -205,6 +205,29 @@ const ROUTES: Record<string, RouteSpec> = {
     },
   },
   "app/api/health/route.ts": { reads: "nothing" },
+  "app/api/webhooks/whatsapp/route.ts": {
+    reads: "Meta's handshake (hub.mode, hub.verify_token, hub.challenge); a signed JSON body (lib/data/outbox-whatsapp.test.ts)",
+    hostile: async (route) => {
+      process.env.WHATSAPP_VERIFY_TOKEN = "verify-me";
+      process.env.WHATSAPP_APP_SECRET = "app-secret";
+      try {
+        await withHostile("subscribe\u0000", async (value) => {
+          const params = new URLSearchParams({ "hub.mode": value, "hub.verify_token": value, "hub.challenge": value });
+          const answer = await expectCleanRoute(() => route.GET(new NextRequest(`${ORIGIN}/api/webhooks/whatsapp?${params}`) as never));
+          expect(answer?.status).toBe(403);
+        });
+        await withHostile("{\"object\":\u0000}", async (body) => {
+          const answer = await expectCleanRoute(() =>
+            route.POST(new NextRequest(`${ORIGIN}/api/webhooks/whatsapp`, { method: "POST", body, headers: { "x-hub-signature-256": `sha256=${"0".repeat(64)}` } }) as never),
+          );
+          expect(answer?.status).toBe(401);
+        });
+      } finally {
+        delete process.env.WHATSAPP_VERIFY_TOKEN;
+        delete process.env.WHATSAPP_APP_SECRET;
+      }
+    },
+  },
   "app/me/data/export/route.ts": { reads: "nothing (the signed-in participant's own data)" },
   "app/pmo/imports/[id]/progress/route.ts": { reads: "the import's id", hostile: hostileImportId },
   "app/pmo/imports/[id]/report/route.ts": { reads: "the import's id", hostile: hostileImportId },

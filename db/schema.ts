@@ -71,6 +71,9 @@ export const users = pgTable(
     // Moved forward at most once a minute by requireUser: the idle timeout reads it.
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     locale: text("locale").$type<Locale>().notNull().default("id"),
+    // The WhatsApp Cloud API answered that this phone cannot receive WhatsApp (error
+    // 131026 and the like): shown on the case file; messages go by email, if any.
+    whatsappUnreachableAt: timestamp("whatsapp_unreachable_at", { withTimezone: true }),
     // A caseworker's province (two digits), set by the PMO: the automatic assignment rule
     // gives a new participant to a caseworker of their province (docs/decisions/020).
     provinceCode: text("province_code"),
@@ -486,6 +489,14 @@ export const outboxMessages = pgTable(
     // "sending": a worker claimed the message and is handing it to the mail server (since
     // this time); a claim older than a minute is a worker that died (lib/data/outbox.ts).
     sendingSince: timestamp("sending_since", { withTimezone: true }),
+    // WhatsApp: the approved template's values (Indonesian, lib/channels/templates.ts),
+    // the Cloud API's message id once accepted, and the last status its webhook reported
+    // (sent → delivered → read, or failed; never backwards), with its time and error code.
+    templateValues: jsonb("template_values"),
+    providerMessageId: text("provider_message_id"),
+    deliveryStatus: text("delivery_status"),
+    deliveryStatusAt: timestamp("delivery_status_at", { withTimezone: true }),
+    errorCode: integer("error_code"),
     kind: text("kind").notNull(),
     participantId: uuid("participant_id").references(() => participants.id),
     // One message per cause (e.g. "deadline:<participant>:<date>"): a repeated run adds nothing.
@@ -496,6 +507,8 @@ export const outboxMessages = pgTable(
   (t) => [
     index("outbox_state_idx").on(t.state, t.createdAt),
     uniqueIndex("outbox_dedupe_key").on(t.dedupeKey),
+    uniqueIndex("outbox_provider_message_key").on(t.providerMessageId),
+    check("outbox_delivery_status_check", sql`delivery_status is null or delivery_status in ('sent', 'delivered', 'read', 'failed')`),
     check("outbox_channel_check", inList("channel", OUTBOX_CHANNELS)),
     check("outbox_state_check", inList("state", OUTBOX_STATES)),
   ],

@@ -27,6 +27,8 @@ const DOORS: Record<string, Row> = {
   "/api/health": everyone,
   "/account/password": { anonymous: "login", participant: "ok", caseworker: "ok", pmo: "ok" },
   "/api/auth/[...nextauth]": everyone,
+  // Not configured in the end-to-end run (no WHATSAPP_VERIFY_TOKEN): not there.
+  "/api/webhooks/whatsapp": { anonymous: 404, participant: 404, caseworker: 404, pmo: 404 },
   "/me": participantOnly(),
   "/me/data": participantOnly(),
   "/me/data/export": participantOnly(),

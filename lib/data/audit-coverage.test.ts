@@ -64,7 +64,7 @@ import {
   uploadImport,
 } from "./imports";
 import { getJobsOverview, listFailedJobs, retryFailedJob } from "./jobs";
-import { deliverMessage, failUndelivered, listOutbox, outboxCounts } from "./outbox";
+import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import type { SessionUser } from "./permissions";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
@@ -864,6 +864,25 @@ const TABLE: Record<string, Entry> = {
           await answerUnassignedHelpRequest(pmo, { requestId: asked.id, answer: "Jawaban untuk dikirim" });
           const [m] = await db.select({ id: outboxMessages.id }).from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId));
           return async () => deliverMessage(m.id, { transport: null });
+        },
+      },
+    ],
+  },
+  "outbox.applyWhatsAppStatuses": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a status from WhatsApp's webhook recorded",
+        why: "delivery state reported by WhatsApp (delivery_status and its time, a failure's code), as deliverMessage's: bookkeeping of a message written with its cause's audit event",
+        allow: { outbox_messages: ["delivery_status", "delivery_status_at", "state", "error_code", "last_error"], users: ["whatsapp_unreachable_at"] },
+        act: async () => {
+          const p = await participant();
+          const asked = await createHelpRequest(p.user, helpInput(p.participantId));
+          if (!asked.ok) throw new Error(JSON.stringify(asked));
+          await answerUnassignedHelpRequest(pmo, { requestId: asked.id, answer: "Jawaban lewat WhatsApp" });
+          const [m] = await db.select({ id: outboxMessages.id }).from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId));
+          await db.update(outboxMessages).set({ state: "sent", providerMessageId: `wamid.${m.id}`, deliveryStatus: "sent" }).where(eq(outboxMessages.id, m.id));
+          return async () => applyWhatsAppStatuses([{ messageId: `wamid.${m.id}`, status: "delivered", at: new Date() }]);
         },
       },
     ],

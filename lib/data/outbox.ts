@@ -6,6 +6,9 @@ import { db, type Tx } from "@/db";
 import { OUTBOX_STATES, outboxMessages, participants, users, type Locale } from "@/db/schema";
 import { messagesFor } from "@/lib/i18n/messages";
 import { maskPhone } from "@/lib/validation";
+import { daysLeftText } from "@/lib/channels/templates";
+import { advances, type MessageStatus } from "@/lib/channels/webhook-signature";
+import { isUnreachableCode, sendTemplate, whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
 import { enqueue } from "@/lib/jobs/engine";
 import { QUEUES } from "@/lib/jobs/queues";
 import { requirePermission, type SessionUser } from "./permissions";
@@ -72,6 +75,8 @@ export async function queueMessage(
   if (!to) return null;
   const t = outboxTranslator(to.locale);
   const values = { name: to.fullName, ...(msg.values?.(to.locale) ?? {}) };
+  // WhatsApp templates are approved in Indonesian: their values are written in it.
+  const templateValues = to.channel === "whatsapp" ? whatsappValues(msg.kind, { name: to.fullName, ...(msg.values?.("id") ?? {}) }) : null;
   const [row] = await tx
     .insert(outboxMessages)
     .values({
@@ -83,6 +88,7 @@ export async function queueMessage(
       kind: msg.kind,
       participantId: msg.participantId,
       dedupeKey: msg.dedupeKey ?? null,
+      templateValues,
     })
     .onConflictDoNothing({ target: outboxMessages.dedupeKey })
     .returning({ id: outboxMessages.id });
@@ -91,8 +97,15 @@ export async function queueMessage(
   return row.id;
 }
 
+/** A message kind's WhatsApp template values, from the values its email text uses. */
+function whatsappValues(kind: OutboxKind, values: Record<string, string | number>): Record<string, string> {
+  const name = String(values.name);
+  if (kind === "deadline_reminder") return { name, date: String(values.date), daysLeft: daysLeftText(Number(values.days), "id") };
+  return { name };
+}
+
 export type MailTransport = Pick<Transporter, "sendMail">;
-export type Delivery = "sent" | "recorded" | "skipped";
+export type Delivery = "sent" | "recorded" | "skipped" | "failed";
 
 let smtp: Transporter | undefined;
 /** The SMTP transport of SMTP_URL (smtp://user:pass@host:587, smtps://…), or null without it. */
@@ -143,15 +156,17 @@ async function persistently<T>(write: () => Promise<T>): Promise<T> {
  */
 export async function deliverMessage(
   messageId: string,
-  opts: { transport?: MailTransport | null; from?: string; now?: () => Date } = {},
+  opts: { transport?: MailTransport | null; whatsapp?: WhatsAppConfig | null; from?: string; now?: () => Date } = {},
 ): Promise<Delivery> {
   const transport = opts.transport === undefined ? transportFromEnv() : opts.transport;
+  const whatsapp = opts.whatsapp === undefined ? whatsappConfig() : opts.whatsapp;
   const from = opts.from ?? process.env.SMTP_FROM ?? DEFAULT_FROM;
   const now = opts.now ?? (() => new Date());
   const claimed = await db.transaction(async (tx) => {
     const [m] = await tx.select().from(outboxMessages).where(eq(outboxMessages.id, messageId)).for("update");
     if (!m || m.state === "sent" || m.state === "recorded") return "skipped" as const;
-    if (m.channel !== "email" || !transport) {
+    const canSend = m.channel === "email" ? Boolean(transport) : Boolean(whatsapp && m.templateValues);
+    if (!canSend) {
       await tx.update(outboxMessages).set({ state: "recorded", lastError: null, sendingSince: null }).where(eq(outboxMessages.id, m.id));
       return "recorded" as const;
     }
@@ -167,6 +182,7 @@ export async function deliverMessage(
   if (claimed === "busy") throw new DeliveryFailed("being sent by another worker");
   if (typeof claimed === "string") return claimed;
   const m = claimed;
+  if (m.channel === "whatsapp") return deliverWhatsApp(m, whatsapp!, now);
   try {
     await transport!.sendMail({
       from,
@@ -192,6 +208,97 @@ export async function deliverMessage(
       .where(eq(outboxMessages.id, m.id)),
   );
   return "sent";
+}
+
+/**
+ * The WhatsApp half of deliverMessage, for a claimed message: its template through the
+ * Cloud API. Accepted: "sent", with the API's message id (its statuses arrive by webhook).
+ * A failure worth trying again (429, 5xx, a timeout): back to "pending", and
+ * DeliveryFailed for the engine's retry. A permanent one (a number that is not on
+ * WhatsApp, a template that does not exist): "failed" at once with the API's code, no
+ * retry; a number that cannot receive WhatsApp is marked so on its account.
+ */
+async function deliverWhatsApp(m: typeof outboxMessages.$inferSelect, config: WhatsAppConfig, now: () => Date): Promise<Delivery> {
+  const result = await sendTemplate(
+    { to: m.recipient, template: m.kind as OutboxKind, values: m.templateValues as never },
+    { config },
+  );
+  if (result.ok) {
+    await persistently(() =>
+      db
+        .update(outboxMessages)
+        .set({
+          state: "sent",
+          sentAt: now(),
+          lastError: null,
+          sendingSince: null,
+          providerMessageId: result.messageId,
+          deliveryStatus: "sent",
+          deliveryStatusAt: now(),
+        })
+        .where(eq(outboxMessages.id, m.id)),
+    );
+    return "sent";
+  }
+  const text = `${result.code ?? result.status ?? result.reason}: ${result.message}`.slice(0, 500);
+  if (result.retryable) {
+    await persistently(() =>
+      db
+        .update(outboxMessages)
+        .set({ state: "pending", lastError: text, errorCode: result.code, sendingSince: null })
+        .where(and(eq(outboxMessages.id, m.id), eq(outboxMessages.state, "sending"))),
+    );
+    throw new DeliveryFailed(text);
+  }
+  await persistently(() =>
+    db.transaction(async (tx) => {
+      await tx
+        .update(outboxMessages)
+        .set({ state: "failed", lastError: text, errorCode: result.code, sendingSince: null, deliveryStatus: "failed", deliveryStatusAt: now() })
+        .where(eq(outboxMessages.id, m.id));
+      if (result.unreachable && m.participantId) await markWhatsAppUnreachable(tx, m.participantId, now());
+    }),
+  );
+  return "failed";
+}
+
+/** The participant's phone cannot receive WhatsApp: their account says so (the case file shows it). */
+async function markWhatsAppUnreachable(tx: Tx, participantId: string, at: Date): Promise<void> {
+  await tx.execute(sql`update users u set whatsapp_unreachable_at = coalesce(u.whatsapp_unreachable_at, ${at.toISOString()}::timestamptz)
+                       from participants p where p.id = ${participantId} and u.id = p.user_id`);
+}
+
+export type StatusEvent = { messageId: string; status: MessageStatus; at: Date; errorCode?: number };
+
+/**
+ * Statuses reported by WhatsApp's webhook (app/api/webhooks/whatsapp): each message's
+ * status moves only forward (sent → delivered → read; failed ends one not yet delivered),
+ * so a repeated or late status changes nothing. A "failed" with a code meaning the number
+ * cannot receive WhatsApp marks the contact. The system acts; returns how many changed.
+ */
+export async function applyWhatsAppStatuses(events: StatusEvent[]): Promise<number> {
+  let changed = 0;
+  for (const e of events) {
+    changed += await db.transaction(async (tx) => {
+      const [m] = await tx
+        .select({ id: outboxMessages.id, status: outboxMessages.deliveryStatus, participantId: outboxMessages.participantId })
+        .from(outboxMessages)
+        .where(eq(outboxMessages.providerMessageId, e.messageId))
+        .for("update");
+      if (!m || !advances(m.status as MessageStatus | null, e.status)) return 0;
+      await tx
+        .update(outboxMessages)
+        .set({
+          deliveryStatus: e.status,
+          deliveryStatusAt: e.at,
+          ...(e.status === "failed" ? { state: "failed", errorCode: e.errorCode ?? null, lastError: `WhatsApp ${e.errorCode ?? "failed"}` } : {}),
+        })
+        .where(eq(outboxMessages.id, m.id));
+      if (e.status === "failed" && isUnreachableCode(e.errorCode) && m.participantId) await markWhatsAppUnreachable(tx, m.participantId, e.at);
+      return 1;
+    });
+  }
+  return changed;
 }
 
 /** The message's last try failed (its job's dead letter): it is failed, with its last error. */
@@ -229,6 +336,9 @@ export type OutboxRow = {
   participantId: string | null;
   createdAt: Date;
   sentAt: Date | null;
+  /** WhatsApp: the last status the webhook reported, and when. */
+  deliveryStatus: MessageStatus | null;
+  deliveryStatusAt: Date | null;
 };
 
 /** The outbox for the PMO: newest first, by state; recipients masked, as in every list. */
@@ -264,6 +374,8 @@ export async function listOutbox(viewer: SessionUser, query: { state?: OutboxSta
         participantId: r.participantId,
         createdAt: r.createdAt,
         sentAt: r.sentAt,
+        deliveryStatus: r.deliveryStatus as MessageStatus | null,
+        deliveryStatusAt: r.deliveryStatusAt,
       }),
     ),
     total,

@@ -102,6 +102,11 @@ export default async function OutboxPage({ searchParams }: { searchParams: Searc
                     <span className={`rounded px-2 py-0.5 ${STATE_TONE[m.state]}`}>{t(`state.${m.state}`)}</span>
                     <p className="text-slate-700">{t("attempts", { count: m.attempts })}</p>
                     {m.sentAt ? <p className="text-slate-700">{format.dateTime(m.sentAt, { dateStyle: "medium", timeStyle: "short" })}</p> : null}
+                    {m.deliveryStatus && m.deliveryStatusAt ? (
+                      <p data-delivery={m.deliveryStatus}>
+                        {t(`delivery.${m.deliveryStatus}`, { at: format.dateTime(m.deliveryStatusAt, { dateStyle: "medium", timeStyle: "short" }) })}
+                      </p>
+                    ) : null}
                     {m.lastError ? <p className="break-all text-red-800">{m.lastError}</p> : null}
                   </td>
                 </tr>

@@ -1,0 +1,152 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { outboxMessages, users } from "@/db/schema";
+import { freshDatabase } from "@/db/test-utils";
+import { whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
+import { startFakeWhatsApp, type FakeWhatsApp } from "@/lib/testing/fake-whatsapp";
+import { createTestParticipant } from "@/lib/testing/participants";
+import { GET, POST } from "@/app/api/webhooks/whatsapp/route";
+import { deliverMessage, longDate, queueMessage } from "./outbox";
+
+// WhatsApp delivery against a fake Cloud API (lib/testing/fake-whatsapp.ts), and its
+// status webhook (app/api/webhooks/whatsapp) fed by the fake's signed deliveries.
+
+let fake: FakeWhatsApp;
+let config: WhatsAppConfig;
+let hook: http.Server;
+let hookUrl: string;
+const env = { ...process.env };
+
+beforeAll(async () => {
+  await freshDatabase();
+  fake = await startFakeWhatsApp({ templates: { pmi_pertanyaan_dijawab: 1, pmi_batas_beli_pelatihan: 3, pmi_percobaan_pendaftaran: 1 } });
+  config = whatsappConfig({ WHATSAPP_TOKEN: "fake-whatsapp-token", WHATSAPP_PHONE_NUMBER_ID: fake.phoneNumberId, WHATSAPP_API_BASE: fake.base })!;
+  process.env.WHATSAPP_APP_SECRET = "fake-whatsapp-app-secret";
+  process.env.WHATSAPP_VERIFY_TOKEN = "verify-me";
+  // The route handler behind a plain HTTP server, so the fake posts to it as Meta would.
+  hook = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const request = new NextRequest(`http://127.0.0.1${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: req.method === "POST" ? Buffer.concat(chunks) : undefined,
+    });
+    const answer = await (req.method === "POST" ? POST(request) : GET(request));
+    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+  hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/api/webhooks/whatsapp`;
+});
+afterAll(async () => {
+  process.env = env;
+  await fake.close();
+  await new Promise((resolve) => hook.close(resolve));
+});
+beforeEach(() => fake.failNext(0, { status: 500, code: 131000 }));
+
+const rowOf = async (id: string) => (await db.select().from(outboxMessages).where(eq(outboxMessages.id, id)))[0];
+async function whatsappMessage(kind: "help_answered" | "deadline_reminder" = "help_answered") {
+  const p = await createTestParticipant({ form: { email: "" } });
+  const id = await db.transaction((tx) =>
+    queueMessage(tx, {
+      participantId: p.participantId,
+      kind,
+      values: kind === "deadline_reminder" ? (locale) => ({ date: longDate("2021-07-03", locale), days: 3 }) : undefined,
+    }),
+  );
+  return { ...p, messageId: id! };
+}
+
+describe("delivery by WhatsApp", () => {
+  it("sends the kind's approved template with its values in Indonesian, and keeps the API's message id", async () => {
+    const m = await whatsappMessage("deadline_reminder");
+    expect(await rowOf(m.messageId)).toMatchObject({ channel: "whatsapp", templateValues: { name: m.user.name, date: "3 Juli 2021", daysLeft: "3 hari lagi" } });
+    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("sent");
+    const sent = fake.accepted().at(-1)!;
+    expect(sent.to).toBe(m.phone!.slice(1));
+    expect(sent.template).toMatchObject({ name: "pmi_batas_beli_pelatihan", language: { code: "id" } });
+    expect(JSON.stringify(sent.template.components)).toContain("3 hari lagi");
+    expect(await rowOf(m.messageId)).toMatchObject({ state: "sent", providerMessageId: sent.messageId, deliveryStatus: "sent" });
+    // Run again: nothing more is sent.
+    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("skipped");
+    expect(fake.accepted().filter((a) => a.messageId === sent.messageId)).toHaveLength(1);
+  });
+
+  it("a rate limit (429) is tried again and then sent; the API saw two requests, one accepted", async () => {
+    const m = await whatsappMessage();
+    const before = fake.requests.length;
+    fake.failNext(1, { status: 429, code: 130429 });
+    await expect(deliverMessage(m.messageId, { whatsapp: config })).rejects.toThrow("130429");
+    expect(await rowOf(m.messageId)).toMatchObject({ state: "pending", errorCode: 130429 });
+    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("sent");
+    expect(fake.requests.length - before).toBe(2);
+  });
+
+  it("a number not on WhatsApp ends failed at once with the API's code, and the contact is marked unreachable", async () => {
+    const m = await whatsappMessage();
+    fake.failNext(1, { status: 400, code: 131026 });
+    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("failed");
+    expect(await rowOf(m.messageId)).toMatchObject({ state: "failed", errorCode: 131026, deliveryStatus: "failed" });
+    const [user] = await db.select().from(users).where(eq(users.id, m.user.id));
+    expect(user.whatsappUnreachableAt).toBeInstanceOf(Date);
+  });
+
+  it("without WhatsApp configured the message is recorded, as before", async () => {
+    const m = await whatsappMessage();
+    expect(await deliverMessage(m.messageId, { whatsapp: null })).toBe("recorded");
+  });
+});
+
+describe("the status webhook", () => {
+  it("answers Meta's verification handshake, and refuses a wrong token", async () => {
+    const ok = await fetch(`${hookUrl}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("1158201444");
+    expect((await fetch(`${hookUrl}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`)).status).toBe(403);
+  });
+
+  it("statuses out of order end as read, never backwards; a repeat changes nothing", async () => {
+    const m = await whatsappMessage();
+    await deliverMessage(m.messageId, { whatsapp: config });
+    const wamid = (await rowOf(m.messageId)).providerMessageId!;
+    const t = Math.floor(Date.now() / 1000);
+    for (const status of ["read", "sent", "delivered", "read"] as const) {
+      expect((await fake.sendStatus(hookUrl, { messageId: wamid, status, recipient: m.phone!, timestamp: t + (status === "read" ? 20 : 10) })).status).toBe(200);
+    }
+    expect(await rowOf(m.messageId)).toMatchObject({ deliveryStatus: "read", state: "sent" });
+    expect((await rowOf(m.messageId)).deliveryStatusAt!.getTime()).toBe((t + 20) * 1000);
+    // A late failure cannot undo a message that was read.
+    await fake.sendStatus(hookUrl, { messageId: wamid, status: "failed", recipient: m.phone!, errorCode: 131026 });
+    expect(await rowOf(m.messageId)).toMatchObject({ deliveryStatus: "read", state: "sent" });
+  });
+
+  it("a forged or unsigned delivery is 401 and changes nothing; garbage that is signed is 400", async () => {
+    const m = await whatsappMessage();
+    await deliverMessage(m.messageId, { whatsapp: config });
+    const wamid = (await rowOf(m.messageId)).providerMessageId!;
+    expect((await fake.sendStatus(hookUrl, { messageId: wamid, status: "read", recipient: m.phone! }, { secret: "not-the-app-secret" })).status).toBe(401);
+    expect((await fake.sendStatus(hookUrl, { messageId: wamid, status: "read", recipient: m.phone! }, { header: null })).status).toBe(401);
+    expect((await rowOf(m.messageId)).deliveryStatus).toBe("sent");
+    expect((await fake.sendWebhook(hookUrl, { object: "something else" })).status).toBe(400);
+  });
+
+  it("a failed status on a sent message fails it, with the code, and marks a number that cannot receive WhatsApp", async () => {
+    const m = await whatsappMessage();
+    await deliverMessage(m.messageId, { whatsapp: config });
+    const wamid = (await rowOf(m.messageId)).providerMessageId!;
+    await fake.sendStatus(hookUrl, { messageId: wamid, status: "failed", recipient: m.phone!, errorCode: 131026 });
+    expect(await rowOf(m.messageId)).toMatchObject({ state: "failed", deliveryStatus: "failed", errorCode: 131026 });
+    expect((await db.select().from(users).where(eq(users.id, m.user.id)))[0].whatsappUnreachableAt).toBeInstanceOf(Date);
+  });
+
+  it("refuses a body over 1 MB at once", async () => {
+    const answer = await fetch(hookUrl, { method: "POST", body: "x".repeat(1024 * 1024 + 1), headers: { "content-type": "application/json" } });
+    expect(answer.status).toBe(413);
+  });
+});
