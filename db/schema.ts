@@ -74,6 +74,9 @@ export const users = pgTable(
     // The WhatsApp Cloud API answered that this phone cannot receive WhatsApp (error
     // 131026 and the like): shown on the case file; messages go by email, if any.
     whatsappUnreachableAt: timestamp("whatsapp_unreachable_at", { withTimezone: true }),
+    // The participant replied BERHENTI (or STOP) on WhatsApp: no message goes to them there
+    // until they reply MULAI (lib/data/whatsapp-inbound.ts).
+    whatsappOptedOutAt: timestamp("whatsapp_opted_out_at", { withTimezone: true }),
     // A caseworker's province (two digits), set by the PMO: the automatic assignment rule
     // gives a new participant to a caseworker of their province (docs/decisions/020).
     provinceCode: text("province_code"),

@@ -64,6 +64,7 @@ import {
   uploadImport,
 } from "./imports";
 import { getJobsOverview, listFailedJobs, retryFailedJob } from "./jobs";
+import { receiveWhatsAppMessage } from "./whatsapp-inbound";
 import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import type { SessionUser } from "./permissions";
@@ -887,6 +888,25 @@ const TABLE: Record<string, Entry> = {
       },
     ],
   },
+  "whatsapp-inbound.receiveWhatsAppMessage": write(
+    scenario("BERHENTI: no more WhatsApp messages", async () => {
+      const p = await participant();
+      return {
+        act: () => receiveWhatsAppMessage({ from: p.phone!, waMessageId: `wamid.stop.${p.participantId}`, at: new Date(), text: "BERHENTI" }),
+        events: [{ actor: { id: p.user.id, role: "participant" }, action: "participant.whatsapp_opt_out", entityType: "participant", entityId: p.participantId, after: true }],
+        noBefore: "the opt-out is a time where there was none; the word and the time are in after",
+      };
+    }),
+    scenario("a reply becomes a help request", async () => {
+      const p = await participant();
+      return {
+        act: () => receiveWhatsAppMessage({ from: p.phone!, waMessageId: `wamid.help.${p.participantId}`, at: new Date(), text: "Saya butuh bantuan" }),
+        events: (r: Awaited<ReturnType<typeof receiveWhatsAppMessage>>) => [
+          { actor: { id: p.user.id, role: "participant" }, action: "help_request.create", entityType: "help_request", entityId: r.kind === "help_request" ? r.id : "?", after: true },
+        ],
+      };
+    }),
+  ),
   "outbox.failUndelivered": {
     kind: "unaudited",
     scenarios: [

@@ -179,8 +179,11 @@ export async function getCasefile(viewer: SessionUser, participantId: string) {
   requirePermission(viewer, "read:participant:assigned");
   const p = await assignedParticipant(db, viewer, participantId);
   const [contact] = p.userId
-    ? await db.select({ phone: users.phone, email: users.email }).from(users).where(eq(users.id, p.userId))
-    : [{ phone: null, email: null }];
+    ? await db
+        .select({ phone: users.phone, email: users.email, unreachable: users.whatsappUnreachableAt, optedOut: users.whatsappOptedOutAt })
+        .from(users)
+        .where(eq(users.id, p.userId))
+    : [{ phone: null, email: null, unreachable: null, optedOut: null }];
 
   const { logs, stageChanges: changes } = await timelineOf(p.id);
 
@@ -222,6 +225,10 @@ export async function getCasefile(viewer: SessionUser, participantId: string) {
       hasAccount: Boolean(p.userId),
       phone: contact?.phone ?? null,
       phoneMasked: contact?.phone ? maskPhone(contact.phone) : null,
+      /** The WhatsApp Cloud API said this phone cannot receive WhatsApp (since when). */
+      whatsappUnreachableAt: contact?.unreachable ?? null,
+      /** The participant replied BERHENTI on WhatsApp (since when). */
+      whatsappOptedOutAt: contact?.optedOut ?? null,
       email: contact?.email ?? null,
       lastContactOn: p.lastContactOn,
       nextFollowUpOn: p.nextFollowUpOn,
@@ -293,7 +300,16 @@ export async function updateContact(viewer: SessionUser, input: ContactInput): P
       if (!p.userId) return { ok: false, fieldErrors: { form: ["form.error"] } };
       const [before] = await tx.select({ phone: users.phone, email: users.email }).from(users).where(eq(users.id, p.userId));
       const now = new Date();
-      await tx.update(users).set({ phone: input.phone, email: input.email, updatedAt: now }).where(eq(users.id, p.userId));
+      // A new number may well be on WhatsApp: what WhatsApp said of the old one goes.
+      await tx
+        .update(users)
+        .set({
+          phone: input.phone,
+          email: input.email,
+          updatedAt: now,
+          whatsappUnreachableAt: sql`case when ${users.phone} is distinct from ${input.phone} then null else ${users.whatsappUnreachableAt} end`,
+        })
+        .where(eq(users.id, p.userId));
       await tx
         .update(participants)
         .set({ address: input.address, version: sql`${participants.version} + 1`, updatedAt: now })

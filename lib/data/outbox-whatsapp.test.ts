@@ -4,17 +4,23 @@ import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/db";
-import { outboxMessages, users } from "@/db/schema";
-import { freshDatabase } from "@/db/test-utils";
+import { auditEvents, helpRequests, outboxMessages, participants, users } from "@/db/schema";
+import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
+import { QUEUES } from "@/lib/jobs/queues";
 import { startFakeWhatsApp, type FakeWhatsApp } from "@/lib/testing/fake-whatsapp";
+import { jobsOf } from "@/lib/testing/jobs";
 import { createTestParticipant } from "@/lib/testing/participants";
 import { GET, POST } from "@/app/api/webhooks/whatsapp/route";
+import { contactSchema } from "@/lib/validation/caseworker";
+import { getCasefile, updateContact } from "./casework";
 import { deliverMessage, longDate, queueMessage } from "./outbox";
 
 // WhatsApp delivery against a fake Cloud API (lib/testing/fake-whatsapp.ts), and its
 // status webhook (app/api/webhooks/whatsapp) fed by the fake's signed deliveries.
 
+/** 10:00 in Jakarta: outside the quiet hours (lib/channels/quiet-hours.ts). */
+const DAYTIME = new Date("2026-12-03T03:00:00Z");
 let fake: FakeWhatsApp;
 let config: WhatsAppConfig;
 let hook: http.Server;
@@ -67,14 +73,14 @@ describe("delivery by WhatsApp", () => {
   it("sends the kind's approved template with its values in Indonesian, and keeps the API's message id", async () => {
     const m = await whatsappMessage("deadline_reminder");
     expect(await rowOf(m.messageId)).toMatchObject({ channel: "whatsapp", templateValues: { name: m.user.name, date: "3 Juli 2021", daysLeft: "3 hari lagi" } });
-    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("sent");
+    expect(await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME })).toBe("sent");
     const sent = fake.accepted().at(-1)!;
     expect(sent.to).toBe(m.phone!.slice(1));
     expect(sent.template).toMatchObject({ name: "pmi_batas_beli_pelatihan", language: { code: "id" } });
     expect(JSON.stringify(sent.template.components)).toContain("3 hari lagi");
     expect(await rowOf(m.messageId)).toMatchObject({ state: "sent", providerMessageId: sent.messageId, deliveryStatus: "sent" });
     // Run again: nothing more is sent.
-    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("skipped");
+    expect(await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME })).toBe("skipped");
     expect(fake.accepted().filter((a) => a.messageId === sent.messageId)).toHaveLength(1);
   });
 
@@ -82,19 +88,57 @@ describe("delivery by WhatsApp", () => {
     const m = await whatsappMessage();
     const before = fake.requests.length;
     fake.failNext(1, { status: 429, code: 130429 });
-    await expect(deliverMessage(m.messageId, { whatsapp: config })).rejects.toThrow("130429");
+    await expect(deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME })).rejects.toThrow("130429");
     expect(await rowOf(m.messageId)).toMatchObject({ state: "pending", errorCode: 130429 });
-    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("sent");
+    expect(await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME })).toBe("sent");
     expect(fake.requests.length - before).toBe(2);
   });
 
   it("a number not on WhatsApp ends failed at once with the API's code, and the contact is marked unreachable", async () => {
     const m = await whatsappMessage();
     fake.failNext(1, { status: 400, code: 131026 });
-    expect(await deliverMessage(m.messageId, { whatsapp: config })).toBe("failed");
+    expect(await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME })).toBe("failed");
     expect(await rowOf(m.messageId)).toMatchObject({ state: "failed", errorCode: 131026, deliveryStatus: "failed" });
     const [user] = await db.select().from(users).where(eq(users.id, m.user.id));
     expect(user.whatsappUnreachableAt).toBeInstanceOf(Date);
+  });
+
+  it("at 22:00 where the participant lives, nothing is sent: the message waits for 07:00 there in a job of its own", async () => {
+    const m = await whatsappMessage();
+    await db.update(participants).set({ provinceCode: "91", regencyCode: "9171" }).where(eq(participants.id, m.participantId));
+    const before = fake.requests.length;
+    // 13:00 UTC is 22:00 in Papua (WIT, UTC+9).
+    expect(await deliverMessage(m.messageId, { whatsapp: config, now: () => new Date("2026-12-03T13:00:00Z") })).toBe("deferred");
+    expect(fake.requests.length).toBe(before);
+    const waiting = (await jobsOf(QUEUES.outboxDeliver)).filter((j) => j.data.messageId === m.messageId && j.state === "created");
+    expect(waiting.map((j) => new Date(j.start_after).toISOString())).toContain("2026-12-03T22:00:00.000Z");
+    expect((await rowOf(m.messageId)).state).toBe("pending");
+  });
+
+  it("a participant who replied BERHENTI gets nothing more on WhatsApp; the message is recorded", async () => {
+    const m = await whatsappMessage();
+    await db.update(users).set({ whatsappOptedOutAt: new Date() }).where(eq(users.id, m.user.id));
+    const before = fake.requests.length;
+    expect(await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME })).toBe("recorded");
+    expect(fake.requests.length).toBe(before);
+    expect(await rowOf(m.messageId)).toMatchObject({ state: "recorded", lastError: "opted out (BERHENTI)" });
+  });
+
+  it("a number found unreachable gets nothing more, until the caseworker or the participant changes it", async () => {
+    const cw = await createTestUser("caseworker");
+    const p = await createTestParticipant({ form: { email: "" }, caseworkerId: cw.id });
+    await db.update(users).set({ whatsappUnreachableAt: new Date() }).where(eq(users.id, p.user.id));
+    const first = await db.transaction((tx) => queueMessage(tx, { participantId: p.participantId, kind: "help_answered" }));
+    expect(await deliverMessage(first!, { whatsapp: config, now: () => DAYTIME })).toBe("recorded");
+    expect((await rowOf(first!)).lastError).toBe("unreachable on WhatsApp");
+    const file = await getCasefile(cw, p.participantId);
+    expect(file.participant.whatsappUnreachableAt).toBeInstanceOf(Date);
+    const updated = await updateContact(
+      cw,
+      contactSchema.parse({ participantId: p.participantId, version: String(file.participant.version), phone: "081377771234", email: "", address: "Jl. Melati No. 3, Jakarta" }),
+    );
+    expect(updated).toMatchObject({ ok: true });
+    expect((await db.select().from(users).where(eq(users.id, p.user.id)))[0].whatsappUnreachableAt).toBeNull();
   });
 
   it("without WhatsApp configured the message is recorded, as before", async () => {
@@ -113,7 +157,7 @@ describe("the status webhook", () => {
 
   it("statuses out of order end as read, never backwards; a repeat changes nothing", async () => {
     const m = await whatsappMessage();
-    await deliverMessage(m.messageId, { whatsapp: config });
+    await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME });
     const wamid = (await rowOf(m.messageId)).providerMessageId!;
     const t = Math.floor(Date.now() / 1000);
     for (const status of ["read", "sent", "delivered", "read"] as const) {
@@ -128,7 +172,7 @@ describe("the status webhook", () => {
 
   it("a forged or unsigned delivery is 401 and changes nothing; garbage that is signed is 400", async () => {
     const m = await whatsappMessage();
-    await deliverMessage(m.messageId, { whatsapp: config });
+    await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME });
     const wamid = (await rowOf(m.messageId)).providerMessageId!;
     expect((await fake.sendStatus(hookUrl, { messageId: wamid, status: "read", recipient: m.phone! }, { secret: "not-the-app-secret" })).status).toBe(401);
     expect((await fake.sendStatus(hookUrl, { messageId: wamid, status: "read", recipient: m.phone! }, { header: null })).status).toBe(401);
@@ -138,7 +182,7 @@ describe("the status webhook", () => {
 
   it("a failed status on a sent message fails it, with the code, and marks a number that cannot receive WhatsApp", async () => {
     const m = await whatsappMessage();
-    await deliverMessage(m.messageId, { whatsapp: config });
+    await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME });
     const wamid = (await rowOf(m.messageId)).providerMessageId!;
     await fake.sendStatus(hookUrl, { messageId: wamid, status: "failed", recipient: m.phone!, errorCode: 131026 });
     expect(await rowOf(m.messageId)).toMatchObject({ state: "failed", deliveryStatus: "failed", errorCode: 131026 });
@@ -150,3 +194,32 @@ describe("the status webhook", () => {
     expect(answer.status).toBe(413);
   });
 });
+
+describe("replies on WhatsApp", () => {
+  it("a participant's message becomes one help request in their caseworker's queue, however often Meta delivers it", async () => {
+    const p = await createTestParticipant({ form: { email: "" } });
+    const inbound = { from: p.phone!, text: "Kode redeem saya ditolak, tolong dibantu", id: `wamid.reply.${p.participantId}` };
+    expect((await fake.sendInbound(hookUrl, inbound)).status).toBe(200);
+    expect((await fake.sendInbound(hookUrl, inbound)).status).toBe(200);
+    const requests = await db.select().from(helpRequests).where(eq(helpRequests.participantId, p.participantId));
+    expect(requests).toMatchObject([{ topic: "other", message: "Kode redeem saya ditolak, tolong dibantu", status: "open" }]);
+  });
+
+  it("BERHENTI stops WhatsApp messages (audited), MULAI starts them again; a stranger's message changes nothing", async () => {
+    const p = await createTestParticipant({ form: { email: "" } });
+    await fake.sendInbound(hookUrl, { from: p.phone!, text: " berhenti " });
+    expect((await db.select().from(users).where(eq(users.id, p.user.id)))[0].whatsappOptedOutAt).toBeInstanceOf(Date);
+    await fake.sendInbound(hookUrl, { from: p.phone!, text: "MULAI" });
+    expect((await db.select().from(users).where(eq(users.id, p.user.id)))[0].whatsappOptedOutAt).toBeNull();
+    const events = await db.select({ action: auditEvents.action, actorId: auditEvents.actorId }).from(auditEvents).where(eq(auditEvents.entityId, p.participantId));
+    expect(events.filter((e) => e.action.startsWith("participant.whatsapp"))).toEqual([
+      { action: "participant.whatsapp_opt_out", actorId: p.user.id },
+      { action: "participant.whatsapp_opt_in", actorId: p.user.id },
+    ]);
+    expect(await db.select().from(helpRequests).where(eq(helpRequests.participantId, p.participantId))).toEqual([]);
+    const before = (await db.select().from(helpRequests)).length;
+    expect((await fake.sendInbound(hookUrl, { from: "+6281299990000", text: "halo" })).status).toBe(200);
+    expect((await db.select().from(helpRequests)).length).toBe(before);
+  });
+});
+

@@ -2,10 +2,11 @@ import "server-only";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import nodemailer, { type Transporter } from "nodemailer";
-import { db, type Tx } from "@/db";
+import { db, executeRows, type Tx } from "@/db";
 import { OUTBOX_STATES, outboxMessages, participants, users, type Locale } from "@/db/schema";
 import { messagesFor } from "@/lib/i18n/messages";
 import { maskPhone } from "@/lib/validation";
+import { nextSendTime } from "@/lib/channels/quiet-hours";
 import { daysLeftText } from "@/lib/channels/templates";
 import { advances, type MessageStatus } from "@/lib/channels/webhook-signature";
 import { isUnreachableCode, sendTemplate, whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
@@ -28,18 +29,18 @@ export const OUTBOX_KINDS = ["help_answered", "deadline_reminder", "registration
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
-type Recipient = { channel: "email" | "whatsapp"; recipient: string; locale: Locale; fullName: string };
+type Recipient = { channel: "email" | "whatsapp"; recipient: string; locale: Locale; fullName: string; provinceCode: string | null };
 
 /** Where a participant's messages go: email when they have one, else WhatsApp to the phone. */
 async function recipientOf(tx: Tx, participantId: string): Promise<Recipient | null> {
   const [row] = await tx
-    .select({ email: users.email, phone: users.phone, locale: users.locale, fullName: participants.fullName })
+    .select({ email: users.email, phone: users.phone, locale: users.locale, fullName: participants.fullName, provinceCode: participants.provinceCode })
     .from(participants)
     .innerJoin(users, eq(users.id, participants.userId))
     .where(eq(participants.id, participantId));
   if (!row) return null;
-  if (row.email) return { channel: "email", recipient: row.email, locale: row.locale, fullName: row.fullName };
-  if (row.phone) return { channel: "whatsapp", recipient: row.phone, locale: row.locale, fullName: row.fullName };
+  if (row.email) return { channel: "email", recipient: row.email, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode };
+  if (row.phone) return { channel: "whatsapp", recipient: row.phone, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode };
   return null;
 }
 
@@ -93,7 +94,11 @@ export async function queueMessage(
     .onConflictDoNothing({ target: outboxMessages.dedupeKey })
     .returning({ id: outboxMessages.id });
   if (!row) return null;
-  await enqueue(tx, QUEUES.outboxDeliver, { messageId: row.id });
+  // No WhatsApp message arrives between 21:00 and 07:00 where the participant lives: one
+  // queued at night waits for the morning.
+  // (Without WhatsApp configured the message is only recorded, at once.)
+  const startAfter = to.channel === "whatsapp" && whatsappConfig() ? nextSendTime(new Date(), to.provinceCode) : null;
+  await enqueue(tx, QUEUES.outboxDeliver, { messageId: row.id }, startAfter && startAfter.getTime() > Date.now() ? { startAfter: startAfter.toISOString() } : {});
   return row.id;
 }
 
@@ -105,7 +110,7 @@ function whatsappValues(kind: OutboxKind, values: Record<string, string | number
 }
 
 export type MailTransport = Pick<Transporter, "sendMail">;
-export type Delivery = "sent" | "recorded" | "skipped" | "failed";
+export type Delivery = "sent" | "recorded" | "skipped" | "failed" | "deferred";
 
 let smtp: Transporter | undefined;
 /** The SMTP transport of SMTP_URL (smtp://user:pass@host:587, smtps://…), or null without it. */
@@ -169,6 +174,26 @@ export async function deliverMessage(
     if (!canSend) {
       await tx.update(outboxMessages).set({ state: "recorded", lastError: null, sendingSince: null }).where(eq(outboxMessages.id, m.id));
       return "recorded" as const;
+    }
+    if (m.channel === "whatsapp" && m.participantId) {
+      const [to] = await executeRows<{ opted_out: boolean; unreachable: boolean; province_code: string | null }>(
+        sql`select u.whatsapp_opted_out_at is not null as opted_out, u.whatsapp_unreachable_at is not null as unreachable, p.province_code
+            from participants p join users u on u.id = p.user_id where p.id = ${m.participantId}`,
+        tx,
+      );
+      // Replied BERHENTI, or a number WhatsApp said it cannot reach: nothing more goes
+      // there; the outbox keeps the record (and the case file says why).
+      if (to?.opted_out || to?.unreachable) {
+        const why = to.opted_out ? "opted out (BERHENTI)" : "unreachable on WhatsApp";
+        await tx.update(outboxMessages).set({ state: "recorded", lastError: why, sendingSince: null }).where(eq(outboxMessages.id, m.id));
+        return "recorded" as const;
+      }
+      // A retry that falls in the recipient's night waits for their morning, in a job of its own.
+      const next = nextSendTime(now(), to?.province_code ?? null);
+      if (next.getTime() > now().getTime()) {
+        await enqueue(tx, QUEUES.outboxDeliver, { messageId: m.id }, { startAfter: next.toISOString() });
+        return "deferred" as const;
+      }
     }
     if (m.state === "sending" && m.sendingSince && now().getTime() - m.sendingSince.getTime() < SENDING_CLAIM_SECONDS * 1000) {
       return "busy" as const;

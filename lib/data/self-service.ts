@@ -84,7 +84,16 @@ export async function updateOwnContact(viewer: SessionUser, input: OwnContactInp
         return { ok: false, fieldErrors: { form: ["record.stale"] } };
       }
       const now = new Date();
-      await tx.update(users).set({ phone: input.phone, email: input.email, updatedAt: now }).where(eq(users.id, viewer.id));
+      // A new number may well be on WhatsApp: what WhatsApp said of the old one goes.
+      await tx
+        .update(users)
+        .set({
+          phone: input.phone,
+          email: input.email,
+          updatedAt: now,
+          whatsappUnreachableAt: sql`case when ${users.phone} is distinct from ${input.phone} then null else ${users.whatsappUnreachableAt} end`,
+        })
+        .where(eq(users.id, viewer.id));
       await tx
         .update(participants)
         .set({ address: input.address, version: sql`${participants.version} + 1`, updatedAt: now })

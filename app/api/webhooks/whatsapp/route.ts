@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { parseStatusWebhook, verifyHandshake, verifyMetaSignature } from "@/lib/channels/webhook-signature";
 import { applyWhatsAppStatuses } from "@/lib/data/outbox";
+import { receiveWhatsAppMessage } from "@/lib/data/whatsapp-inbound";
 import { logError } from "@/lib/log";
 import { queryFields } from "@/lib/validation/query";
 
@@ -48,6 +49,9 @@ export async function POST(request: NextRequest): Promise<Response> {
   try {
     const statuses = events.flatMap((e) => (e.kind === "status" ? [{ messageId: e.messageId, status: e.status, at: e.at, errorCode: e.errorCode }] : []));
     await applyWhatsAppStatuses(statuses);
+    for (const e of events) {
+      if (e.kind === "inbound") await receiveWhatsAppMessage({ from: e.from, waMessageId: e.waMessageId, at: e.at, text: e.text });
+    }
   } catch (error) {
     // 500: Meta delivers it again later; applying it twice is harmless.
     logError("whatsapp webhook", error);

@@ -204,7 +204,19 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           <dt className="text-slate-700">{t("sex")}</dt>
           <dd>{tSex(p.sex)}</dd>
           <dt className="text-slate-700">{t("phone")}</dt>
-          <dd>{p.phone ? <PhoneLinks phone={p.phone} /> : "—"}</dd>
+          <dd>
+            {p.phone ? <PhoneLinks phone={p.phone} /> : "—"}
+            {p.whatsappUnreachableAt ? (
+              <span data-whatsapp="unreachable" className="mt-1 block text-sm font-medium text-red-800">
+                {t("whatsappUnreachable")}
+              </span>
+            ) : null}
+            {p.whatsappOptedOutAt ? (
+              <span data-whatsapp="opted-out" className="mt-1 block text-sm text-slate-700">
+                {t("whatsappOptedOut")}
+              </span>
+            ) : null}
+          </dd>
           <dt className="text-slate-700">{t("email")}</dt>
           <dd>{p.email ?? "—"}</dd>
           <dt className="text-slate-700">{t("region")}</dt>

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "whatsapp_opted_out_at" timestamp with time zone;
