@@ -613,6 +613,16 @@ export const importProgress = pgTable(
 );
 
 /**
+ * The pace of sends to an outside API, shared by every worker: one row per sender (e.g.
+ * "whatsapp:<phone number id>") with the earliest time the next send may go
+ * (lib/data/send-pace.ts). Keeps all workers together under the API's throughput limit.
+ */
+export const sendPace = pgTable("send_pace", {
+  key: text("key").primaryKey(),
+  nextAt: timestamp("next_at", { withTimezone: true }).notNull(),
+});
+
+/**
  * Failed sign-in and activation attempts, counted per account and per IP address in
  * PostgreSQL so that every app instance sees the same counts. A key is "account:<id>",
  * "identifier:<hash>" (for unknown accounts) or "ip:<address>".

@@ -55,7 +55,10 @@ describe("whatsappConfig", () => {
       apiBase: DEFAULT_WHATSAPP_API_BASE,
       appSecret: null,
       verifyToken: null,
+      messagesPerSecond: 70,
     });
+    expect(whatsappConfig({ WHATSAPP_TOKEN: "t", WHATSAPP_PHONE_NUMBER_ID: "1", WHATSAPP_MESSAGES_PER_SECOND: "250" })?.messagesPerSecond).toBe(250);
+    expect(whatsappConfig({ WHATSAPP_TOKEN: "t", WHATSAPP_PHONE_NUMBER_ID: "1", WHATSAPP_MESSAGES_PER_SECOND: "lots" })?.messagesPerSecond).toBe(70);
     expect(DEFAULT_WHATSAPP_API_BASE).toBe("https://graph.facebook.com/v21.0");
     const c = whatsappConfig({
       WHATSAPP_TOKEN: "t",

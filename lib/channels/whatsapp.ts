@@ -24,6 +24,11 @@ export type WhatsAppConfig = {
   appSecret: string | null;
   /** For the webhook's GET handshake (WHATSAPP_VERIFY_TOKEN); null: no handshake succeeds. */
   verifyToken: string | null;
+  /**
+   * Sends a second from this number, all workers together (WHATSAPP_MESSAGES_PER_SECOND,
+   * default 70: under the Cloud API's standard 80 a second per phone number).
+   */
+  messagesPerSecond: number;
 };
 
 /**
@@ -40,7 +45,13 @@ export function whatsappConfig(env: Record<string, string | undefined> = process
     apiBase: (env.WHATSAPP_API_BASE?.trim() || DEFAULT_WHATSAPP_API_BASE).replace(/\/+$/, ""),
     appSecret: env.WHATSAPP_APP_SECRET?.trim() || null,
     verifyToken: env.WHATSAPP_VERIFY_TOKEN?.trim() || null,
+    messagesPerSecond: perSecond(env.WHATSAPP_MESSAGES_PER_SECOND),
   };
+}
+
+function perSecond(value: string | undefined): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 && n <= 1000 ? n : 70;
 }
 
 /**

@@ -64,6 +64,7 @@ import {
   uploadImport,
 } from "./imports";
 import { getJobsOverview, listFailedJobs, retryFailedJob } from "./jobs";
+import { awaitSendSlot } from "./send-pace";
 import { receiveWhatsAppMessage } from "./whatsapp-inbound";
 import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
@@ -907,6 +908,17 @@ const TABLE: Record<string, Entry> = {
       };
     }),
   ),
+  "send-pace.awaitSendSlot": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a send's turn reserved",
+        why: "the pace of sends to an outside API shared by the workers (the next free moment per sender): bookkeeping, no one's data",
+        allow: { send_pace: "*" },
+        act: async () => async () => awaitSendSlot("test:audit", 100),
+      },
+    ],
+  },
   "outbox.failUndelivered": {
     kind: "unaudited",
     scenarios: [

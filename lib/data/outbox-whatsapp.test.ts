@@ -141,6 +141,21 @@ describe("delivery by WhatsApp", () => {
     expect((await db.select().from(users).where(eq(users.id, p.user.id)))[0].whatsappUnreachableAt).toBeNull();
   });
 
+  it("many messages at once go at the number's pace: the API's rate limit is never hit", async () => {
+    const limited = await startFakeWhatsApp({ ratePerSecond: 10, phoneNumberId: "2000000001" });
+    try {
+      const paced = { ...whatsappConfig({ WHATSAPP_TOKEN: "fake-whatsapp-token", WHATSAPP_PHONE_NUMBER_ID: limited.phoneNumberId, WHATSAPP_API_BASE: limited.base })!, messagesPerSecond: 8 };
+      const messages = [];
+      for (let i = 0; i < 16; i++) messages.push(await whatsappMessage());
+      const outcomes = await Promise.all(messages.map((m) => deliverMessage(m.messageId, { whatsapp: paced, now: () => DAYTIME })));
+      expect(outcomes.every((o) => o === "sent")).toBe(true);
+      expect(limited.requests.filter((r) => r.status === 429)).toEqual([]);
+      expect(limited.accepted()).toHaveLength(16);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("without WhatsApp configured the message is recorded, as before", async () => {
     const m = await whatsappMessage();
     expect(await deliverMessage(m.messageId, { whatsapp: null })).toBe("recorded");

@@ -6,6 +6,7 @@ import { db, executeRows, type Tx } from "@/db";
 import { OUTBOX_STATES, outboxMessages, participants, users, type Locale } from "@/db/schema";
 import { messagesFor } from "@/lib/i18n/messages";
 import { maskPhone } from "@/lib/validation";
+import { awaitSendSlot } from "./send-pace";
 import { nextSendTime } from "@/lib/channels/quiet-hours";
 import { daysLeftText } from "@/lib/channels/templates";
 import { advances, type MessageStatus } from "@/lib/channels/webhook-signature";
@@ -244,6 +245,8 @@ export async function deliverMessage(
  * retry; a number that cannot receive WhatsApp is marked so on its account.
  */
 async function deliverWhatsApp(m: typeof outboxMessages.$inferSelect, config: WhatsAppConfig, now: () => Date): Promise<Delivery> {
+  // Every worker together stays under the number's throughput (lib/data/send-pace.ts).
+  await awaitSendSlot(`whatsapp:${config.phoneNumberId}`, config.messagesPerSecond);
   const result = await sendTemplate(
     { to: m.recipient, template: m.kind as OutboxKind, values: m.templateValues as never },
     { config },
