@@ -1256,6 +1256,7 @@ const TABLE: Record<string, Entry> = {
   },
 
   // --- users.ts ---
+  "users.contactChange": pure("the columns of a contact change; the callers write them with their audit event"),
   "users.authenticate": write(
     scenario("a good password", async () => {
       const user = await createTestUser("caseworker", { password: TEST_PASSWORD });

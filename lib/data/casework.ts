@@ -17,6 +17,7 @@ import {
 import { maskNikLast4, maskPhone, todayInJakarta, type ValidationKey } from "@/lib/validation";
 import type { ContactInput, MilestonesInput, StageChangeInput } from "@/lib/validation/caseworker";
 import { recordAudit } from "./audit";
+import { contactChange } from "./users";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
 
@@ -300,16 +301,7 @@ export async function updateContact(viewer: SessionUser, input: ContactInput): P
       if (!p.userId) return { ok: false, fieldErrors: { form: ["form.error"] } };
       const [before] = await tx.select({ phone: users.phone, email: users.email }).from(users).where(eq(users.id, p.userId));
       const now = new Date();
-      // A new number may well be on WhatsApp: what WhatsApp said of the old one goes.
-      await tx
-        .update(users)
-        .set({
-          phone: input.phone,
-          email: input.email,
-          updatedAt: now,
-          whatsappUnreachableAt: sql`case when ${users.phone} is distinct from ${input.phone} then null else ${users.whatsappUnreachableAt} end`,
-        })
-        .where(eq(users.id, p.userId));
+      await tx.update(users).set(contactChange(input, now)).where(eq(users.id, p.userId));
       await tx
         .update(participants)
         .set({ address: input.address, version: sql`${participants.version} + 1`, updatedAt: now })

@@ -8,7 +8,7 @@ import { recordAudit } from "./audit";
 import { scopedParticipant, type MutationResult } from "./casework";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
-import { checkOwnPassword } from "./users";
+import { checkOwnPassword, contactChange } from "./users";
 
 // What a participant does for themself: the helpers that find their own record, and
 // their contact data. The survey and help requests are in survey.ts and help.ts.
@@ -84,16 +84,7 @@ export async function updateOwnContact(viewer: SessionUser, input: OwnContactInp
         return { ok: false, fieldErrors: { form: ["record.stale"] } };
       }
       const now = new Date();
-      // A new number may well be on WhatsApp: what WhatsApp said of the old one goes.
-      await tx
-        .update(users)
-        .set({
-          phone: input.phone,
-          email: input.email,
-          updatedAt: now,
-          whatsappUnreachableAt: sql`case when ${users.phone} is distinct from ${input.phone} then null else ${users.whatsappUnreachableAt} end`,
-        })
-        .where(eq(users.id, viewer.id));
+      await tx.update(users).set(contactChange(input, now)).where(eq(users.id, viewer.id));
       await tx
         .update(participants)
         .set({ address: input.address, version: sql`${participants.version} + 1`, updatedAt: now })

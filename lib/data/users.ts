@@ -367,3 +367,17 @@ export async function createStaffUser(input: NewStaffUser): Promise<{ id: string
     return row;
   });
 }
+
+/**
+ * The columns a change of contact data writes to the account: a new number may well be on
+ * WhatsApp, so what WhatsApp said of the old one goes (the caseworker's and the
+ * participant's own change alike).
+ */
+export function contactChange(input: { phone: string; email: string | null }, now: Date) {
+  return {
+    phone: input.phone,
+    email: input.email,
+    updatedAt: now,
+    whatsappUnreachableAt: sql`case when ${users.phone} is distinct from ${input.phone} then null else ${users.whatsappUnreachableAt} end`,
+  };
+}

@@ -55,24 +55,19 @@ export type QueueSetting = Omit<PgBoss.Queue, "name"> & {
 
 /** Each queue's retries, expiry, dead letter and schedule. Retry delays are in seconds. */
 export function queueSettings(): Record<QueueName, QueueSetting> {
-  const importExpiry = importExpirySeconds();
+  // The check and the import: few, long, one at a time per worker; their dead letter
+  // settles the import as failed.
+  const importJob: QueueSetting = {
+    retryLimit: 3,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: importExpirySeconds(),
+    deadLetter: QUEUES.importFailed,
+    concurrency: 1,
+  };
   return {
-    "import-check": {
-      retryLimit: 3,
-      retryDelay: 5,
-      retryBackoff: true,
-      expireInSeconds: importExpiry,
-      deadLetter: QUEUES.importFailed,
-      concurrency: 1,
-    },
-    "import-run": {
-      retryLimit: 3,
-      retryDelay: 5,
-      retryBackoff: true,
-      expireInSeconds: importExpiry,
-      deadLetter: QUEUES.importFailed,
-      concurrency: 1,
-    },
+    "import-check": importJob,
+    "import-run": importJob,
     "import-failed": { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
     // 30 s, 1 min, 2 min, 4 min, 8 min (with jitter): about a quarter of an hour of tries.
     "outbox-deliver": {
