@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { provinces } from "@/lib/reference/regions";
-import { nextSendTime, ZONED_PROVINCE_CODES, zoneOfProvince, type IndonesianZone } from "./quiet-hours";
+import { nextSendTime, quietHoursFromEnv, ZONED_PROVINCE_CODES, zoneOfProvince, type IndonesianZone } from "./quiet-hours";
 
 // Each of the 38 provinces, by name, with the zone it keeps: written out here by hand so
 // that a slip in the module's table shows as a failure rather than agreeing with itself.
@@ -118,5 +118,31 @@ describe("nextSendTime", () => {
     const now = at("WIB", "2026-07-03T06:59:59");
     expect(nextSendTime(now, null)).toEqual(at("WIB", "2026-07-03T07:00:00"));
     expect(nextSendTime(now, "00")).toEqual(at("WIB", "2026-07-03T07:00:00"));
+  });
+});
+
+describe("WHATSAPP_QUIET_HOURS", () => {
+  it("is 21-7 by default, and keeps the default for a value it cannot read", () => {
+    for (const value of [undefined, "", "21-7", "nonsense", "25-7", "7-7", "21:00-07:00"]) {
+      expect(quietHoursFromEnv({ WHATSAPP_QUIET_HOURS: value }), String(value)).toEqual({ startsHour: 21, endsHour: 7 });
+    }
+  });
+
+  it("reads other hours, across midnight or within a day", () => {
+    const evening = quietHoursFromEnv({ WHATSAPP_QUIET_HOURS: "20-8" });
+    expect(evening).toEqual({ startsHour: 20, endsHour: 8 });
+    expect(nextSendTime(at("WIB", "2026-07-03T20:30:00"), "31", evening)).toEqual(at("WIB", "2026-07-04T08:00:00"));
+    expect(nextSendTime(at("WIB", "2026-07-03T07:30:00"), "31", evening)).toEqual(at("WIB", "2026-07-03T08:00:00"));
+    const early = quietHoursFromEnv({ WHATSAPP_QUIET_HOURS: "0-6" });
+    expect(nextSendTime(at("WITA", "2026-07-03T05:00:00"), "51", early)).toEqual(at("WITA", "2026-07-03T06:00:00"));
+    const now = at("WITA", "2026-07-03T23:00:00");
+    expect(nextSendTime(now, "51", early)).toEqual(now);
+  });
+
+  it("off: every instant is a sending instant", () => {
+    const hours = quietHoursFromEnv({ WHATSAPP_QUIET_HOURS: "off" });
+    expect(hours).toBeNull();
+    const now = at("WIB", "2026-07-03T23:30:00");
+    expect(nextSendTime(now, "31", hours)).toEqual(now);
   });
 });

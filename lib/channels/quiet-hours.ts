@@ -54,23 +54,48 @@ export function zoneOfProvince(provinceCode: string | null | undefined): Indones
   return (provinceCode && ZONE_OF_PROVINCE.get(provinceCode)) || "WIB";
 }
 
-/** First hour at which a message may arrive, and the hour from which none may. */
+/** First hour at which a message may arrive, and the hour from which none may (the default). */
 export const QUIET_ENDS_HOUR = 7;
 export const QUIET_STARTS_HOUR = 21;
+
+export type QuietHours = { startsHour: number; endsHour: number };
+
+export const DEFAULT_QUIET_HOURS: QuietHours = { startsHour: QUIET_STARTS_HOUR, endsHour: QUIET_ENDS_HOUR };
+
+/**
+ * The quiet hours of this deployment: WHATSAPP_QUIET_HOURS as "21-7" (from 21:00 to
+ * 07:00, the default), or "off" for none: a benchmark or a test run at night, never a
+ * real programme. A value that cannot be read keeps the default rather than sending at night.
+ */
+export function quietHoursFromEnv(env: Record<string, string | undefined> = process.env): QuietHours | null {
+  const value = env.WHATSAPP_QUIET_HOURS?.trim().toLowerCase();
+  if (!value) return DEFAULT_QUIET_HOURS;
+  if (value === "off") return null;
+  const m = /^(\d{1,2})-(\d{1,2})$/.exec(value);
+  if (!m) return DEFAULT_QUIET_HOURS;
+  const startsHour = Number(m[1]);
+  const endsHour = Number(m[2]);
+  if (startsHour > 23 || endsHour > 23 || startsHour === endsHour) return DEFAULT_QUIET_HOURS;
+  return { startsHour, endsHour };
+}
 
 const HOUR_MS = 3_600_000;
 
 /**
- * When a message may be handed over: now, if it is between 07:00 (inclusive) and 21:00
- * (exclusive) in the recipient's zone, else the next 07:00 there.
+ * When a message may be handed over: now, if it is outside the quiet hours (by default
+ * 21:00 to 07:00) in the recipient's zone, else the next end of them there.
  */
-export function nextSendTime(now: Date, provinceCode: string | null): Date {
+export function nextSendTime(now: Date, provinceCode: string | null, hours: QuietHours | null = quietHoursFromEnv()): Date {
+  if (!hours) return now;
+  const { startsHour, endsHour } = hours;
   const offset = ZONE_OFFSET_HOURS[zoneOfProvince(provinceCode)];
   // The local wall clock, read through the UTC getters of a shifted instant.
   const local = new Date(now.getTime() + offset * HOUR_MS);
   const hour = local.getUTCHours();
-  if (hour >= QUIET_ENDS_HOUR && hour < QUIET_STARTS_HOUR) return now;
-  const dayShift = hour >= QUIET_STARTS_HOUR ? 1 : 0;
-  const sevenLocal = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + dayShift, QUIET_ENDS_HOUR);
-  return new Date(sevenLocal - offset * HOUR_MS);
+  // Quiet hours wrap midnight (21-7) or lie within one day (0-5).
+  const quiet = startsHour > endsHour ? hour >= startsHour || hour < endsHour : hour >= startsHour && hour < endsHour;
+  if (!quiet) return now;
+  const dayShift = hour >= endsHour ? 1 : 0;
+  const endLocal = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + dayShift, endsHour);
+  return new Date(endLocal - offset * HOUR_MS);
 }
