@@ -34,6 +34,9 @@ export const SOURCES = ["self", "assisted", "import"] as const;
 export const CHANNELS = ["in_person", "phone", "whatsapp", "video"] as const;
 export const OUTCOMES = ["done", "blocked", "follow_up"] as const;
 export const LOCALES = ["id", "en"] as const;
+/** Where a participant's messages go first (the other channel is the fallback). */
+export const MESSAGE_CHANNELS = ["whatsapp", "email"] as const;
+export const CODE_PURPOSES = ["phone_confirmation", "password_reset"] as const;
 
 export type Role = (typeof ROLES)[number];
 export type Stage = (typeof STAGES)[number];
@@ -43,6 +46,8 @@ export type Source = (typeof SOURCES)[number];
 export type Channel = (typeof CHANNELS)[number];
 export type Outcome = (typeof OUTCOMES)[number];
 export type Locale = (typeof LOCALES)[number];
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+export type CodePurpose = (typeof CODE_PURPOSES)[number];
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
@@ -77,6 +82,11 @@ export const users = pgTable(
     // The participant replied BERHENTI (or STOP) on WhatsApp: no message goes to them there
     // until they reply MULAI (lib/data/whatsapp-inbound.ts).
     whatsappOptedOutAt: timestamp("whatsapp_opted_out_at", { withTimezone: true }),
+    // The participant's choice at /me; null: WhatsApp when the phone can receive it.
+    preferredChannel: text("preferred_channel").$type<MessageChannel>(),
+    // The phone number was proved theirs with a code sent to it (lib/data/verification-codes.ts);
+    // a change of number clears it. A password-reset code goes only to a confirmed number.
+    phoneConfirmedAt: timestamp("phone_confirmed_at", { withTimezone: true }),
     // A caseworker's province (two digits), set by the PMO: the automatic assignment rule
     // gives a new participant to a caseworker of their province (docs/decisions/020).
     provinceCode: text("province_code"),
@@ -95,6 +105,8 @@ export const users = pgTable(
     check("users_email_check", sql`email is null or (email = lower(email) and email like '%_@_%')`),
     check("users_phone_check", sql`phone is null or phone ~ '^\\+[1-9][0-9]{6,14}$'`),
     check("users_contact_check", sql`email is not null or phone is not null or disabled_at is not null`),
+    check("users_preferred_channel_check", sql`preferred_channel is null or preferred_channel in ('whatsapp', 'email')`),
+    check("users_phone_confirmed_check", sql`phone_confirmed_at is null or phone is not null`),
     check("users_province_check", sql`province_code is null or (role = 'caseworker' and province_code ~ '^[1-9][0-9]$')`),
   ],
 );
@@ -359,6 +371,39 @@ export const activationCodes = pgTable(
     uniqueIndex("activation_codes_hash_key").on(t.codeHash),
     index("activation_codes_user_idx").on(t.userId),
     check("activation_codes_hash_check", sql`code_hash ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/**
+ * Six-digit codes sent to a person's phone (WhatsApp) or email: to confirm that the phone
+ * number is theirs, or to set a new password. Only an HMAC of the code is stored; a code
+ * works for 10 minutes, once, and five wrong tries void it (lib/data/verification-codes.ts).
+ */
+export const verificationCodes = pgTable(
+  "verification_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    purpose: text("purpose").$type<CodePurpose>().notNull(),
+    // The phone (E.164) or email address the code was sent to: confirming proves that one.
+    destination: text("destination").notNull(),
+    codeHash: text("code_hash").notNull(),
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    // Who asked for it: the person, or the caseworker sitting with them; null: /login's reset.
+    requestedBy: uuid("requested_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("verification_codes_user_idx").on(t.userId, t.purpose, t.createdAt),
+    index("verification_codes_expires_idx").on(t.expiresAt),
+    check("verification_codes_purpose_check", inList("purpose", CODE_PURPOSES)),
+    check("verification_codes_hash_check", sql`code_hash ~ '^[0-9a-f]{64}$'`),
+    check("verification_codes_attempts_check", sql`failed_attempts >= 0`),
   ],
 );
 

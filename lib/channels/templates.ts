@@ -39,7 +39,7 @@ export type TemplateSpec = {
   readonly emailValues: readonly string[];
 };
 
-/** How long a phone confirmation code works (the issue: 10 minutes). */
+/** How long a phone confirmation or password-reset code works (the issue: 10 minutes). */
 export const PHONE_CODE_MINUTES = 10;
 
 export const TEMPLATES = {
@@ -90,6 +90,18 @@ export const TEMPLATES = {
       codeExpirationMinutes: PHONE_CODE_MINUTES,
     },
     params: [{ name: "code", meaning: "the 6-digit confirmation code" }],
+    emailValues: ["name", "code", "minutes"],
+  },
+  password_reset: {
+    whatsapp: {
+      name: "pmi_kode_atur_sandi",
+      language: "id",
+      category: "AUTHENTICATION",
+      body: "Preset by WhatsApp in Indonesian: \"{{1}} is your verification code\", with the security recommendation and \"expires in 10 minutes\"; a copy-code button.",
+      copyCodeButton: true,
+      codeExpirationMinutes: PHONE_CODE_MINUTES,
+    },
+    params: [{ name: "code", meaning: "the 6-digit code for a new password" }],
     emailValues: ["name", "code", "minutes"],
   },
   // Sent today (lib/data/participants.ts) when someone registers with an account holder's

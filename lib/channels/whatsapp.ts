@@ -194,7 +194,6 @@ export async function sendTemplate<K extends TemplateKey>(
 ): Promise<SendResult> {
   const config = opts.config === undefined ? whatsappConfig() : opts.config;
   if (!config) return { ok: false, retryable: false, unreachable: false, code: null, status: null, reason: "auth", message: "WhatsApp is not configured" };
-  const { token } = config;
   if (!E164.test(input.to)) {
     return { ok: false, retryable: false, unreachable: false, code: null, status: null, reason: "request", message: "recipient is not an E.164 number" };
   }
@@ -208,6 +207,32 @@ export async function sendTemplate<K extends TemplateKey>(
     throw error;
   }
 
+  return post(config, input.to, { type: "template", template }, opts.timeoutMs);
+}
+
+/**
+ * Sends a free-form text: allowed only inside the 24-hour window after the person wrote to
+ * the number (the answer to their BERHENTI or MULAI). Same answers as sendTemplate.
+ */
+export async function sendText(
+  input: { to: string; body: string },
+  opts: { config?: WhatsAppConfig | null; timeoutMs?: number } = {},
+): Promise<SendResult> {
+  const config = opts.config === undefined ? whatsappConfig() : opts.config;
+  if (!config) return { ok: false, retryable: false, unreachable: false, code: null, status: null, reason: "auth", message: "WhatsApp is not configured" };
+  if (!E164.test(input.to)) {
+    return { ok: false, retryable: false, unreachable: false, code: null, status: null, reason: "request", message: "recipient is not an E.164 number" };
+  }
+  const body = input.body.trim();
+  if (!body || body.length > 4096) {
+    return { ok: false, retryable: false, unreachable: false, code: null, status: null, reason: "request", message: "text body empty or over 4096 characters" };
+  }
+  return post(config, input.to, { type: "text", text: { preview_url: false, body } }, opts.timeoutMs);
+}
+
+/** POSTs one message to the Cloud API and reads its answer. */
+async function post(config: WhatsAppConfig, to: string, message: Record<string, unknown>, timeoutMs?: number): Promise<SendResult> {
+  const { token } = config;
   let response: Response;
   try {
     response = await fetch(`${config.apiBase}/${encodeURIComponent(config.phoneNumberId)}/messages`, {
@@ -218,11 +243,10 @@ export async function sendTemplate<K extends TemplateKey>(
         recipient_type: "individual",
         // The API takes the number's digits; it accepts a "+" too, but its examples and
         // the wa_id it answers are digits only.
-        to: input.to.slice(1),
-        type: "template",
-        template,
+        to: to.slice(1),
+        ...message,
       }),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? WHATSAPP_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs ?? WHATSAPP_TIMEOUT_MS),
     });
   } catch (error) {
     const name = (error as { name?: string }).name;

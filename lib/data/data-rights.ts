@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { db, type Tx } from "@/db";
 import {
   activationCodes,
+  verificationCodes,
   auditEvents,
   blockers,
   dataRequests,
@@ -789,6 +790,8 @@ async function eraseParticipant(tx: Tx, viewer: SessionUser, participantId: stri
         name: ERASED_NAME,
         email: null,
         phone: null,
+        phoneConfirmedAt: null,
+        preferredChannel: null,
         passwordHash: null,
         disabledAt: sql`coalesce(${users.disabledAt}, ${now.toISOString()}::timestamptz)`,
         sessionVersion: sql`${users.sessionVersion} + 1`,
@@ -798,6 +801,8 @@ async function eraseParticipant(tx: Tx, viewer: SessionUser, participantId: stri
       })
       .where(eq(users.id, p.userId));
     await tx.delete(activationCodes).where(eq(activationCodes.userId, p.userId));
+    // A code's destination is the phone or email address it went to.
+    await tx.delete(verificationCodes).where(eq(verificationCodes.userId, p.userId));
   }
 
   const deletedHelp = await tx

@@ -167,7 +167,7 @@ describe("answering as the caseworker", () => {
     const id = await asked(me);
     await answerHelpRequest(cw, answer(id, me.participantId));
     const [message] = await db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `help_answered:${id}`));
-    expect(message).toMatchObject({ channel: "whatsapp", recipient: me.phone, subject: null });
+    expect(message).toMatchObject({ channel: "whatsapp", recipient: me.phone });
   });
 
   it("leaves the request open, with nothing written, when the service cannot be logged", async () => {

@@ -29,7 +29,7 @@ const env = { ...process.env };
 
 beforeAll(async () => {
   await freshDatabase();
-  fake = await startFakeWhatsApp({ templates: { pmi_pertanyaan_dijawab: 1, pmi_batas_beli_pelatihan: 3, pmi_percobaan_pendaftaran: 1 } });
+  fake = await startFakeWhatsApp({ templates: { pmi_pertanyaan_dijawab: 1, pmi_batas_beli_pelatihan: 3, pmi_percobaan_pendaftaran: 1, pmi_kode_konfirmasi: 1, pmi_kode_atur_sandi: 1 } });
   config = whatsappConfig({ WHATSAPP_TOKEN: "fake-whatsapp-token", WHATSAPP_PHONE_NUMBER_ID: fake.phoneNumberId, WHATSAPP_API_BASE: fake.base })!;
   process.env.WHATSAPP_APP_SECRET = "fake-whatsapp-app-secret";
   process.env.WHATSAPP_VERIFY_TOKEN = "verify-me";
@@ -122,6 +122,57 @@ describe("delivery by WhatsApp", () => {
     expect(await deliverMessage(m.messageId, { whatsapp: config, now: () => DAYTIME })).toBe("recorded");
     expect(fake.requests.length).toBe(before);
     expect(await rowOf(m.messageId)).toMatchObject({ state: "recorded", lastError: "opted out (BERHENTI)" });
+  });
+
+  it("a number not on WhatsApp: the message goes to the participant's email instead, once", async () => {
+    const p = await createTestParticipant();
+    const id = await db.transaction((tx) =>
+      queueMessage(tx, { participantId: p.participantId, kind: "help_answered", to: { channel: "whatsapp", recipient: p.phone! } }),
+    );
+    const mails: unknown[] = [];
+    const transport = { sendMail: async (mail: unknown) => void mails.push(mail) };
+    fake.failNext(1, { status: 400, code: 131026 });
+    expect(await deliverMessage(id!, { whatsapp: config, transport, now: () => DAYTIME })).toBe("failed");
+    const [copy] = await db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `fallback:${id}`));
+    expect(copy).toMatchObject({ channel: "email", recipient: p.email, kind: "help_answered", subject: "Pertanyaan Anda sudah dijawab" });
+    expect((await jobsOf(QUEUES.outboxDeliver)).some((j) => j.data.messageId === copy.id)).toBe(true);
+    expect(await deliverMessage(copy.id, { whatsapp: config, transport, now: () => DAYTIME })).toBe("sent");
+    expect(mails).toHaveLength(1);
+    // The next message is chosen for email at once: the phone is marked.
+    const next = await db.transaction((tx) => queueMessage(tx, { participantId: p.participantId, kind: "help_answered" }));
+    expect((await rowOf(next!)).channel).toBe("email");
+  });
+
+  it("a code is never sent by another channel, nor held back by the night", async () => {
+    const p = await createTestParticipant();
+    const id = await db.transaction((tx) =>
+      queueMessage(tx, {
+        participantId: p.participantId,
+        kind: "phone_confirmation",
+        to: { channel: "whatsapp", recipient: p.phone! },
+        values: () => ({ code: "493817", minutes: 10 }),
+      }),
+    );
+    expect(await rowOf(id!)).toMatchObject({ templateValues: { code: "493817" } });
+    // 23:00 in Jakarta: a code the person is waiting for goes at once.
+    expect(await deliverMessage(id!, { whatsapp: config, now: () => new Date("2026-12-03T16:00:00Z") })).toBe("sent");
+    expect(JSON.stringify(fake.accepted().at(-1)!.template)).toContain("493817");
+    // Once handed over, the outbox keeps no working code.
+    const row = await rowOf(id!);
+    expect(row.body).not.toContain("493817");
+    expect(row.templateValues).toBeNull();
+    const failing = await db.transaction((tx) =>
+      queueMessage(tx, {
+        participantId: p.participantId,
+        kind: "phone_confirmation",
+        to: { channel: "whatsapp", recipient: p.phone! },
+        values: () => ({ code: "111222", minutes: 10 }),
+      }),
+    );
+    fake.failNext(1, { status: 400, code: 131026 });
+    expect(await deliverMessage(failing!, { whatsapp: config, transport: { sendMail: async () => undefined }, now: () => DAYTIME })).toBe("failed");
+    expect(await db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `fallback:${failing}`))).toEqual([]);
+    expect((await rowOf(failing!)).body).not.toContain("111222");
   });
 
   it("a number found unreachable gets nothing more, until the caseworker or the participant changes it", async () => {
@@ -232,9 +283,35 @@ describe("replies on WhatsApp", () => {
       { action: "participant.whatsapp_opt_in", actorId: p.user.id },
     ]);
     expect(await db.select().from(helpRequests).where(eq(helpRequests.participantId, p.participantId))).toEqual([]);
+    // Each is confirmed, once (Meta's retry of a message adds nothing), in a free text.
+    const replies = await db.select().from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId));
+    expect(replies.map((r) => r.kind).sort()).toEqual(["opt_in_confirmation", "opt_out_confirmation"]);
+    const again = { from: p.phone!, text: "STOP", id: `wamid.stop.${p.participantId}` };
+    await fake.sendInbound(hookUrl, again);
+    await fake.sendInbound(hookUrl, again);
+    const stops = (await db.select().from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId))).filter(
+      (r) => r.kind === "opt_out_confirmation",
+    );
+    expect(stops).toHaveLength(2);
     const before = (await db.select().from(helpRequests)).length;
     expect((await fake.sendInbound(hookUrl, { from: "+6281299990000", text: "halo" })).status).toBe(200);
     expect((await db.select().from(helpRequests)).length).toBe(before);
   });
 });
 
+describe("after BERHENTI", () => {
+  it("nothing but the confirmation is sent: the confirmation goes (even at night), a reminder does not", async () => {
+    const p = await createTestParticipant({ form: { email: "" } });
+    await fake.sendInbound(hookUrl, { from: p.phone!, text: "BERHENTI", id: `wamid.berhenti.${p.participantId}` });
+    const [confirmation] = await db.select().from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId));
+    expect(confirmation).toMatchObject({ kind: "opt_out_confirmation", channel: "whatsapp", templateValues: null });
+    expect(await deliverMessage(confirmation.id, { whatsapp: config, now: () => new Date("2026-12-03T16:00:00Z") })).toBe("sent");
+    const sent = fake.accepted().at(-1)!;
+    expect(sent.to).toBe(p.phone!.slice(1));
+    expect(sent.text).toContain("MULAI");
+    const reminder = await db.transaction((tx) => queueMessage(tx, { participantId: p.participantId, kind: "help_answered" }));
+    const before = fake.requests.length;
+    expect(await deliverMessage(reminder!, { whatsapp: config, now: () => DAYTIME })).toBe("recorded");
+    expect(fake.requests.length).toBe(before);
+  });
+});

@@ -9,7 +9,7 @@ import { createTestParticipant } from "@/lib/testing/participants";
 import { QUEUES } from "@/lib/jobs/queues";
 import { startFakeSmtp, type FakeSmtp } from "@/lib/testing/fake-smtp";
 import { drainJobs, jobsOf } from "@/lib/testing/jobs";
-import { DeliveryFailed, deliverMessage, failUndelivered, listOutbox, maskEmail, queueMessage, type MailTransport } from "./outbox";
+import { chooseChannel, DeliveryFailed, deliverMessage, failUndelivered, listOutbox, maskEmail, queueMessage, type MailTransport } from "./outbox";
 
 beforeAll(freshDatabase);
 beforeEach(async () => {
@@ -43,9 +43,9 @@ describe("queueMessage", () => {
     expect((await rowOf(p.messageId)).body).toContain(`Hello ${p.user.name}`);
   });
 
-  it("writes a WhatsApp text (no subject) to a participant without email", async () => {
+  it("writes a WhatsApp text to a participant without email (with the subject an email copy would need)", async () => {
     const p = await queued({ email: false });
-    expect(await rowOf(p.messageId)).toMatchObject({ channel: "whatsapp", recipient: p.phone, subject: null });
+    expect(await rowOf(p.messageId)).toMatchObject({ channel: "whatsapp", recipient: p.phone, subject: "Pertanyaan Anda sudah dijawab" });
     expect((await rowOf(p.messageId)).body).toContain("sudah dijawab");
   });
 
@@ -234,5 +234,39 @@ describe("listOutbox", () => {
   it("masks emails", () => {
     expect(maskEmail("ani.susanti@contoh.id")).toBe("ani•••@contoh.id");
     expect(maskEmail("a@b.id")).toBe("a•••@b.id");
+  });
+});
+
+describe("chooseChannel", () => {
+  const both = { email: "ani@contoh.id", phone: "+6281234567890", preferredChannel: null, whatsappBlocked: false } as const;
+  const all = { email: true, whatsapp: true };
+
+  it("WhatsApp by default when it is configured and the phone can receive it; the preferred channel otherwise", () => {
+    expect(chooseChannel(both, all)).toEqual({ channel: "whatsapp", recipient: "+6281234567890" });
+    expect(chooseChannel({ ...both, preferredChannel: "email" }, all)).toEqual({ channel: "email", recipient: "ani@contoh.id" });
+    expect(chooseChannel({ ...both, preferredChannel: "whatsapp" }, all)).toEqual({ channel: "whatsapp", recipient: "+6281234567890" });
+  });
+
+  it("falls back to the other channel when the preferred one is not configured", () => {
+    expect(chooseChannel(both, { email: true, whatsapp: false })).toMatchObject({ channel: "email" });
+    expect(chooseChannel({ ...both, preferredChannel: "whatsapp" }, { email: true, whatsapp: false })).toMatchObject({ channel: "email" });
+    expect(chooseChannel({ ...both, preferredChannel: "email" }, { email: false, whatsapp: true })).toMatchObject({ channel: "whatsapp" });
+  });
+
+  it("falls back to email when the phone was found unreachable or opted out, whatever the preference", () => {
+    const blocked = { ...both, whatsappBlocked: true };
+    expect(chooseChannel(blocked, all)).toMatchObject({ channel: "email" });
+    expect(chooseChannel({ ...blocked, preferredChannel: "whatsapp" }, all)).toMatchObject({ channel: "email" });
+    // Only a blocked phone: recorded there, with the reason, rather than nowhere.
+    expect(chooseChannel({ ...blocked, email: null }, all)).toEqual({ channel: "whatsapp", recipient: "+6281234567890" });
+  });
+
+  it("with nothing configured, writes where the person can be reached (the outbox records it)", () => {
+    const none = { email: false, whatsapp: false };
+    expect(chooseChannel(both, none)).toMatchObject({ channel: "email" });
+    expect(chooseChannel({ ...both, preferredChannel: "whatsapp" }, none)).toMatchObject({ channel: "whatsapp" });
+    expect(chooseChannel({ ...both, email: null }, none)).toMatchObject({ channel: "whatsapp" });
+    expect(chooseChannel({ ...both, phone: null }, all)).toMatchObject({ channel: "email" });
+    expect(chooseChannel({ ...both, phone: null, email: null }, all)).toBeNull();
   });
 });

@@ -3,14 +3,14 @@ import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db, executeRows, type Tx } from "@/db";
-import { OUTBOX_STATES, outboxMessages, participants, users, type Locale } from "@/db/schema";
+import { OUTBOX_STATES, outboxMessages, participants, users, type Locale, type MessageChannel } from "@/db/schema";
 import { messagesFor } from "@/lib/i18n/messages";
 import { maskPhone } from "@/lib/validation";
 import { awaitSendSlot } from "./send-pace";
 import { nextSendTime } from "@/lib/channels/quiet-hours";
 import { daysLeftText } from "@/lib/channels/templates";
 import { advances, type MessageStatus } from "@/lib/channels/webhook-signature";
-import { isUnreachableCode, sendTemplate, whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
+import { isUnreachableCode, sendTemplate, sendText, whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
 import { enqueue } from "@/lib/jobs/engine";
 import { QUEUES } from "@/lib/jobs/queues";
 import { requirePermission, type SessionUser } from "./permissions";
@@ -26,23 +26,89 @@ import { requirePermission, type SessionUser } from "./permissions";
 export const OUTBOX_PAGE_SIZE = 50;
 // registration_attempt: someone tried to self-register with an account holder's NIK, phone
 // or email (lib/data/participants.ts); at most one a day per account (its dedupe key).
-export const OUTBOX_KINDS = ["help_answered", "deadline_reminder", "registration_attempt"] as const;
+export const OUTBOX_KINDS = [
+  "help_answered",
+  "deadline_reminder",
+  "registration_attempt",
+  "phone_confirmation",
+  "password_reset",
+  "opt_out_confirmation",
+  "opt_in_confirmation",
+] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
-type Recipient = { channel: "email" | "whatsapp"; recipient: string; locale: Locale; fullName: string; provinceCode: string | null };
+/**
+ * One-time codes (lib/data/verification-codes.ts): asked for by the person a moment ago,
+ * so quiet hours do not hold them back, they never go by another channel than the one
+ * asked for, and their text is wiped from the outbox once the message is handed over.
+ */
+export const CODE_KINDS: ReadonlySet<OutboxKind> = new Set(["phone_confirmation", "password_reset"]);
+/**
+ * The answer to the participant's own BERHENTI or MULAI: a free-form text inside the
+ * 24-hour window their message opened; it goes out whatever the opt-out (it confirms it).
+ */
+export const REPLY_KINDS: ReadonlySet<OutboxKind> = new Set(["opt_out_confirmation", "opt_in_confirmation"]);
 
-/** Where a participant's messages go: email when they have one, else WhatsApp to the phone. */
-async function recipientOf(tx: Tx, participantId: string): Promise<Recipient | null> {
+export type ContactChannels = {
+  email: string | null;
+  phone: string | null;
+  preferredChannel: MessageChannel | null;
+  /** WhatsApp said the number cannot receive it, or the participant replied BERHENTI. */
+  whatsappBlocked: boolean;
+};
+export type ChosenChannel = { channel: MessageChannel; recipient: string };
+
+/** Whether each channel can send in this deployment: SMTP_URL, and the Cloud API's settings. */
+export function configuredChannels(): Record<MessageChannel, boolean> {
+  return { email: Boolean(process.env.SMTP_URL), whatsapp: Boolean(whatsappConfig()) };
+}
+
+/**
+ * Where a participant's message goes: their preferred channel (by default WhatsApp, when
+ * it is configured and the phone can receive it, else email), else the other; first a channel that can send here and
+ * reach them, then one that can reach them (the message is "recorded": nothing is
+ * configured to send it), then the blocked phone (recorded, with the reason). Null:
+ * no contact at all.
+ */
+export function chooseChannel(c: ContactChannels, configured: Record<MessageChannel, boolean>): ChosenChannel | null {
+  // "WhatsApp by default when the phone can receive it": a deployment without the Cloud
+  // API cannot reach any phone, so its messages go to an email address first.
+  const first: MessageChannel = c.preferredChannel ?? (c.phone && !c.whatsappBlocked && configured.whatsapp ? "whatsapp" : "email");
+  const order: MessageChannel[] = first === "whatsapp" ? ["whatsapp", "email"] : ["email", "whatsapp"];
+  const reachable = (ch: MessageChannel) => (ch === "email" ? Boolean(c.email) : Boolean(c.phone) && !c.whatsappBlocked);
+  const to = (ch: MessageChannel): ChosenChannel => ({ channel: ch, recipient: (ch === "email" ? c.email : c.phone)! });
+  const ready = order.find((ch) => reachable(ch) && configured[ch]) ?? order.find(reachable);
+  if (ready) return to(ready);
+  return c.phone ? to("whatsapp") : null;
+}
+
+type Recipient = ChosenChannel & { locale: Locale; fullName: string; provinceCode: string | null };
+
+/** A participant's contact data and language, for choosing where their message goes. */
+async function recipientOf(tx: Tx, participantId: string, forced?: ChosenChannel): Promise<Recipient | null> {
   const [row] = await tx
-    .select({ email: users.email, phone: users.phone, locale: users.locale, fullName: participants.fullName, provinceCode: participants.provinceCode })
+    .select({
+      email: users.email,
+      phone: users.phone,
+      locale: users.locale,
+      preferredChannel: users.preferredChannel,
+      unreachable: users.whatsappUnreachableAt,
+      optedOut: users.whatsappOptedOutAt,
+      fullName: participants.fullName,
+      provinceCode: participants.provinceCode,
+    })
     .from(participants)
     .innerJoin(users, eq(users.id, participants.userId))
     .where(eq(participants.id, participantId));
   if (!row) return null;
-  if (row.email) return { channel: "email", recipient: row.email, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode };
-  if (row.phone) return { channel: "whatsapp", recipient: row.phone, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode };
-  return null;
+  const chosen =
+    forced ??
+    chooseChannel(
+      { email: row.email, phone: row.phone, preferredChannel: row.preferredChannel, whatsappBlocked: Boolean(row.unreachable || row.optedOut) },
+      configuredChannels(),
+    );
+  return chosen && { ...chosen, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode };
 }
 
 type Translate = (key: string, values?: Record<string, string | number>) => string;
@@ -66,26 +132,35 @@ export function longDate(iso: string, locale: Locale): string {
 /**
  * Writes one message to a participant inside the caller's transaction, in their language,
  * and queues the job that sends it in the same transaction. A dedupe key makes it
- * once-only: a second call with the same key writes nothing. Returns the new row's id,
- * or null (no account to write to, or already queued).
+ * once-only: a second call with the same key writes nothing. `to` sends it by a given
+ * channel and address (a code goes where it was asked for); otherwise chooseChannel
+ * decides. Returns the new row's id, or null (no account to write to, or already queued).
  */
 export async function queueMessage(
   tx: Tx,
-  msg: { participantId: string; kind: OutboxKind; dedupeKey?: string; values?: (locale: Locale) => Record<string, string | number> },
+  msg: {
+    participantId: string;
+    kind: OutboxKind;
+    dedupeKey?: string;
+    values?: (locale: Locale) => Record<string, string | number>;
+    to?: ChosenChannel;
+  },
 ): Promise<string | null> {
-  const to = await recipientOf(tx, msg.participantId);
+  const to = await recipientOf(tx, msg.participantId, msg.to);
   if (!to) return null;
   const t = outboxTranslator(to.locale);
   const values = { name: to.fullName, ...(msg.values?.(to.locale) ?? {}) };
-  // WhatsApp templates are approved in Indonesian: their values are written in it.
-  const templateValues = to.channel === "whatsapp" ? whatsappValues(msg.kind, { name: to.fullName, ...(msg.values?.("id") ?? {}) }) : null;
+  // WhatsApp templates are approved in Indonesian: their values are written in it. The
+  // answer to BERHENTI or MULAI is a free text, not a template.
+  const templateValues =
+    to.channel === "whatsapp" && !REPLY_KINDS.has(msg.kind) ? whatsappValues(msg.kind, { name: to.fullName, ...(msg.values?.("id") ?? {}) }) : null;
   const [row] = await tx
     .insert(outboxMessages)
     .values({
       channel: to.channel,
       recipient: to.recipient,
-      // WhatsApp has no subject line.
-      subject: to.channel === "email" ? t(`${msg.kind}.subject`, values) : null,
+      // Kept for WhatsApp too: the email a message falls back to when the phone cannot take it.
+      subject: REPLY_KINDS.has(msg.kind) ? null : t(`${msg.kind}.subject`, values),
       body: t(`${msg.kind}.body`, values),
       kind: msg.kind,
       participantId: msg.participantId,
@@ -96,15 +171,19 @@ export async function queueMessage(
     .returning({ id: outboxMessages.id });
   if (!row) return null;
   // No WhatsApp message arrives between 21:00 and 07:00 where the participant lives: one
-  // queued at night waits for the morning.
-  // (Without WhatsApp configured the message is only recorded, at once.)
-  const startAfter = to.channel === "whatsapp" && whatsappConfig() ? nextSendTime(new Date(), to.provinceCode) : null;
+  // queued at night waits for the morning; a code or an answer the person asked for just
+  // now does not wait. (Without WhatsApp configured the message is only recorded, at once.)
+  const startAfter =
+    to.channel === "whatsapp" && whatsappConfig() && !CODE_KINDS.has(msg.kind) && !REPLY_KINDS.has(msg.kind)
+      ? nextSendTime(new Date(), to.provinceCode)
+      : null;
   await enqueue(tx, QUEUES.outboxDeliver, { messageId: row.id }, startAfter && startAfter.getTime() > Date.now() ? { startAfter: startAfter.toISOString() } : {});
   return row.id;
 }
 
 /** A message kind's WhatsApp template values, from the values its email text uses. */
 function whatsappValues(kind: OutboxKind, values: Record<string, string | number>): Record<string, string> {
+  if (CODE_KINDS.has(kind)) return { code: String(values.code) };
   const name = String(values.name);
   if (kind === "deadline_reminder") return { name, date: String(values.date), daysLeft: daysLeftText(Number(values.days), "id") };
   return { name };
@@ -171,12 +250,16 @@ export async function deliverMessage(
   const claimed = await db.transaction(async (tx) => {
     const [m] = await tx.select().from(outboxMessages).where(eq(outboxMessages.id, messageId)).for("update");
     if (!m || m.state === "sent" || m.state === "recorded") return "skipped" as const;
-    const canSend = m.channel === "email" ? Boolean(transport) : Boolean(whatsapp && m.templateValues);
+    const kind = m.kind as OutboxKind;
+    const canSend = m.channel === "email" ? Boolean(transport) : Boolean(whatsapp && (m.templateValues || REPLY_KINDS.has(kind)));
     if (!canSend) {
-      await tx.update(outboxMessages).set({ state: "recorded", lastError: null, sendingSince: null }).where(eq(outboxMessages.id, m.id));
+      await tx
+        .update(outboxMessages)
+        .set({ state: "recorded", lastError: null, sendingSince: null, ...spentCode(m) })
+        .where(eq(outboxMessages.id, m.id));
       return "recorded" as const;
     }
-    if (m.channel === "whatsapp" && m.participantId) {
+    if (m.channel === "whatsapp" && m.participantId && !REPLY_KINDS.has(kind)) {
       const [to] = await executeRows<{ opted_out: boolean; unreachable: boolean; province_code: string | null }>(
         sql`select u.whatsapp_opted_out_at is not null as opted_out, u.whatsapp_unreachable_at is not null as unreachable, p.province_code
             from participants p join users u on u.id = p.user_id where p.id = ${m.participantId}`,
@@ -185,13 +268,18 @@ export async function deliverMessage(
       // Replied BERHENTI, or a number WhatsApp said it cannot reach: nothing more goes
       // there; the outbox keeps the record (and the case file says why).
       if (to?.opted_out || to?.unreachable) {
-        const why = to.opted_out ? "opted out (BERHENTI)" : "unreachable on WhatsApp";
-        await tx.update(outboxMessages).set({ state: "recorded", lastError: why, sendingSince: null }).where(eq(outboxMessages.id, m.id));
+        const fallback = await fallBackToEmail(tx, m, transport);
+        const why = (to.opted_out ? "opted out (BERHENTI)" : "unreachable on WhatsApp") + (fallback ? "; sent by email instead" : "");
+        await tx
+          .update(outboxMessages)
+          .set({ state: "recorded", lastError: why, sendingSince: null, ...spentCode(m) })
+          .where(eq(outboxMessages.id, m.id));
         return "recorded" as const;
       }
-      // A retry that falls in the recipient's night waits for their morning, in a job of its own.
+      // A retry that falls in the recipient's night waits for their morning, in a job of its
+      // own; a code the person is waiting for does not.
       const next = nextSendTime(now(), to?.province_code ?? null);
-      if (next.getTime() > now().getTime()) {
+      if (!CODE_KINDS.has(kind) && next.getTime() > now().getTime()) {
         await enqueue(tx, QUEUES.outboxDeliver, { messageId: m.id }, { startAfter: next.toISOString() });
         return "deferred" as const;
       }
@@ -208,7 +296,7 @@ export async function deliverMessage(
   if (claimed === "busy") throw new DeliveryFailed("being sent by another worker");
   if (typeof claimed === "string") return claimed;
   const m = claimed;
-  if (m.channel === "whatsapp") return deliverWhatsApp(m, whatsapp!, now);
+  if (m.channel === "whatsapp") return deliverWhatsApp(m, whatsapp!, transport, now);
   try {
     await transport!.sendMail({
       from,
@@ -230,10 +318,58 @@ export async function deliverMessage(
   await persistently(() =>
     db
       .update(outboxMessages)
-      .set({ state: "sent", sentAt: now(), lastError: null, sendingSince: null })
+      .set({ state: "sent", sentAt: now(), lastError: null, sendingSince: null, ...spentCode(m) })
       .where(eq(outboxMessages.id, m.id)),
   );
   return "sent";
+}
+
+const CODE_MASK = "••••••";
+
+/**
+ * A code message's text once it has been handed over (or cannot be): the code is wiped,
+ * so that neither the PMO's outbox nor a copy of the database holds a working code.
+ */
+function spentCode(m: { kind: string; body: string; subject?: string | null }) {
+  if (!CODE_KINDS.has(m.kind as OutboxKind)) return {};
+  return { body: maskCodes(m.body), templateValues: null };
+}
+
+/** Six-digit codes in a text replaced by dots (the PMO's outbox shows codes so). */
+export function maskCodes(text: string): string {
+  return text.replace(/\b\d{6}\b/g, CODE_MASK);
+}
+
+/**
+ * A WhatsApp message that cannot reach the phone (opted out, or unreachable) goes to the
+ * participant's email instead, when they have one and mail is configured: a copy of it
+ * queued in the same transaction. A code never changes channel (it proves the phone it
+ * was sent to), nor does an answer to BERHENTI. Returns whether a copy was queued.
+ */
+async function fallBackToEmail(tx: Tx, m: typeof outboxMessages.$inferSelect, transport: MailTransport | null): Promise<boolean> {
+  const kind = m.kind as OutboxKind;
+  if (!transport || !m.participantId || CODE_KINDS.has(kind) || REPLY_KINDS.has(kind)) return false;
+  const [to] = await tx
+    .select({ email: users.email })
+    .from(participants)
+    .innerJoin(users, eq(users.id, participants.userId))
+    .where(eq(participants.id, m.participantId));
+  if (!to?.email) return false;
+  const [copy] = await tx
+    .insert(outboxMessages)
+    .values({
+      channel: "email",
+      recipient: to.email,
+      subject: m.subject,
+      body: m.body,
+      kind: m.kind,
+      participantId: m.participantId,
+      dedupeKey: `fallback:${m.id}`,
+    })
+    .onConflictDoNothing({ target: outboxMessages.dedupeKey })
+    .returning({ id: outboxMessages.id });
+  if (copy) await enqueue(tx, QUEUES.outboxDeliver, { messageId: copy.id });
+  return true;
 }
 
 /**
@@ -244,13 +380,17 @@ export async function deliverMessage(
  * WhatsApp, a template that does not exist): "failed" at once with the API's code, no
  * retry; a number that cannot receive WhatsApp is marked so on its account.
  */
-async function deliverWhatsApp(m: typeof outboxMessages.$inferSelect, config: WhatsAppConfig, now: () => Date): Promise<Delivery> {
+async function deliverWhatsApp(
+  m: typeof outboxMessages.$inferSelect,
+  config: WhatsAppConfig,
+  transport: MailTransport | null,
+  now: () => Date,
+): Promise<Delivery> {
   // Every worker together stays under the number's throughput (lib/data/send-pace.ts).
   await awaitSendSlot(`whatsapp:${config.phoneNumberId}`, config.messagesPerSecond);
-  const result = await sendTemplate(
-    { to: m.recipient, template: m.kind as OutboxKind, values: m.templateValues as never },
-    { config },
-  );
+  const result = REPLY_KINDS.has(m.kind as OutboxKind)
+    ? await sendText({ to: m.recipient, body: m.body }, { config })
+    : await sendTemplate({ to: m.recipient, template: m.kind as Exclude<OutboxKind, "opt_out_confirmation" | "opt_in_confirmation">, values: m.templateValues as never }, { config });
   if (result.ok) {
     await persistently(() =>
       db
@@ -263,6 +403,7 @@ async function deliverWhatsApp(m: typeof outboxMessages.$inferSelect, config: Wh
           providerMessageId: result.messageId,
           deliveryStatus: "sent",
           deliveryStatusAt: now(),
+          ...spentCode(m),
         })
         .where(eq(outboxMessages.id, m.id)),
     );
@@ -282,9 +423,12 @@ async function deliverWhatsApp(m: typeof outboxMessages.$inferSelect, config: Wh
     db.transaction(async (tx) => {
       await tx
         .update(outboxMessages)
-        .set({ state: "failed", lastError: text, errorCode: result.code, sendingSince: null, deliveryStatus: "failed", deliveryStatusAt: now() })
+        .set({ state: "failed", lastError: text, errorCode: result.code, sendingSince: null, deliveryStatus: "failed", deliveryStatusAt: now(), ...spentCode(m) })
         .where(eq(outboxMessages.id, m.id));
-      if (result.unreachable && m.participantId) await markWhatsAppUnreachable(tx, m.participantId, now());
+      if (result.unreachable && m.participantId) {
+        await markWhatsAppUnreachable(tx, m.participantId, now());
+        await fallBackToEmail(tx, m, transport);
+      }
     }),
   );
   return "failed";
@@ -394,7 +538,8 @@ export async function listOutbox(viewer: SessionUser, query: { state?: OutboxSta
         channel: r.channel,
         recipientMasked: r.channel === "email" ? maskEmail(r.recipient) : maskPhone(r.recipient),
         subject: r.subject,
-        body: r.body,
+        // A code not yet handed over is in the row; nobody but its recipient reads it.
+        body: CODE_KINDS.has(r.kind as OutboxKind) ? maskCodes(r.body) : r.body,
         state: r.state as OutboxState,
         attempts: r.attempts,
         lastError: r.lastError,

@@ -379,5 +379,7 @@ export function contactChange(input: { phone: string; email: string | null }, no
     email: input.email,
     updatedAt: now,
     whatsappUnreachableAt: sql`case when ${users.phone} is distinct from ${input.phone} then null else ${users.whatsappUnreachableAt} end`,
+    // A confirmation proved the old number; a new one is confirmed afresh.
+    phoneConfirmedAt: sql`case when ${users.phone} is distinct from ${input.phone} then null else ${users.phoneConfirmedAt} end`,
   };
 }

@@ -6,12 +6,13 @@ import { participants, users } from "@/db/schema";
 import { HELP_MESSAGE_MAX, helpRequestSchema } from "@/lib/validation/help";
 import { recordAudit } from "./audit";
 import { createHelpRequest } from "./help";
+import { queueMessage } from "./outbox";
 import type { SessionUser } from "./permissions";
 
 // A participant writes to the programme's WhatsApp number (the status webhook hands each
 // inbound message here; the system acts for the participant whose phone it came from):
-//   BERHENTI or STOP   no more messages to them on WhatsApp (audited)
-//   MULAI or START     messages again (audited)
+//   BERHENTI or STOP   no more messages to them on WhatsApp (audited), but its confirmation
+//   MULAI or START     messages again (audited, and confirmed)
 //   anything else      a help request in their caseworker's queue (or the PMO's), as if
 //                      asked on /me/help; Meta's retries of one message make one request.
 // A number that is no participant's is ignored.
@@ -53,6 +54,15 @@ export async function receiveWhatsAppMessage(m: InboundMessage): Promise<Inbound
           entityType: "participant",
           entityId: account.participantId,
           after: { word, at: m.at.toISOString() },
+        });
+        // The one message that follows a BERHENTI: its confirmation, as a free text in the
+        // window their message opened (and MULAI's likewise). Meta's retry of the same
+        // message finds nothing changed and sends nothing.
+        await queueMessage(tx, {
+          participantId: account.participantId,
+          kind: stop ? "opt_out_confirmation" : "opt_in_confirmation",
+          to: { channel: "whatsapp", recipient: m.from },
+          dedupeKey: `reply:${m.waMessageId}`,
         });
       }
       return { kind: stop ? "opted_out" : "opted_in" } as InboundOutcome;

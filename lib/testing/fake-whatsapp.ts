@@ -51,7 +51,8 @@ export type FakeWhatsApp = {
   phoneNumberId: string;
   requests: RecordedRequest[];
   /** The messages accepted, in order (the successful requests' bodies). */
-  accepted: () => { to: string; template: { name: string; language: { code: string }; components: unknown[] }; messageId: string }[];
+  /** Template messages carry `template`; a free-form answer (to BERHENTI, MULAI) carries `text` instead. */
+  accepted: () => { to: string; template: { name: string; language: { code: string }; components: unknown[] }; text: string | null; messageId: string }[];
   failNext: (n: number, error: FakeError) => void;
   /** Each answer waits this long first (0: none); a timeout test sets it above the client's. */
   setDelay: (ms: number) => void;
@@ -134,7 +135,15 @@ function checkMessage(body: unknown): { code: number; details: string } | null {
   if (b.messaging_product !== "whatsapp") return { code: 100, details: "messaging_product must be whatsapp" };
   if (b.recipient_type !== undefined && b.recipient_type !== "individual") return { code: 100, details: "recipient_type must be individual" };
   if (typeof b.to !== "string" || !/^\+?\d{7,15}$/.test(b.to)) return { code: 100, details: "to is not a phone number" };
-  if (b.type !== "template") return { code: 131051, details: "This fake accepts template messages only" };
+  if (b.type === "text") {
+    // A free-form text: only inside the 24-hour window after the person wrote (the app sends
+    // one only as the answer to BERHENTI or MULAI).
+    const text = b.text as { body?: unknown } | undefined;
+    if (!text || typeof text.body !== "string" || !text.body.trim()) return { code: 131008, details: "The parameter text['body'] is required." };
+    if (text.body.length > 4096) return { code: 100, details: "text['body'] is longer than 4096 characters" };
+    return null;
+  }
+  if (b.type !== "template") return { code: 131051, details: "This fake accepts template and text messages only" };
   const t = b.template as Record<string, unknown> | undefined;
   if (!t || typeof t !== "object") return { code: 131008, details: "The parameter template is required." };
   if (typeof t.name !== "string" || !t.name) return { code: 131008, details: "The parameter template['name'] is required." };
@@ -177,6 +186,15 @@ export async function startFakeWhatsApp(
   let delayMs = 0;
   const timers = new Set<NodeJS.Timeout>();
 
+  function accepted() {
+    return requests
+      .filter((r) => r.messageId)
+      .map((r) => {
+        const b = r.body as { to: string; template: { name: string; language: { code: string }; components: unknown[] }; text?: { body: string } };
+        return { to: b.to, template: b.template, text: b.text?.body ?? null, messageId: r.messageId! };
+      });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const raw = await readBody(req);
     if (delayMs > 0) {
@@ -190,6 +208,9 @@ export async function startFakeWhatsApp(
       if (res.destroyed) return;
     }
     const path = new URL(req.url ?? "/", "http://fake").pathname;
+    // Not the API: what a test in another process (a Playwright spec) reads back, as a
+    // person reads their phone: the messages accepted, newest last.
+    if (req.method === "GET" && path === "/__fake/accepted") return send(res, 200, accepted());
     const match = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/.exec(path);
     if (req.method !== "POST" || !match) {
       // The Graph API's answer to a path it does not know.
@@ -226,8 +247,8 @@ export async function startFakeWhatsApp(
     }
     const wrong = checkMessage(body);
     if (wrong) return answer(400, errorBody(wrong.code, undefined, wrong.details));
-    const message = body as { to: string; template: { name: string; components?: { type: string; parameters: unknown[] }[] } };
-    if (opts.templates) {
+    const message = body as { to: string; template?: { name: string; components?: { type: string; parameters: unknown[] }[] } };
+    if (opts.templates && message.template) {
       const count = opts.templates[message.template.name];
       if (count === undefined) return answer(404, errorBody(132001, undefined, `template name (${message.template.name}) does not exist in the translation`));
       const given = message.template.components?.find((c) => c.type === "body")?.parameters.length ?? 0;
@@ -280,13 +301,7 @@ export async function startFakeWhatsApp(
     port,
     phoneNumberId,
     requests,
-    accepted: () =>
-      requests
-        .filter((r) => r.messageId)
-        .map((r) => {
-          const b = r.body as { to: string; template: { name: string; language: { code: string }; components: unknown[] } };
-          return { to: b.to, template: b.template, messageId: r.messageId! };
-        }),
+    accepted,
     failNext: (n, error) => {
       for (let i = 0; i < n; i++) failures.push(error);
     },
