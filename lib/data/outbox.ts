@@ -83,24 +83,29 @@ export function chooseChannel(c: ContactChannels, configured: Record<MessageChan
   return c.phone ? to("whatsapp") : null;
 }
 
-type Recipient = ChosenChannel & { locale: Locale; fullName: string; provinceCode: string | null };
+type Recipient = ChosenChannel & { locale: Locale; fullName: string; provinceCode: string | null; participantId: string | null };
 
-/** A participant's contact data and language, for choosing where their message goes. */
-async function recipientOf(tx: Tx, participantId: string, forced?: ChosenChannel): Promise<Recipient | null> {
+/**
+ * A participant's (or a staff account's) contact data and language, for choosing where
+ * their message goes.
+ */
+async function recipientOf(tx: Tx, whom: { participantId: string } | { userId: string }, forced?: ChosenChannel): Promise<Recipient | null> {
   const [row] = await tx
     .select({
+      participantId: participants.id,
       email: users.email,
       phone: users.phone,
       locale: users.locale,
       preferredChannel: users.preferredChannel,
       unreachable: users.whatsappUnreachableAt,
       optedOut: users.whatsappOptedOutAt,
-      fullName: participants.fullName,
+      fullName: sql<string>`coalesce(${participants.fullName}, ${users.name})`,
       provinceCode: participants.provinceCode,
     })
-    .from(participants)
-    .innerJoin(users, eq(users.id, participants.userId))
-    .where(eq(participants.id, participantId));
+    .from(users)
+    .leftJoin(participants, eq(participants.userId, users.id))
+    .where("participantId" in whom ? eq(participants.id, whom.participantId) : eq(users.id, whom.userId))
+    .limit(1);
   if (!row) return null;
   const chosen =
     forced ??
@@ -108,7 +113,7 @@ async function recipientOf(tx: Tx, participantId: string, forced?: ChosenChannel
       { email: row.email, phone: row.phone, preferredChannel: row.preferredChannel, whatsappBlocked: Boolean(row.unreachable || row.optedOut) },
       configuredChannels(),
     );
-  return chosen && { ...chosen, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode };
+  return chosen && { ...chosen, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode, participantId: row.participantId };
 }
 
 type Translate = (key: string, values?: Record<string, string | number>) => string;
@@ -130,7 +135,8 @@ export function longDate(iso: string, locale: Locale): string {
 }
 
 /**
- * Writes one message to a participant inside the caller's transaction, in their language,
+ * Writes one message to a participant (or to a staff account, by its user id: a password
+ * reset code) inside the caller's transaction, in their language,
  * and queues the job that sends it in the same transaction. A dedupe key makes it
  * once-only: a second call with the same key writes nothing. `to` sends it by a given
  * channel and address (a code goes where it was asked for); otherwise chooseChannel
@@ -138,15 +144,14 @@ export function longDate(iso: string, locale: Locale): string {
  */
 export async function queueMessage(
   tx: Tx,
-  msg: {
-    participantId: string;
+  msg: ({ participantId: string } | { userId: string }) & {
     kind: OutboxKind;
     dedupeKey?: string;
     values?: (locale: Locale) => Record<string, string | number>;
     to?: ChosenChannel;
   },
 ): Promise<string | null> {
-  const to = await recipientOf(tx, msg.participantId, msg.to);
+  const to = await recipientOf(tx, "participantId" in msg ? { participantId: msg.participantId } : { userId: msg.userId }, msg.to);
   if (!to) return null;
   const t = outboxTranslator(to.locale);
   const values = { name: to.fullName, ...(msg.values?.(to.locale) ?? {}) };
@@ -163,7 +168,7 @@ export async function queueMessage(
       subject: REPLY_KINDS.has(msg.kind) ? null : t(`${msg.kind}.subject`, values),
       body: t(`${msg.kind}.body`, values),
       kind: msg.kind,
-      participantId: msg.participantId,
+      participantId: to.participantId,
       dedupeKey: msg.dedupeKey ?? null,
       templateValues,
     })

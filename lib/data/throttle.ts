@@ -23,6 +23,10 @@ export const THROTTLE = {
   // by the refusals it collects, and 20 a day is far more than real people there get.
   registerIdentifier: { free: 5, baseSeconds: 60, maxSeconds: 3600 },
   registerIp: { free: 20, baseSeconds: 60, maxSeconds: 3600 },
+  // /login's "forgot password" (lib/data/verification-codes.ts) counts every request, sent
+  // or not, per address: a person asks a few times, a script asking for every number
+  // stops here.
+  resetRequestIp: { free: 10, baseSeconds: 60, maxSeconds: 3600 },
   // Failures older than this no longer count.
   windowHours: 24,
 } as const;
@@ -38,9 +42,12 @@ export const ipKey = (ip: string) => `ip:${ip}`;
 export const registerIdKey = (kind: "nik" | "phone" | "email", normalized: string) =>
   `register-id:${identityHash(`register:${kind}:${normalized.toLowerCase()}`)}`;
 export const registerIpKey = (ip: string) => `register-ip:${ip}`;
+export const resetRequestIpKey = (ip: string) => `reset-ip:${ip}`;
 
 const policyOf = (key: string) =>
-  key.startsWith("register-ip:")
+  key.startsWith("reset-ip:")
+    ? THROTTLE.resetRequestIp
+    : key.startsWith("register-ip:")
     ? THROTTLE.registerIp
     : key.startsWith("register-id:")
       ? THROTTLE.registerIdentifier

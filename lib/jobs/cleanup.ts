@@ -3,12 +3,14 @@ import { z } from "zod";
 import { deleteSpentActivationCodes } from "@/lib/data/activation";
 import { dropAbandonedUploads } from "@/lib/data/import-file";
 import { deleteExpiredThrottleRows } from "@/lib/data/throttle";
+import { deleteSpentVerificationCodes } from "@/lib/data/verification-codes";
 import { QUEUES } from "./queues";
 import type { JobKind } from "./kind";
 
 /**
  * cleanup: every night at 02:30 in Jakarta, rows that have done their work go: throttle
- * counters whose window and lock have passed, activation codes used or expired, and the
+ * counters whose window and lock have passed, activation and verification codes used or
+ * expired, and the
  * stored pieces of uploads that never became an import. Idempotent: deleting what is
  * already gone deletes nothing.
  */
@@ -20,6 +22,7 @@ export const cleanup: JobKind<Record<string, never>> = {
     return {
       throttleRows: await deleteExpiredThrottleRows(now),
       activationCodes: await deleteSpentActivationCodes(now),
+      verificationCodes: await deleteSpentVerificationCodes(now),
       uploadPieces: await dropAbandonedUploads(now),
     };
   },

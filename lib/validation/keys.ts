@@ -115,6 +115,20 @@ export const validationKeys = [
   "dataRequest.eraseConfirm",
   "dataRequest.decided",
   "dataRequest.cannotRefuse",
+
+  // Phone confirmation codes (lib/data/verification-codes.ts) and the message channel
+  "phoneCode.wrong",
+  "phoneCode.locked",
+  "phoneCode.noPhone",
+  "phoneCode.confirmed",
+  "phoneCode.unavailable",
+  "phoneCode.optedOut",
+  "phoneCode.unreachable",
+  "phoneCode.tooSoon",
+  "phoneCode.tooMany",
+  "preferredChannel.invalid",
+  "preferredChannel.noEmail",
+  "preferredChannel.noPhone",
 ] as const;
 
 export type ValidationKey = (typeof validationKeys)[number];
