@@ -72,12 +72,17 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 10);
 // Who opens what
 // ---------------------------------------------------------------------------
 
-type Caller = "participant" | "caseworker" | "pmo";
-const callers = {} as Record<Caller, SessionUser>;
+type Caller = "anonymous" | "participant" | "caseworker" | "pmo";
+/** Anonymous: the public pages (/login, /reset-password) read their query before anyone signs in. */
+const callers = { anonymous: null } as Record<Caller, SessionUser | null>;
 /** Records the dynamic segments name: a participant of the caseworker, an import. */
 const records = {} as { participantId: string; importId: string };
 
-async function signedIn(user: SessionUser): Promise<void> {
+async function signedIn(user: SessionUser | null): Promise<void> {
+  if (!user) {
+    vi.mocked(auth).mockResolvedValue(null as never);
+    return;
+  }
   const [row] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, user.id));
   vi.mocked(auth).mockResolvedValue({ user: { id: user.id }, sv: row.sv, at: Date.now(), expires: "" } as never);
 }
@@ -118,6 +123,8 @@ const DASHBOARD = ["from", "to", "fromMonth", "fromYear", "toMonth", "toYear", "
 const PAGES: Record<string, PageSpec> = {
   "app/account/password/page.tsx": { caller: "pmo", params: ["changed"] },
   "app/caseworker/page.tsx": { caller: "caseworker", params: ["q", "s", "stage", "page"] },
+  "app/login/page.tsx": { caller: "anonymous", params: ["reset"] },
+  "app/reset-password/page.tsx": { caller: "anonymous", params: ["step"] },
   "app/caseworker/participants/[id]/page.tsx": { caller: "caseworker", params: ["correct", "answer", "answered", "corrected"], id: "participantId" },
   "app/me/data/page.tsx": { caller: "participant", params: ["sent"] },
   // `actor` (part of an email) is no filter any more; an old link may still carry it.
@@ -397,11 +404,11 @@ async function expectCleanRoute(call: () => Promise<Response>, report = ""): Pro
  * parameter at a time and all at once, and a search sealed with a NUL in it (as a link
  * made before searches were cleaned could carry).
  */
-function nulQueries(names: readonly string[], viewer: SessionUser): Record<string, string>[] {
+function nulQueries(names: readonly string[], viewer: SessionUser | null): Record<string, string>[] {
   const queries: Record<string, string>[] = [];
   for (const name of names) queries.push({ [name]: "\u0000" }, { [name]: "a\u0000b" });
   queries.push(Object.fromEntries(names.map((name) => [name, "\u0000"])));
-  if (names.includes("s")) queries.push({ s: sealSearch("Siti\u0000Aminah", viewer.id) });
+  if (names.includes("s") && viewer) queries.push({ s: sealSearch("Siti\u0000Aminah", viewer.id) });
   return queries;
 }
 

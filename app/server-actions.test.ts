@@ -19,6 +19,9 @@ import { insertFailedJob } from "@/lib/testing/failed-job";
 import { FORBIDDEN_STORED, hostileString } from "@/lib/testing/hostile";
 import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
+import { sendPhoneConfirmation } from "@/lib/data/verification-codes";
+import { outboxMessages } from "@/db/schema";
+import { and, desc } from "drizzle-orm";
 import { dataRefusalSchema, dataRequestSchema } from "@/lib/validation/data-rights";
 
 // Every server action, found by this test itself: each module under app/ that starts
@@ -64,6 +67,9 @@ vi.mock("next/server", async (original) => ({ ...(await original<typeof import("
 // The search actions seal with AUTH_SECRET, which on PostgreSQL (DATABASE_URL) is never
 // made up (lib/auth/secret.ts): a test one, as in lib/crypto/search-seal.test.ts.
 process.env.AUTH_SECRET ??= "test-secret-for-server-actions-0123456789";
+// WhatsApp "configured", so that a phone confirmation code can be sent (to the outbox only).
+process.env.WHATSAPP_TOKEN ??= "test-token";
+process.env.WHATSAPP_PHONE_NUMBER_ID ??= "106540352242922";
 
 const ROOT = process.cwd();
 const APP = path.join(ROOT, "app");
@@ -202,6 +208,19 @@ async function ownRecord(caller: Caller, cross: boolean, opts: { stage?: "comple
   return { user, record };
 }
 
+/** A phone confirmation code sent to the participant, read back from the outbox as from their phone. */
+async function phoneCode(record: TestParticipant): Promise<string> {
+  const sent = await sendPhoneConfirmation(record.user, record.participantId);
+  if (!sent.ok) throw new Error(JSON.stringify(sent));
+  const [row] = await db
+    .select({ values: outboxMessages.templateValues })
+    .from(outboxMessages)
+    .where(and(eq(outboxMessages.participantId, record.participantId), eq(outboxMessages.kind, "phone_confirmation")))
+    .orderBy(desc(outboxMessages.createdAt))
+    .limit(1);
+  return (row.values as { code: string }).code;
+}
+
 /** A participant of a caseworker; the caseworker posts for them, or (cross) another caseworker does. */
 async function casefile(caller: Caller, cross: boolean) {
   const owner = await createTestUser("caseworker");
@@ -250,6 +269,16 @@ const ACTIONS: Record<string, Spec> = {
     answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
+  "app/reset-password/actions.ts#requestResetAction": {
+    public: "a forgotten password: for people who cannot sign in",
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
+  },
+  "app/reset-password/actions.ts#resetAction": {
+    public: "a forgotten password, second step: the code proves who the person is",
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
+  },
   "app/register/actions.ts#registerAction": {
     public: "self-registration: how a worker gets an account",
     answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
@@ -266,6 +295,27 @@ const ACTIONS: Record<string, Spec> = {
         user,
         form: form({ participantId: record.participantId, version: "1", phone: record.phone, email: record.email ?? "", address: "Jl. Anggrek No. 12, Bogor" }),
       };
+    },
+  },
+  "app/me/actions.ts#setPreferredChannelAction": {
+    ...participantOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross);
+      return { user, form: form({ participantId: record.participantId, preferredChannel: "email" }) };
+    },
+  },
+  "app/me/actions.ts#sendOwnPhoneCodeAction": {
+    ...participantOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross);
+      return { user, form: form({ participantId: record.participantId }) };
+    },
+  },
+  "app/me/actions.ts#confirmOwnPhoneAction": {
+    ...participantOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await ownRecord(caller, cross);
+      return { user, form: form({ participantId: record.participantId, code: await phoneCode(record) }) };
     },
   },
   "app/me/help/actions.ts#askForHelpAction": {
@@ -336,6 +386,20 @@ const ACTIONS: Record<string, Spec> = {
       const { user, record } = await casefile(caller, cross);
       const requestId = await openRequest(record);
       return { user, form: form({ ...serviceFields(record.participantId), requestId, answer: "Sudah dibantu lewat telepon" }) };
+    },
+  },
+  "app/caseworker/participants/[id]/phone-actions.ts#sendPhoneCodeAction": {
+    ...caseworkerOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      return { user, form: form({ participantId: record.participantId }) };
+    },
+  },
+  "app/caseworker/participants/[id]/phone-actions.ts#confirmPhoneAction": {
+    ...caseworkerOnly(),
+    arrange: async (caller, cross) => {
+      const { user, record } = await casefile(caller, cross);
+      return { user, form: form({ participantId: record.participantId, code: await phoneCode(record) }) };
     },
   },
   "app/caseworker/participants/[id]/activation-actions.ts#issueActivationCodeAction": {
@@ -666,9 +730,11 @@ function badStrings(value: unknown, where: string, out: string[] = []): string[]
 
 const CLEAN = new Set<Answer | string>(["ok", "refused", "redirect", 404]);
 
-/** What a refusal may write: a failed password check's count and its audit event. */
+/** What a refusal may write: a failed password or code check's count and its audit event. */
 const failureRecord = (c: Change) =>
-  c.table === "auth_throttle" || (c.table === "audit_events" && c.kind === "insert" && /_failed$/.test(String(c.after?.action)));
+  c.table === "auth_throttle" ||
+  (c.table === "verification_codes" && c.kind === "update" && c.columns.join() === "failed_attempts") ||
+  (c.table === "audit_events" && c.kind === "insert" && /_failed$/.test(String(c.after?.action)));
 
 describe("hostile forms get a clean answer and leave no invalid row", () => {
   for (const [name, spec] of Object.entries(ACTIONS)) {

@@ -24,6 +24,7 @@ const DOORS: Record<string, Row> = {
   "/activate": publicForm,
   "/login": publicForm,
   "/register": publicForm,
+  "/reset-password": publicForm,
   "/api/health": everyone,
   "/account/password": { anonymous: "login", participant: "ok", caseworker: "ok", pmo: "ok" },
   "/api/auth/[...nextauth]": everyone,

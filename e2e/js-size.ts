@@ -27,7 +27,7 @@ export const UNKNOWN_ID = "0b6a3c52-1c39-4c0e-9a51-8d0f2f3e4a11";
  * staff homes and forms. A dynamic segment is opened with UNKNOWN_ID.
  */
 export const BUDGET_PAGES: readonly { path: string; as: Visitor; budget: number }[] = [
-  ...(["/", "/login", "/register", "/activate"] as const).map((path) => ({ path, as: "anonymous" as const, budget: PARTICIPANT_JS_BUDGET_BYTES })),
+  ...(["/", "/login", "/register", "/activate", "/reset-password"] as const).map((path) => ({ path, as: "anonymous" as const, budget: PARTICIPANT_JS_BUDGET_BYTES })),
   ...(["/me", "/me/data", "/me/data/view", "/me/help", "/me/help/[id]", "/me/survey", "/account/password"] as const).map((path) => ({
     path,
     as: "participant" as const,

@@ -7,6 +7,11 @@ import { getOwnContact } from "@/lib/data/self-service";
 import { requireUser } from "@/lib/data/session";
 import { ClientTexts } from "@/components/client-texts";
 import { StageProgress } from "@/components/stage-progress";
+import { PhoneConfirmation } from "@/components/phone-confirmation";
+import { configuredChannels } from "@/lib/data/outbox";
+import { getPhoneStatus } from "@/lib/data/verification-codes";
+import { confirmOwnPhoneAction, sendOwnPhoneCodeAction } from "./actions";
+import { ChannelForm } from "./channel-form";
 import { OwnContactForm } from "./contact-form";
 
 export default async function MePage() {
@@ -21,6 +26,12 @@ export default async function MePage() {
   const dateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "medium" });
   const longDateOf = (iso: string) => format.dateTime(new Date(`${iso}T00:00:00+07:00`), { dateStyle: "long" });
   const [reminders, requests, contact] = await Promise.all([getOwnReminders(viewer), listOwnHelpRequests(viewer), getOwnContact(viewer)]);
+  const phone = contact?.phone ? await getPhoneStatus(viewer, contact.participantId) : null;
+  const tPhone = await getTranslations("phoneConfirm");
+  const tValidation = await getTranslations("validation");
+  // What the outbox would choose for them today: WhatsApp when it is configured and their
+  // phone can take it, else email (lib/data/outbox.ts chooseChannel).
+  const defaultChannel = contact?.phone && configuredChannels().whatsapp ? "whatsapp" : contact?.email ? "email" : "whatsapp";
   const tSelf = await getTranslations("meSelf");
   const tHelp = await getTranslations("help");
   const tTopic = await getTranslations("blockerPlain");
@@ -165,7 +176,15 @@ export default async function MePage() {
           {home.phoneMasked ? (
             <>
               <dt className="text-slate-700">{t("phone")}</dt>
-              <dd className="font-mono">{home.phoneMasked}</dd>
+              <dd>
+                <span className="font-mono">{home.phoneMasked}</span>
+                {phone?.confirmedAt ? (
+                  <span data-phone="confirmed" className="ml-2 text-sm font-medium text-teal-900">
+                    <span aria-hidden="true">✓ </span>
+                    {tPhone("confirmed")}
+                  </span>
+                ) : null}
+              </dd>
             </>
           ) : null}
           {home.email ? (
@@ -193,6 +212,37 @@ export default async function MePage() {
           </ClientTexts>
         ) : null}
       </section>
+
+      {contact ? (
+        <section aria-labelledby="messages-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="messages-h" className="text-lg font-semibold">
+            {tPhone("sectionTitle")}
+          </h2>
+          {phone && !phone.confirmedAt ? (
+            <div id="phone" className="space-y-2">
+              <h3 className="font-semibold">{tPhone("title")}</h3>
+              <ClientTexts namespaces={["phoneConfirm"]}>
+                <PhoneConfirmation
+                  participantId={contact.participantId}
+                  audience="self"
+                  blocked={phone.blockedBy ? tValidation(phone.blockedBy) : null}
+                  codePending={phone.codePending}
+                  send={sendOwnPhoneCodeAction}
+                  confirm={confirmOwnPhoneAction}
+                />
+              </ClientTexts>
+            </div>
+          ) : null}
+          <ClientTexts namespaces={["messageChannel"]}>
+            <ChannelForm
+              participantId={contact.participantId}
+              current={contact.preferredChannel ?? defaultChannel}
+              hasEmail={Boolean(contact.email)}
+              hasPhone={Boolean(contact.phone)}
+            />
+          </ClientTexts>
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, users } from "@/db/schema";
+import { verificationCodes, activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { QUEUES } from "@/lib/jobs/queues";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
@@ -72,7 +72,15 @@ import type { SessionUser } from "./permissions";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
 import { defaultPeriod, getDashboard, getProgrammeSummary, resolveDashboardFilter, setTarget } from "./programme";
 import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from "./reminders";
-import { findOwnParticipant, getOwnContact, updateOwnContact } from "./self-service";
+import { findOwnParticipant, getOwnContact, setPreferredChannel, updateOwnContact } from "./self-service";
+import {
+  confirmPhone,
+  deleteSpentVerificationCodes,
+  getPhoneStatus,
+  requestPasswordReset,
+  resetPasswordWithCode,
+  sendPhoneConfirmation,
+} from "./verification-codes";
 import { insertServiceLog, recordService } from "./service-logs";
 import { getUser, requireUser, requireUserWith } from "./session";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince } from "./staff";
@@ -291,6 +299,34 @@ const SUMMARY =
   "the participant's contact summary (last_contact_on, next_follow_up_on) is derived from the service logs and recomputed in the same transaction; the log itself is the record";
 const IMPORT_STATE = "the import's state moves as the action's name says (checking → checked → importing → imported, or → failed); the counts are in after";
 const SIGN_IN = "last_login_at and last_seen_at are bookkeeping of the sign-in, which is the event";
+
+/** Runs `fn` with WhatsApp "configured" (messages go to the outbox only; nothing is sent here). */
+async function withWhatsApp<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = { token: process.env.WHATSAPP_TOKEN, id: process.env.WHATSAPP_PHONE_NUMBER_ID, smtp: process.env.SMTP_URL };
+  process.env.WHATSAPP_TOKEN = "audit-token";
+  process.env.WHATSAPP_PHONE_NUMBER_ID = "106540352242922";
+  process.env.SMTP_URL = "smtp://127.0.0.1:1";
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of [["WHATSAPP_TOKEN", saved.token], ["WHATSAPP_PHONE_NUMBER_ID", saved.id], ["SMTP_URL", saved.smtp]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** The code of the newest message of the kind to the participant (as their phone shows it). */
+async function sentCode(participantIdOrUser: { participantId?: string; userId?: string }, kind: "phone_confirmation" | "password_reset"): Promise<string> {
+  const rows = await db
+    .select({ values: outboxMessages.templateValues, body: outboxMessages.body, participantId: outboxMessages.participantId, createdAt: outboxMessages.createdAt })
+    .from(outboxMessages)
+    .where(eq(outboxMessages.kind, kind));
+  const mine = rows
+    .filter((r) => !participantIdOrUser.participantId || r.participantId === participantIdOrUser.participantId)
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  return (mine.values as { code?: string } | null)?.code ?? /\b(\d{6})\b/.exec(mine.body)![1];
+}
 
 const THROTTLE = "attempt counters of the sign-in throttle (auth_throttle): security bookkeeping, not a business record; the attempt itself is what is audited where there is an account to name";
 
@@ -844,6 +880,9 @@ const TABLE: Record<string, Entry> = {
   "outbox.outboxTranslator": pure(),
   "outbox.longDate": pure(),
   "outbox.maskEmail": pure(),
+  "outbox.maskCodes": pure(),
+  "outbox.chooseChannel": pure(),
+  "outbox.configuredChannels": pure("which channels this deployment configured (the environment); no database"),
   "outbox.queueMessage": {
     kind: "within",
     why: "writes a message inside the caller's transaction; the caller writes the event of the change that causes it",
@@ -1096,6 +1135,104 @@ const TABLE: Record<string, Entry> = {
     }),
   ),
 
+  "self-service.setPreferredChannel": write(
+    scenario("email first instead of WhatsApp", async () => {
+      const p = await participant();
+      return {
+        act: () => setPreferredChannel(p.user, { participantId: p.participantId, preferredChannel: "email" }),
+        events: [{ actor: p.user, action: "participant.preferred_channel", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+  ),
+
+  // --- verification-codes.ts ---
+  "verification-codes.normalizeDigits": pure(),
+  "verification-codes.resetDestination": pure(),
+  "verification-codes.getPhoneStatus": read("whether the phone is confirmed and a code can go", () => getPhoneStatus(reader.user, reader.participantId)),
+  "verification-codes.sendPhoneConfirmation": write(
+    scenario("a code to the participant's WhatsApp", async () => {
+      const p = await participant();
+      return {
+        act: () => withWhatsApp(() => sendPhoneConfirmation(p.user, p.participantId)),
+        events: [{ actor: p.user, action: "phone.confirmation_sent", entityType: "participant", entityId: p.participantId, after: true }],
+      };
+    }),
+  ),
+  "verification-codes.confirmPhone": write(
+    scenario("the right code confirms the phone", async () => {
+      const p = await participant({ caseworker: cw });
+      await withWhatsApp(() => sendPhoneConfirmation(cw, p.participantId));
+      const code = await sentCode({ participantId: p.participantId }, "phone_confirmation");
+      return {
+        act: () => confirmPhone(cw, { participantId: p.participantId, code }, "10.9.0.30"),
+        events: [{ actor: cw, action: "phone.confirmed", entityType: "participant", entityId: p.participantId, after: true }],
+        noBefore: "the phone was unconfirmed (the only state a code confirms) and the code is used up: phone.confirmed says both",
+      };
+    }),
+    scenario("a wrong code is audited and counted", async () => {
+      const p = await participant();
+      await withWhatsApp(() => sendPhoneConfirmation(p.user, p.participantId));
+      const code = await sentCode({ participantId: p.participantId }, "phone_confirmation");
+      return {
+        act: () => confirmPhone(p.user, { participantId: p.participantId, code: code === "000000" ? "999999" : "000000" }, "10.9.0.31"),
+        events: [{ actor: p.user, action: "phone.confirmation_failed", entityType: "participant", entityId: p.participantId }],
+        refused: true,
+        noBefore: "a wrong try counted on the code (failed_attempts), the event says so",
+        unaudited: { why: THROTTLE, allow: { auth_throttle: "*" } },
+      };
+    }),
+  ),
+  "verification-codes.requestPasswordReset": write(
+    scenario("a code to the account's email", async () => {
+      const p = await participant();
+      return {
+        act: () => withWhatsApp(() => requestPasswordReset({ identifier: p.email!, ip: "10.9.0.32" })),
+        events: [{ actor: null, action: "auth.password_reset_requested", entityType: "user", entityId: p.user.id, after: true }],
+        unaudited: { why: "requests counted per address (auth_throttle), as sign-ins are", allow: { auth_throttle: "*" } },
+      };
+    }),
+  ),
+  "verification-codes.resetPasswordWithCode": write(
+    scenario("the code sets a new password and ends every session", async () => {
+      const p = await participant();
+      await withWhatsApp(() => requestPasswordReset({ identifier: p.email!, ip: "10.9.0.33" }));
+      const code = await sentCode({ participantId: p.participantId }, "password_reset");
+      return {
+        act: () => resetPasswordWithCode({ identifier: p.email!, code, password: "sandi-baru-yang-panjang", ip: "10.9.0.33" }),
+        events: [{ actor: { id: p.user.id, role: "participant" }, action: "auth.password_reset", entityType: "user", entityId: p.user.id, after: true }],
+        noBefore: "a password (never logged) and a new session version; the code used up: auth.password_reset says all of it",
+      };
+    }),
+    scenario("a wrong code is audited and counted", async () => {
+      const p = await participant();
+      await withWhatsApp(() => requestPasswordReset({ identifier: p.email!, ip: "10.9.0.34" }));
+      const code = await sentCode({ participantId: p.participantId }, "password_reset");
+      return {
+        act: () => resetPasswordWithCode({ identifier: p.email!, code: code === "000000" ? "999999" : "000000", password: "sandi-baru-yang-panjang", ip: "10.9.0.34" }),
+        events: [{ actor: null, action: "auth.password_reset_failed", entityType: "user", entityId: p.user.id }],
+        refused: true,
+        noBefore: "a wrong try counted on the code (failed_attempts), the event says so",
+        unaudited: { why: THROTTLE, allow: { auth_throttle: "*" } },
+      };
+    }),
+  ),
+  "verification-codes.deleteSpentVerificationCodes": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a code expired two days ago deleted",
+        why: "the cleanup job: a code used or expired; its sending and its use are in the audit log",
+        allow: { verification_codes: "*" },
+        act: async () => {
+          const p = await participant();
+          await withWhatsApp(() => sendPhoneConfirmation(p.user, p.participantId));
+          await db.execute(sql`update verification_codes set expires_at = now() - interval '2 days' where user_id = ${p.user.id}`);
+          return () => deleteSpentVerificationCodes();
+        },
+      },
+    ],
+  },
+
   // --- service-logs.ts ---
   "service-logs.recordService": write(
     scenario("a service logged", async () => {
@@ -1218,6 +1355,7 @@ const TABLE: Record<string, Entry> = {
   "throttle.ipKey": pure(),
   "throttle.registerIdKey": pure("a keyed hash of its arguments; no database"),
   "throttle.registerIpKey": pure(),
+  "throttle.resetRequestIpKey": pure(),
   "throttle.clientIp": pure(),
   "throttle.lockedUntil": read("reads the throttle's locks", () => lockedUntil([ipKey("10.9.9.9")])),
   "throttle.throttleState": read("reads the throttle's locks and counts", () => throttleState([ipKey("10.9.9.9")])),

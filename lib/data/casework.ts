@@ -181,10 +181,16 @@ export async function getCasefile(viewer: SessionUser, participantId: string) {
   const p = await assignedParticipant(db, viewer, participantId);
   const [contact] = p.userId
     ? await db
-        .select({ phone: users.phone, email: users.email, unreachable: users.whatsappUnreachableAt, optedOut: users.whatsappOptedOutAt })
+        .select({
+          phone: users.phone,
+          email: users.email,
+          unreachable: users.whatsappUnreachableAt,
+          optedOut: users.whatsappOptedOutAt,
+          confirmed: users.phoneConfirmedAt,
+        })
         .from(users)
         .where(eq(users.id, p.userId))
-    : [{ phone: null, email: null, unreachable: null, optedOut: null }];
+    : [{ phone: null, email: null, unreachable: null, optedOut: null, confirmed: null }];
 
   const { logs, stageChanges: changes } = await timelineOf(p.id);
 
@@ -230,6 +236,8 @@ export async function getCasefile(viewer: SessionUser, participantId: string) {
       whatsappUnreachableAt: contact?.unreachable ?? null,
       /** The participant replied BERHENTI on WhatsApp (since when). */
       whatsappOptedOutAt: contact?.optedOut ?? null,
+      /** The worker proved the number theirs with a code sent to it (lib/data/verification-codes.ts). */
+      phoneConfirmedAt: contact?.confirmed ?? null,
       email: contact?.email ?? null,
       lastContactOn: p.lastContactOn,
       nextFollowUpOn: p.nextFollowUpOn,

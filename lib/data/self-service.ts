@@ -4,6 +4,7 @@ import { db, type Tx } from "@/db";
 import { participants, users, type Participant } from "@/db/schema";
 import { maskPhone } from "@/lib/validation";
 import type { OwnContactInput } from "@/lib/validation/own-contact";
+import type { PreferredChannelInput } from "@/lib/validation/verification";
 import { recordAudit } from "./audit";
 import { scopedParticipant, type MutationResult } from "./casework";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
@@ -33,7 +34,15 @@ export function ownParticipant(
   return scopedParticipant(tx, participantId, eq(participants.userId, viewer.id), opts);
 }
 
-export type OwnContact = { participantId: string; version: number; phone: string; email: string; address: string };
+export type OwnContact = {
+  participantId: string;
+  version: number;
+  phone: string;
+  email: string;
+  address: string;
+  /** Null: WhatsApp when the phone can receive it (lib/data/outbox.ts chooseChannel). */
+  preferredChannel: "whatsapp" | "email" | null;
+};
 
 /** The contact data a participant may change at /me, whole (it is their own). */
 export async function getOwnContact(viewer: SessionUser): Promise<OwnContact | null> {
@@ -45,13 +54,21 @@ export async function getOwnContact(viewer: SessionUser): Promise<OwnContact | n
       address: participants.address,
       phone: users.phone,
       email: users.email,
+      preferredChannel: users.preferredChannel,
     })
     .from(participants)
     .innerJoin(users, eq(users.id, participants.userId))
     .where(eq(participants.userId, viewer.id))
     .limit(1);
   if (!row) return null;
-  return { participantId: row.participantId, version: row.version, phone: row.phone ?? "", email: row.email ?? "", address: row.address ?? "" };
+  return {
+    participantId: row.participantId,
+    version: row.version,
+    phone: row.phone ?? "",
+    email: row.email ?? "",
+    address: row.address ?? "",
+    preferredChannel: row.preferredChannel,
+  };
 }
 
 /**
@@ -111,4 +128,33 @@ export async function updateOwnContact(viewer: SessionUser, input: OwnContactInp
     if (isUniqueViolation(info, "users_email_key")) return { ok: false, fieldErrors: { email: ["email.taken"] } };
     throw error;
   }
+}
+
+/**
+ * The channel a participant's messages go by first (WhatsApp or email); the other is the
+ * fallback. Only a channel they have a contact for. Audited when it changes.
+ */
+export async function setPreferredChannel(viewer: SessionUser, input: PreferredChannelInput): Promise<MutationResult> {
+  requirePermission(viewer, "update:participant:own");
+  return db.transaction(async (tx) => {
+    const p = await ownParticipant(tx, viewer, input.participantId, { lock: true });
+    const [account] = await tx
+      .select({ phone: users.phone, email: users.email, preferredChannel: users.preferredChannel })
+      .from(users)
+      .where(eq(users.id, viewer.id))
+      .for("update");
+    if (input.preferredChannel === "email" && !account.email) return { ok: false, fieldErrors: { preferredChannel: ["preferredChannel.noEmail"] } };
+    if (input.preferredChannel === "whatsapp" && !account.phone) return { ok: false, fieldErrors: { preferredChannel: ["preferredChannel.noPhone"] } };
+    if (account.preferredChannel === input.preferredChannel) return { ok: true } as const;
+    await tx.update(users).set({ preferredChannel: input.preferredChannel, updatedAt: new Date() }).where(eq(users.id, viewer.id));
+    await recordAudit(tx, {
+      actor: viewer,
+      action: "participant.preferred_channel",
+      entityType: "participant",
+      entityId: p.id,
+      before: { preferredChannel: account.preferredChannel },
+      after: { preferredChannel: input.preferredChannel },
+    });
+    return { ok: true } as const;
+  });
 }

@@ -10,7 +10,7 @@ import { PHONE_CODE_MINUTES } from "@/lib/channels/templates";
 import { checkPassword, maskPhone, normalizeEmail, normalizePhone, type ValidationKey } from "@/lib/validation";
 import { recordAudit } from "./audit";
 import { configuredChannels, maskEmail, queueMessage } from "./outbox";
-import { can, requirePermission, type SessionUser } from "./permissions";
+import { requirePermission, type SessionUser } from "./permissions";
 import { ipKey, lockedUntil, recordFailure, resetRequestIpKey } from "./throttle";
 
 // Six-digit codes sent to a person, for two things:
@@ -479,6 +479,3 @@ export async function deleteSpentVerificationCodes(now = new Date()): Promise<nu
     .returning({ id: verificationCodes.id });
   return gone.length;
 }
-
-/** Whether the viewer may confirm phones at all (the case file shows the form only then). */
-export const canConfirmPhones = (viewer: SessionUser) => can(viewer, "update:participant:assigned") || can(viewer, "update:participant:own");

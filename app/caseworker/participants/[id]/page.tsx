@@ -8,6 +8,9 @@ import { PhoneLinks } from "@/components/phone-links";
 import { TakesFocus } from "@/components/takes-focus";
 import { StageProgress } from "@/components/stage-progress";
 import { getCasefile } from "@/lib/data/casework";
+import { getPhoneStatus } from "@/lib/data/verification-codes";
+import { ClientTexts } from "@/components/client-texts";
+import { PhoneConfirmation } from "@/components/phone-confirmation";
 import { listCasefileHelpRequests } from "@/lib/data/help";
 import { requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
@@ -15,6 +18,7 @@ import { findProvince, findRegency } from "@/lib/reference/regions";
 import { todayInJakarta } from "@/lib/validation";
 import { queryFields } from "@/lib/validation/query";
 import { IssueActivationCodeForm } from "./activation-form";
+import { confirmPhoneAction, sendPhoneCodeAction } from "./phone-actions";
 import { ContactForm, LogServiceForm, MilestonesForm, StageForm } from "./forms";
 
 export const metadata: Metadata = { robots: { index: false } };
@@ -26,6 +30,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const { id } = await params;
   const file = await getCasefile(viewer, id);
   const requests = await listCasefileHelpRequests(viewer, id);
+  const phoneStatus = await getPhoneStatus(viewer, id);
   const p = file.participant;
   const locale = (await getLocale()) === "en" ? "en" : "id";
   const t = await getTranslations("casefile");
@@ -37,6 +42,8 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const tCommon = await getTranslations("common");
   const tHelp = await getTranslations("casefileHelp");
   const tTopic = await getTranslations("blockerPlain");
+  const tPhone = await getTranslations("phoneConfirm");
+  const tValidation = await getTranslations("validation");
   const format = await getFormatter();
   const messages = await getMessages();
   const today = todayInJakarta();
@@ -206,6 +213,18 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           <dt className="text-slate-700">{t("phone")}</dt>
           <dd>
             {p.phone ? <PhoneLinks phone={p.phone} /> : "—"}
+            {p.phone ? (
+              p.phoneConfirmedAt ? (
+                <span data-phone="confirmed" className="mt-1 block text-sm font-medium text-teal-900">
+                  <span aria-hidden="true">✓ </span>
+                  {tPhone("confirmedOn", { date: format.dateTime(p.phoneConfirmedAt, { dateStyle: "medium" }) })}
+                </span>
+              ) : (
+                <span data-phone="unconfirmed" className="mt-1 block text-sm text-slate-700">
+                  {tPhone("notConfirmed")}
+                </span>
+              )
+            ) : null}
             {p.whatsappUnreachableAt ? (
               <span data-whatsapp="unreachable" className="mt-1 block text-sm font-medium text-red-800">
                 {t("whatsappUnreachable")}
@@ -259,6 +278,24 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           <dd>{p.lmsSessionOn ? dateOf(p.lmsSessionOn) : t("notYet")}</dd>
         </dl>
       </section>
+
+      {p.phone && !p.phoneConfirmedAt ? (
+        <section id="phone" aria-labelledby="phone-h" className="scroll-mt-4 space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="phone-h" className="text-lg font-semibold">
+            {tPhone("title")}
+          </h2>
+          <ClientTexts namespaces={["phoneConfirm"]}>
+            <PhoneConfirmation
+              participantId={p.id}
+              audience="caseworker"
+              blocked={phoneStatus.blockedBy ? tValidation(phoneStatus.blockedBy) : null}
+              codePending={phoneStatus.codePending}
+              send={sendPhoneCodeAction}
+              confirm={confirmPhoneAction}
+            />
+          </ClientTexts>
+        </section>
+      ) : null}
 
       <NextIntlClientProvider
         messages={{ casefile: messages.casefile, common: messages.common, activation: messages.activation, casefileHelp: messages.casefileHelp }}
