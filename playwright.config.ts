@@ -24,6 +24,17 @@ serverEnv.TRUSTED_PROXY_HOPS = "1";
 // The server runs the job worker in its own process (imports, messages), also on
 // PostgreSQL, as `npm run demo` does.
 serverEnv.JOBS_IN_PROCESS = "1";
+// WhatsApp's Cloud API is a local fake (scripts/fake-whatsapp.mts, started below): messages
+// to phones are really handed over, and a spec reads a code from it as from a phone. No
+// quiet hours, so that a run in the Indonesian night sends as one in the day (the hours
+// themselves are tested in lib/). The webhook stays unconfigured (no app secret): 404.
+const fakeWhatsAppPort = Number(process.env.FAKE_WHATSAPP_PORT ?? port + 99);
+serverEnv.WHATSAPP_TOKEN = "fake-whatsapp-token";
+serverEnv.WHATSAPP_PHONE_NUMBER_ID = "106540352242922";
+serverEnv.WHATSAPP_API_BASE = `http://127.0.0.1:${fakeWhatsAppPort}/v21.0`;
+serverEnv.WHATSAPP_QUIET_HOURS = "off";
+delete serverEnv.WHATSAPP_APP_SECRET;
+delete serverEnv.WHATSAPP_VERIFY_TOKEN;
 // The server must run in production mode whatever the calling shell has set.
 serverEnv.NODE_ENV = "production";
 
@@ -62,13 +73,23 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `node server.mjs -p ${port} -H 127.0.0.1`,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: serverEnv,
-  },
+  webServer: [
+    {
+      command: `node --import tsx --import ./scripts/register-server-only.mjs scripts/fake-whatsapp.mts ${fakeWhatsAppPort}`,
+      url: `http://127.0.0.1:${fakeWhatsAppPort}/__fake/accepted`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `node server.mjs -p ${port} -H 127.0.0.1`,
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: serverEnv,
+    },
+  ],
 });

@@ -19,6 +19,7 @@ const PAGES: Record<string, Entry> = {
   "/register": { as: "anonymous" },
   "/login": { as: "anonymous" },
   "/activate": { as: "anonymous" },
+  "/reset-password": { as: "anonymous" },
   "/me": { as: "participant" },
   "/me/data": { as: "participant" },
   "/me/data/view": { as: "participant" },

@@ -232,15 +232,17 @@ test.describe("asking for help", () => {
     await expectNoSeriousA11yViolations(page);
     await context.close();
 
-    // The message to the participant went to the outbox, and, with no SMTP_URL, is recorded there.
+    // The message to the participant went to the outbox and, WhatsApp being their channel
+    // (the suite's fake Cloud API), was handed over as a template by the worker.
     const pmoContext = await browser.newContext();
     const pmo = await pmoContext.newPage();
     await signIn(pmo, demo.pmo, demo.password);
     await expect(async () => {
-      await pmo.goto("/pmo/outbox?state=recorded");
-      await expect(pmo.locator('tr[data-outbox="help_answered"]').first()).toContainText("pes•••@pendamping.test");
-    }).toPass({ timeout: 15_000 });
-    await expect(pmo.locator('tr[data-outbox="help_answered"]').first()).toContainText("Dicatat (tanpa pengiriman)");
+      await pmo.goto("/pmo/outbox?state=sent");
+      const row = pmo.locator('tr[data-outbox="help_answered"]').first();
+      await expect(row).toContainText("WhatsApp");
+      await expect(row).toContainText("diterima server WhatsApp");
+    }).toPass({ timeout: 20_000 });
     await expectNoSeriousA11yViolations(pmo);
     await pmoContext.close();
   });

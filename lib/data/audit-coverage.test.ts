@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { verificationCodes, activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, users } from "@/db/schema";
+import { activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { QUEUES } from "@/lib/jobs/queues";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
