@@ -1,3 +1,4 @@
+import { ScrollRegion } from "@/components/scroll-region";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
@@ -40,7 +41,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Searc
   };
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-bold">{t("title")}</h1>
+      <h1 id="outbox-h" className="text-2xl font-bold">{t("title")}</h1>
       <p className="max-w-3xl text-slate-700">{t("intro")}</p>
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         {OUTBOX_STATES.map((s) => (
@@ -73,7 +74,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Searc
       {box.rows.length === 0 ? (
         <p>{t("empty")}</p>
       ) : (
-        <div className="overflow-x-auto">
+        <ScrollRegion labelledBy="outbox-h">
           <table className="w-full border-collapse text-sm">
             <caption className="sr-only">{t("title")}</caption>
             <thead>
@@ -113,7 +114,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Searc
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {box.pageCount > 1 ? (
         <nav aria-label={t("pagination")} className="flex items-center justify-between">
