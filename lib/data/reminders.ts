@@ -145,10 +145,15 @@ export const REMINDER_CHUNK = 500;
 /**
  * Queues one message to each participant whose purchase deadline is 0–3 days away, once
  * per deadline (the dedupe key names the participant and the date, so running it again,
- * or from two machines, adds nothing), in transactions of REMINDER_CHUNK participants.
+ * or from two machines, adds nothing), in transactions of REMINDER_CHUNK participants
+ * (`opts.chunk`: another size, for a test).
  * Run by the daily deadline-reminders job (lib/jobs/deadline-reminders.ts); the system acts.
  */
-export async function queueDeadlineReminders(now = new Date()): Promise<{ queued: number; due: number }> {
+export async function queueDeadlineReminders(
+  now = new Date(),
+  opts: { chunk?: number } = {},
+): Promise<{ queued: number; due: number }> {
+  const chunkSize = opts.chunk ?? REMINDER_CHUNK;
   const today = todayInJakarta(now);
   const due = await db
     .select({
@@ -161,8 +166,8 @@ export async function queueDeadlineReminders(now = new Date()): Promise<{ queued
     .where(and(deadlineWithin(today), isNotNull(participants.userId)))
     .orderBy(asc(participants.id));
   let queued = 0;
-  for (let start = 0; start < due.length; start += REMINDER_CHUNK) {
-    const chunk = due.slice(start, start + REMINDER_CHUNK);
+  for (let start = 0; start < due.length; start += chunkSize) {
+    const chunk = due.slice(start, start + chunkSize);
     queued += await db.transaction(async (tx) => {
       const ids: string[] = [];
       for (const p of chunk) {
