@@ -6,13 +6,16 @@
 // Makes a throwaway database on the PostgreSQL at BENCH_CHECK_PG_URL (default
 // postgres://postgres@127.0.0.1:5432, a superuser: the bench deletes what it adds in
 // replica mode), fills it with `seed:scale --participants 2000 --logs 20000`, then runs
-// `bench` twice with few runs each:
+// `bench` three times with few runs each:
 //   1. export, import, registration (through the page: needs `npm run build`);
-//   2. dashboard, search, caseload, after the first run's clean-up.
+//   2. the daily reminder run for 200 participants (about 20 s: three worker processes
+//      start, and 200 messages at 70 a second);
+//   3. dashboard, search, caseload, after the first two runs' clean-ups.
 // Checks: every figure printed; the export read every participant, and each export is in
 // the audit log (those events stay: an export is a PMO's act, not the bench's data); the
 // import and the registrations happened and were all taken out again (the tables' counts
-// as before); every
+// as before); the reminders were queued and all handed to the fake WhatsApp, and the
+// participants' card dates, the outbox and the job queue are as before; every
 // dashboard filter gives the same answer as plain SQL over the raw rows, that is, the
 // clean-ups left the counters exact. One line per check, then "bench-check: N passed, M
 // failed"; exit code 1 on any failure. The database is dropped at the end.
@@ -97,6 +100,31 @@ try {
     Number(registration?.argon2_hashes_per_second) > 0 && Number(registration?.postgres_rows_floor_cpu_ms) > 0);
   const after = await tableCounts();
   check("what the import and the registrations added is gone again", after === before, `users participants stage_changes imports audit events: ${before} → ${after}`);
+
+  const cards = async () =>
+    (
+      await sql<{ cards: string; outbox: number; jobs: number }[]>`
+        select md5(string_agg(id::text || ':' || coalesce(card_received_on::text, '-'), ',' order by id)) as cards,
+               (select count(*)::int from outbox_messages) as outbox,
+               (select count(*)::int from pgboss.job where name in ('outbox-deliver', 'outbox-failed')) as jobs
+        from participants`
+    )[0];
+  const cardsBefore = await cards();
+  const remindersStart = Date.now();
+  const reminders = await npmRun(["bench", "--", "--only", "reminders", "--reminders", "200"]);
+  const remindersSeconds = Math.round((Date.now() - remindersStart) / 1000);
+  checkOr("bench (reminders) exits cleanly", reminders.code === 0, reminders.tail);
+  const queued = reminders.lines.find((l) => l.figure === "reminders" && l.step === "queue");
+  const handoff = reminders.lines.find((l) => l.figure === "reminders" && l.step === "hand-off");
+  check("the reminder run queues one message to each of the 200 made due, beside plain SQL",
+    queued?.queued === 200 && queued?.due === 200 && queued?.sql_messages === 200 && Number(queued?.seconds) > 0,
+    `queued ${queued?.queued}, due ${queued?.due}, plain SQL ${queued?.sql_messages}`);
+  check("every reminder is handed to the fake WhatsApp", handoff?.sent === 200 && handoff?.api_accepted === 200 && Number(handoff?.seconds) > 0,
+    `sent ${handoff?.sent}, accepted ${handoff?.api_accepted}, 429s ${handoff?.api_429}; the run took ${remindersSeconds} s`);
+  const cardsAfter = await cards();
+  check("the card dates, the outbox and the job queue are as before the reminder run",
+    JSON.stringify(cardsAfter) === JSON.stringify(cardsBefore) && (await tableCounts()) === before,
+    `outbox ${cardsBefore.outbox} → ${cardsAfter.outbox}, jobs ${cardsBefore.jobs} → ${cardsAfter.jobs}, cards ${cardsBefore.cards === cardsAfter.cards ? "same" : "changed"}`);
 
   const reads = await npmRun(["bench", "--", "--only", "dashboard,search,caseload", "--runs", "2", "--warmup", "1", "--plain-runs", "1"]);
   checkOr("bench (dashboard, search, caseload) exits cleanly", reads.code === 0, reads.tail);

@@ -19,12 +19,22 @@
 //                  CPU in PostgreSQL, and the ceiling those allow.
 //   js             gzipped JavaScript per page from scripts/js-budget.mts   ≤ 150,000 bytes
 //                  (a participant's page; a staff page ≤ 170 KiB)
+//   reminders      the daily reminder run for --reminders 10000 participants made due:
+//                  queueDeadlineReminders as the daily job runs it, beside one plain
+//                  INSERT … SELECT of the same messages and jobs (rolled back)   < 60 s;
+//                  then the hand-off of every message to a fake WhatsApp Cloud API
+//                  (lib/testing/fake-whatsapp.ts, 80 a second at most) by
+//                  --reminder-workers 3 worker processes at WHATSAPP_MESSAGES_PER_SECOND
+//                  70: the time from the run's end, and from its start, until all are
+//                  sent, 429s, the rate achieved     from the start ≤ 1.1 × N / 70 s
 //
 // Options: --only dashboard,search,… (default all) --runs 30 --warmup 3 --plain-runs N
 // --import-rows 100000 --registrations 200 (each run) --registration-rounds 5
-// --concurrency 4 --http-concurrency 8 --http-warmup 400 --no-http.
+// --concurrency 4 --http-concurrency 8 --http-warmup 400 --no-http --reminders 10000
+// --reminder-workers 3.
 // What the import and registration add to the database is deleted again afterwards
-// (needs a superuser: the service log, stage changes and audit log refuse deletes).
+// (needs a superuser: the service log, stage changes and audit log refuse deletes); the
+// reminder run's card dates are put back and its messages, jobs and audit events deleted.
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
@@ -43,6 +53,9 @@ import { removeGone } from "./scale/remove";
 import { benchPerson, postRegistration, registrationFormFields } from "./scale/registration-http";
 import { hasProductionBuild, startNextServer, type NextServer } from "./next-server";
 import { servedHeaders } from "@/lib/testing/http";
+import { startFakeWhatsApp } from "@/lib/testing/fake-whatsapp";
+import { spawnWorker, started } from "@/lib/testing/worker-processes";
+import { countDue, makeDue, plainReminders, restoreReminderRun } from "./scale/reminders";
 
 const { values: args } = parseArgs({
   options: {
@@ -58,18 +71,38 @@ const { values: args } = parseArgs({
     // Runs of the plain SQL (default: --runs); at 1M the dashboard's plain SQL takes 12-37 s a run.
     "plain-runs": { type: "string" },
     concurrency: { type: "string" },
+    reminders: { type: "string", default: "10000" },
+    "reminder-workers": { type: "string", default: "3" },
   },
 });
 const RUNS = Number(args.runs);
 const WARMUP = Number(args.warmup);
 const PLAIN_RUNS = args["plain-runs"] === undefined ? RUNS : Number(args["plain-runs"]);
-const only = new Set((args.only ?? "dashboard,search,caseload,export,import,registration,js").split(","));
+const only = new Set((args.only ?? "dashboard,search,caseload,export,import,registration,js,reminders").split(","));
 const url = process.env.DATABASE_URL;
 if (!url || !process.env.DATA_KEYS || !process.env.DATA_HASH_KEY) {
   console.error("npm run bench needs DATABASE_URL (a database filled by `npm run seed:scale`) and its DATA_KEYS and DATA_HASH_KEY.");
   process.exit(2);
 }
 const work = await mkdtemp(path.join(tmpdir(), "bench-"));
+
+// The reminders' WhatsApp: a fake Cloud API at the real one's standard throughput (80
+// messages a second per phone number), configured before any app module is imported,
+// with the senders' default pace and no quiet hours (the bench may run at night in
+// Indonesia). Without SMTP_URL an email is only recorded.
+const WHATSAPP_API_RATE = 80;
+const WHATSAPP_PACE = 70;
+const fakeWhatsApp = only.has("reminders") ? await startFakeWhatsApp({ ratePerSecond: WHATSAPP_API_RATE }) : null;
+if (fakeWhatsApp) {
+  Object.assign(process.env, {
+    WHATSAPP_TOKEN: "fake-whatsapp-token",
+    WHATSAPP_PHONE_NUMBER_ID: fakeWhatsApp.phoneNumberId,
+    WHATSAPP_API_BASE: fakeWhatsApp.base,
+    WHATSAPP_QUIET_HOURS: "off",
+    WHATSAPP_MESSAGES_PER_SECOND: String(WHATSAPP_PACE),
+  });
+  delete process.env.SMTP_URL;
+}
 
 const { db, closeDb } = await import("@/db");
 const { getDashboard } = await import("@/lib/data/programme");
@@ -730,6 +763,131 @@ if (only.has("js")) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The daily reminder run: N participants made due, queued as the daily job queues them,
+// then handed to the fake WhatsApp by worker processes at the shared pace.
+// ---------------------------------------------------------------------------------------------
+if (only.has("reminders")) {
+  const n = Number(args.reminders);
+  const workerCount = Number(args["reminder-workers"]);
+  const { queueDeadlineReminders } = await import("@/lib/data/reminders");
+  const paceKey = `whatsapp:${fakeWhatsApp!.phoneNumberId}`;
+  // A run that died midway left participants due: they are put back first.
+  const leftover = await restoreReminderRun(sql, { paceKey });
+  if (leftover) debug("a dead reminder run undone", leftover);
+  const [{ max: auditBefore }] = await sql<{ max: string | null }[]>`select max(id)::text as max from audit_events`;
+  const [{ n: pacedBefore }] = await sql<{ n: number }[]>`select count(*)::int as n from send_pace where key = ${paceKey}`;
+  const alreadyDue = await countDue(sql, today);
+  const madeDue = await makeDue(sql, n, today);
+  const workers: ReturnType<typeof spawnWorker>[] = [];
+  try {
+    const due = await countDue(sql, today);
+    // The plain SQL first: it writes the same dedupe keys, and is rolled back.
+    await plainReminders(sql, today); // warm-up: the due rows read once
+    const plain = await plainReminders(sql, today);
+
+    // The workers are up before the run, as in a deployment (the daily job runs in one).
+    for (let w = 0; w < workerCount; w++) workers.push(spawnWorker(`bench-reminders-${w + 1}`, { JOBS_MAINTENANCE_SECONDS: "60" }));
+    await Promise.all(workers.map((w) => started(w, 60_000)));
+
+    const [{ now: runStart }] = await sql<{ now: Date }[]>`select now()`;
+    const t0 = performance.now();
+    const run = await queueDeadlineReminders(new Date());
+    const queueMs = performance.now() - t0;
+    const tQueued = performance.now();
+
+    // Every message of the run in a final state (sent, or recorded: an email without
+    // SMTP), or the time is up: three times the pace's floor and two minutes more.
+    const floorSeconds = n / WHATSAPP_PACE;
+    const giveUp = Date.now() + (3 * floorSeconds + 120) * 1000;
+    type States = { whatsapp: number; email: number; sent: number; recorded: number; failed: number; pending: number };
+    const states = async () =>
+      (
+        await sql<States[]>`
+          select count(*) filter (where channel = 'whatsapp')::int as whatsapp, count(*) filter (where channel = 'email')::int as email,
+                 count(*) filter (where state = 'sent')::int as sent, count(*) filter (where state = 'recorded')::int as recorded,
+                 count(*) filter (where state = 'failed')::int as failed,
+                 count(*) filter (where state in ('pending', 'sending'))::int as pending
+          from outbox_messages where kind = 'deadline_reminder' and created_at >= ${runStart}`
+      )[0];
+    let s = await states();
+    while (s.pending > 0 && Date.now() < giveUp) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      s = await states();
+    }
+    const tDone = performance.now();
+    const handoffMs = tDone - tQueued;
+    const totalMs = tDone - t0;
+    const accepted = fakeWhatsApp!.requests.filter((r) => r.status === 200);
+    const refused429 = fakeWhatsApp!.requests.filter((r) => r.status === 429).length;
+    const otherErrors = fakeWhatsApp!.requests.filter((r) => r.status !== 200 && r.status !== 429).length;
+    // The senders' own rate: first to last accepted message.
+    const spanMs = accepted.length > 1 ? accepted[accepted.length - 1].at - accepted[0].at : 0;
+    // The most accepted in any one second (the fake's window): the pace kept under the limit.
+    let peak = 0;
+    for (let i = 0, j = 0; i < accepted.length; i++) {
+      while (accepted[i].at - accepted[j].at >= 1000) j++;
+      peak = Math.max(peak, i - j + 1);
+    }
+    const seconds = (ms: number) => Math.round(ms / 100) / 10;
+    const allSent = s.pending === 0 && s.sent === s.whatsapp && s.failed === 0;
+    out({
+      figure: "reminders",
+      step: "queue",
+      made_due: madeDue,
+      already_due: alreadyDue,
+      due: run.due,
+      due_by_sql: due,
+      queued: run.queued,
+      by_channel: { whatsapp: s.whatsapp, email: s.email },
+      seconds: seconds(queueMs),
+      messages_per_second: Math.round(run.queued / (queueMs / 1000)),
+      sql_seconds: seconds(plain.ms),
+      sql_messages: plain.messages,
+      ratio: ratio(queueMs, plain.ms),
+      // The run must end well inside its job's 15-minute expiry (lib/jobs/queues.ts), and
+      // its messages are nobody's until it commits.
+      budget_seconds: 60,
+      pass: queueMs < 60_000 && run.queued === due,
+    });
+    out({
+      figure: "reminders",
+      step: "hand-off",
+      messages: run.queued,
+      workers: workerCount,
+      pace_per_second: WHATSAPP_PACE,
+      api_limit_per_second: WHATSAPP_API_RATE,
+      sent: s.sent,
+      recorded: s.recorded,
+      failed: s.failed,
+      still_pending: s.pending,
+      api_accepted: accepted.length,
+      api_429: refused429,
+      api_other_errors: otherErrors,
+      // From the run's end to the last message sent; queueDeadlineReminders commits in
+      // chunks, so the first are being sent while it still writes the rest.
+      seconds: seconds(handoffMs),
+      seconds_from_run_start: seconds(totalMs),
+      send_span_seconds: seconds(spanMs),
+      achieved_per_second: spanMs > 0 ? Math.round((accepted.length - 1) / (spanMs / 1000) * 10) / 10 : null,
+      peak_in_one_second: peak,
+      floor_seconds: seconds((s.whatsapp / WHATSAPP_PACE) * 1000),
+      // The budget: from the daily run's start to the last message handed over, within
+      // 10 % of what the pace allows at best.
+      ratio_to_floor: s.whatsapp > 0 ? Math.round((totalMs / 1000 / (s.whatsapp / WHATSAPP_PACE)) * 100) / 100 : null,
+      budget_seconds: seconds(1.1 * (s.whatsapp / WHATSAPP_PACE) * 1000),
+      pass: allSent && totalMs <= 1.1 * (s.whatsapp / WHATSAPP_PACE) * 1000,
+    });
+  } finally {
+    for (const w of workers) w.child.kill("SIGTERM");
+    await Promise.all(workers.map((w) => Promise.race([w.exited, new Promise((resolve) => setTimeout(resolve, 15_000))])));
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
+    const undone = await restoreReminderRun(sql, { auditBefore, paceKey: pacedBefore === 0 ? paceKey : null });
+    debug("reminder run undone", undone);
+  }
+}
+
+await fakeWhatsApp?.close();
 await sql.end();
 await closeDb();
 await rm(work, { recursive: true, force: true });

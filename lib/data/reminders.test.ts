@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { auditEvents, outboxMessages, participants, surveyResponses } from "@/db/schema";
@@ -137,5 +137,25 @@ describe("queueDeadlineReminders", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "outbox.deadline_reminders"), eq(auditEvents.actorRole, "system")));
     expect(events.map((e) => (e.after as { queued: number }).queued)).toEqual([2, 1, 1]);
+  });
+
+  it("commits in chunks, each with its audit event, and a second run adds nothing", async () => {
+    await db.update(participants).set({ cardReceivedOn: null });
+    const [{ last }] = await db.select({ last: sql<number>`coalesce(max(${auditEvents.id}), 0)` }).from(auditEvents);
+    const due = [];
+    for (let i = 0; i < 5; i++) {
+      due.push(await createTestParticipant({ stage: "training", form: { email: "" }, set: { cardReceivedOn: daysFrom(today, -12 - (i % 4)) } }));
+    }
+    expect(await queueDeadlineReminders(new Date(), { chunk: 2 })).toEqual({ queued: 5, due: 5 });
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "outbox.deadline_reminders"), gt(auditEvents.id, last)))
+      .orderBy(auditEvents.id);
+    expect(events.map((e) => (e.after as { queued: number }).queued)).toEqual([2, 2, 1]);
+    for (const p of due) {
+      expect(await db.select().from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId))).toHaveLength(1);
+    }
+    expect(await queueDeadlineReminders(new Date(), { chunk: 2 })).toEqual({ queued: 0, due: 5 });
   });
 });

@@ -133,11 +133,27 @@ export async function getOwnReminders(viewer: SessionUser, now = new Date()): Pr
 }
 
 /**
+ * Due participants per transaction of queueDeadlineReminders. Each chunk commits its
+ * messages, their delivery jobs and its audit event together, so workers start sending
+ * while later chunks are still being written (10,000 due take most of a minute to queue,
+ * and 143 s to send at 70 a second: docs/performance.md, "The daily reminder run"), and a
+ * run that stops midway keeps what it committed; its retry queues the rest, the dedupe
+ * keys skipping what is there.
+ */
+export const REMINDER_CHUNK = 500;
+
+/**
  * Queues one message to each participant whose purchase deadline is 0–3 days away, once
  * per deadline (the dedupe key names the participant and the date, so running it again,
- * or from two machines, adds nothing). Run by scripts/send-outbox.mts; the system acts.
+ * or from two machines, adds nothing), in transactions of REMINDER_CHUNK participants
+ * (`opts.chunk`: another size, for a test).
+ * Run by the daily deadline-reminders job (lib/jobs/deadline-reminders.ts); the system acts.
  */
-export async function queueDeadlineReminders(now = new Date()): Promise<{ queued: number; due: number }> {
+export async function queueDeadlineReminders(
+  now = new Date(),
+  opts: { chunk?: number } = {},
+): Promise<{ queued: number; due: number }> {
+  const chunkSize = opts.chunk ?? REMINDER_CHUNK;
   const today = todayInJakarta(now);
   const due = await db
     .select({
@@ -147,30 +163,34 @@ export async function queueDeadlineReminders(now = new Date()): Promise<{ queued
       trainingBoughtOn: participants.trainingBoughtOn,
     })
     .from(participants)
-    .where(and(deadlineWithin(today), isNotNull(participants.userId)));
-  if (due.length === 0) return { queued: 0, due: 0 };
-  const queued = await db.transaction(async (tx) => {
-    const ids: string[] = [];
-    for (const p of due) {
-      const d = purchaseDeadline(p, today);
-      if (!d) continue;
-      const id = await queueMessage(tx, {
-        participantId: p.id,
-        kind: "deadline_reminder",
-        dedupeKey: `deadline:${p.id}:${d.deadline}`,
-        values: (locale) => ({ date: longDate(d.deadline, locale), days: d.daysLeft }),
-      });
-      if (id) ids.push(id);
-    }
-    if (ids.length > 0) {
-      await recordAudit(tx, {
-        actor: null,
-        action: "outbox.deadline_reminders",
-        entityType: "outbox",
-        after: { today, queued: ids.length },
-      });
-    }
-    return ids.length;
-  });
+    .where(and(deadlineWithin(today), isNotNull(participants.userId)))
+    .orderBy(asc(participants.id));
+  let queued = 0;
+  for (let start = 0; start < due.length; start += chunkSize) {
+    const chunk = due.slice(start, start + chunkSize);
+    queued += await db.transaction(async (tx) => {
+      const ids: string[] = [];
+      for (const p of chunk) {
+        const d = purchaseDeadline(p, today);
+        if (!d) continue;
+        const id = await queueMessage(tx, {
+          participantId: p.id,
+          kind: "deadline_reminder",
+          dedupeKey: `deadline:${p.id}:${d.deadline}`,
+          values: (locale) => ({ date: longDate(d.deadline, locale), days: d.daysLeft }),
+        });
+        if (id) ids.push(id);
+      }
+      if (ids.length > 0) {
+        await recordAudit(tx, {
+          actor: null,
+          action: "outbox.deadline_reminders",
+          entityType: "outbox",
+          after: { today, queued: ids.length },
+        });
+      }
+      return ids.length;
+    });
+  }
   return { queued, due: due.length };
 }
