@@ -2,11 +2,11 @@ import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/db";
+import { db, executeRows } from "@/db";
 import { outboxMessages } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { createTestParticipant } from "@/lib/testing/participants";
-import { QUEUES } from "@/lib/jobs/queues";
+import { QUEUES, queueSettings } from "@/lib/jobs/queues";
 import { startFakeSmtp, type FakeSmtp } from "@/lib/testing/fake-smtp";
 import { drainJobs, jobsOf } from "@/lib/testing/jobs";
 import { chooseChannel, DeliveryFailed, deliverMessage, failUndelivered, listOutbox, maskEmail, queueMessage, type MailTransport } from "./outbox";
@@ -161,7 +161,12 @@ describe("delivery as jobs", () => {
 
   it("a queued message has its delivery job, queued in the same transaction: a rollback queues neither", async () => {
     const p = await queued();
-    expect((await jobsOf(QUEUES.outboxDeliver)).filter((j) => j.data.messageId === p.messageId)).toHaveLength(1);
+    const jobs = (await jobsOf(QUEUES.outboxDeliver)).filter((j) => j.data.messageId === p.messageId);
+    expect(jobs).toHaveLength(1);
+    // Queued in one statement with others (queueMessages), it still takes its queue's settings.
+    expect(jobs[0].retry_limit).toBe(queueSettings()[QUEUES.outboxDeliver].retryLimit);
+    const [policy] = await executeRows<{ dead_letter: string | null }>(sql`select dead_letter from pgboss.job where id = ${jobs[0].id}`);
+    expect(policy.dead_letter).toBe(QUEUES.outboxFailed);
     const q = await createTestParticipant();
     const jobsBefore = (await jobsOf(QUEUES.outboxDeliver)).length;
     await expect(

@@ -1,5 +1,6 @@
 import "server-only";
-import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, count, desc, eq, inArray, or, sql } from "drizzle-orm";
 import { createTranslator } from "next-intl";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db, executeRows, type Tx } from "@/db";
@@ -11,7 +12,7 @@ import { nextSendTime } from "@/lib/channels/quiet-hours";
 import { daysLeftText } from "@/lib/channels/templates";
 import { advances, type MessageStatus } from "@/lib/channels/webhook-signature";
 import { isUnreachableCode, sendTemplate, sendText, whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
-import { enqueue } from "@/lib/jobs/engine";
+import { enqueue, enqueueMany } from "@/lib/jobs/engine";
 import { QUEUES } from "@/lib/jobs/queues";
 import { requirePermission, type SessionUser } from "./permissions";
 
@@ -84,14 +85,18 @@ export function chooseChannel(c: ContactChannels, configured: Record<MessageChan
 }
 
 type Recipient = ChosenChannel & { locale: Locale; fullName: string; provinceCode: string | null; participantId: string | null };
+type Whom = { participantId: string } | { userId: string };
 
 /**
- * A participant's (or a staff account's) contact data and language, for choosing where
- * their message goes.
+ * Participants' (or staff accounts') contact data and language, for choosing where each
+ * message goes: one query for a whole batch. Keyed "p:<participant id>" or "u:<user id>".
  */
-async function recipientOf(tx: Tx, whom: { participantId: string } | { userId: string }, forced?: ChosenChannel): Promise<Recipient | null> {
-  const [row] = await tx
+async function contactsOf(tx: Tx, whom: Whom[]): Promise<Map<string, Omit<Recipient, keyof ChosenChannel> & { contact: ContactChannels }>> {
+  const participantIds = [...new Set(whom.flatMap((w) => ("participantId" in w ? [w.participantId] : [])))];
+  const userIds = [...new Set(whom.flatMap((w) => ("userId" in w ? [w.userId] : [])))];
+  const rows = await tx
     .select({
+      userId: users.id,
       participantId: participants.id,
       email: users.email,
       phone: users.phone,
@@ -104,16 +109,25 @@ async function recipientOf(tx: Tx, whom: { participantId: string } | { userId: s
     })
     .from(users)
     .leftJoin(participants, eq(participants.userId, users.id))
-    .where("participantId" in whom ? eq(participants.id, whom.participantId) : eq(users.id, whom.userId))
-    .limit(1);
-  if (!row) return null;
-  const chosen =
-    forced ??
-    chooseChannel(
-      { email: row.email, phone: row.phone, preferredChannel: row.preferredChannel, whatsappBlocked: Boolean(row.unreachable || row.optedOut) },
-      configuredChannels(),
+    .where(
+      or(
+        participantIds.length ? inArray(participants.id, participantIds) : undefined,
+        userIds.length ? inArray(users.id, userIds) : undefined,
+      ) ?? sql`false`,
     );
-  return chosen && { ...chosen, locale: row.locale, fullName: row.fullName, provinceCode: row.provinceCode, participantId: row.participantId };
+  const out = new Map<string, Omit<Recipient, keyof ChosenChannel> & { contact: ContactChannels }>();
+  for (const row of rows) {
+    const value = {
+      locale: row.locale,
+      fullName: row.fullName,
+      provinceCode: row.provinceCode,
+      participantId: row.participantId,
+      contact: { email: row.email, phone: row.phone, preferredChannel: row.preferredChannel, whatsappBlocked: Boolean(row.unreachable || row.optedOut) },
+    };
+    if (row.participantId) out.set(`p:${row.participantId}`, value);
+    out.set(`u:${row.userId}`, value);
+  }
+  return out;
 }
 
 type Translate = (key: string, values?: Record<string, string | number>) => string;
@@ -134,56 +148,88 @@ export function longDate(iso: string, locale: Locale): string {
   );
 }
 
+export type MessageSpec = Whom & {
+  kind: OutboxKind;
+  dedupeKey?: string;
+  values?: (locale: Locale) => Record<string, string | number>;
+  to?: ChosenChannel;
+};
+
 /**
  * Writes one message to a participant (or to a staff account, by its user id: a password
- * reset code) inside the caller's transaction, in their language,
- * and queues the job that sends it in the same transaction. A dedupe key makes it
- * once-only: a second call with the same key writes nothing. `to` sends it by a given
- * channel and address (a code goes where it was asked for); otherwise chooseChannel
- * decides. Returns the new row's id, or null (no account to write to, or already queued).
+ * reset code) inside the caller's transaction, in their language, and queues the job that
+ * sends it in the same transaction. A dedupe key makes it once-only: a second call with the
+ * same key writes nothing. `to` sends it by a given channel and address (a code goes where
+ * it was asked for); otherwise chooseChannel decides. Returns the new row's id, or null
+ * (no account to write to, or already queued).
  */
-export async function queueMessage(
-  tx: Tx,
-  msg: ({ participantId: string } | { userId: string }) & {
-    kind: OutboxKind;
-    dedupeKey?: string;
-    values?: (locale: Locale) => Record<string, string | number>;
-    to?: ChosenChannel;
-  },
-): Promise<string | null> {
-  const to = await recipientOf(tx, "participantId" in msg ? { participantId: msg.participantId } : { userId: msg.userId }, msg.to);
-  if (!to) return null;
-  const t = outboxTranslator(to.locale);
-  const values = { name: to.fullName, ...(msg.values?.(to.locale) ?? {}) };
-  // WhatsApp templates are approved in Indonesian: their values are written in it. The
-  // answer to BERHENTI or MULAI is a free text, not a template.
-  const templateValues =
-    to.channel === "whatsapp" && !REPLY_KINDS.has(msg.kind) ? whatsappValues(msg.kind, { name: to.fullName, ...(msg.values?.("id") ?? {}) }) : null;
-  const [row] = await tx
-    .insert(outboxMessages)
-    .values({
-      channel: to.channel,
-      recipient: to.recipient,
-      // Kept for WhatsApp too: the email a message falls back to when the phone cannot take it.
-      subject: REPLY_KINDS.has(msg.kind) ? null : t(`${msg.kind}.subject`, values),
-      body: t(`${msg.kind}.body`, values),
-      kind: msg.kind,
-      participantId: to.participantId,
-      dedupeKey: msg.dedupeKey ?? null,
-      templateValues,
-    })
-    .onConflictDoNothing({ target: outboxMessages.dedupeKey })
-    .returning({ id: outboxMessages.id });
-  if (!row) return null;
-  // No WhatsApp message arrives between 21:00 and 07:00 where the participant lives: one
-  // queued at night waits for the morning; a code or an answer the person asked for just
-  // now does not wait. (Without WhatsApp configured the message is only recorded, at once.)
-  const startAfter =
-    to.channel === "whatsapp" && whatsappConfig() && !CODE_KINDS.has(msg.kind) && !REPLY_KINDS.has(msg.kind)
-      ? nextSendTime(new Date(), to.provinceCode)
-      : null;
-  await enqueue(tx, QUEUES.outboxDeliver, { messageId: row.id }, startAfter && startAfter.getTime() > Date.now() ? { startAfter: startAfter.toISOString() } : {});
-  return row.id;
+export async function queueMessage(tx: Tx, msg: MessageSpec): Promise<string | null> {
+  return (await queueMessages(tx, [msg]))[0];
+}
+
+/**
+ * queueMessage for many messages at once (the daily reminder run): one read of the
+ * recipients, one insert of the messages, one insert of their delivery jobs, whatever the
+ * number. Returns each message's new id, or null, in the order given.
+ */
+export async function queueMessages(tx: Tx, msgs: MessageSpec[]): Promise<(string | null)[]> {
+  if (msgs.length === 0) return [];
+  const contacts = await contactsOf(tx, msgs);
+  const configured = configuredChannels();
+  const nowMs = Date.now();
+  const planned = msgs.map((msg) => {
+    const found = contacts.get("participantId" in msg ? `p:${msg.participantId}` : `u:${msg.userId}`);
+    if (!found) return null;
+    const chosen = msg.to ?? chooseChannel(found.contact, configured);
+    if (!chosen) return null;
+    const t = outboxTranslator(found.locale);
+    const values = { name: found.fullName, ...(msg.values?.(found.locale) ?? {}) };
+    // WhatsApp templates are approved in Indonesian: their values are written in it. The
+    // answer to BERHENTI or MULAI is a free text, not a template.
+    const templateValues =
+      chosen.channel === "whatsapp" && !REPLY_KINDS.has(msg.kind)
+        ? whatsappValues(msg.kind, { name: found.fullName, ...(msg.values?.("id") ?? {}) })
+        : null;
+    // No WhatsApp message arrives in the quiet hours (21:00 to 07:00) where the participant
+    // lives: one queued at night waits for the morning; a code or an answer the person
+    // asked for just now does not wait. (Without WhatsApp configured it is only recorded.)
+    const startAfter =
+      chosen.channel === "whatsapp" && configured.whatsapp && !CODE_KINDS.has(msg.kind) && !REPLY_KINDS.has(msg.kind)
+        ? nextSendTime(new Date(nowMs), found.provinceCode)
+        : null;
+    return {
+      row: {
+        id: randomUUID(),
+        channel: chosen.channel,
+        recipient: chosen.recipient,
+        // Kept for WhatsApp too: the email a message falls back to when the phone cannot take it.
+        subject: REPLY_KINDS.has(msg.kind) ? null : t(`${msg.kind}.subject`, values),
+        body: t(`${msg.kind}.body`, values),
+        kind: msg.kind,
+        participantId: found.participantId,
+        dedupeKey: msg.dedupeKey ?? null,
+        templateValues,
+      },
+      startAfter: startAfter && startAfter.getTime() > nowMs ? startAfter.toISOString() : undefined,
+    };
+  });
+  const toInsert = planned.filter((p) => p !== null);
+  if (toInsert.length === 0) return planned.map(() => null);
+  const inserted = new Set(
+    (
+      await tx
+        .insert(outboxMessages)
+        .values(toInsert.map((p) => p.row))
+        .onConflictDoNothing({ target: outboxMessages.dedupeKey })
+        .returning({ id: outboxMessages.id })
+    ).map((r) => r.id),
+  );
+  await enqueueMany(
+    tx,
+    QUEUES.outboxDeliver,
+    toInsert.filter((p) => inserted.has(p.row.id)).map((p) => ({ data: { messageId: p.row.id }, startAfter: p.startAfter })),
+  );
+  return planned.map((p) => (p && inserted.has(p.row.id) ? p.row.id : null));
 }
 
 /** A message kind's WhatsApp template values, from the values its email text uses. */

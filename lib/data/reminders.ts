@@ -1,11 +1,11 @@
 import "server-only";
 import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { helpRequests, participants, surveyResponses, type Stage } from "@/db/schema";
+import { helpRequests, participants, surveyResponses, type Locale, type Stage } from "@/db/schema";
 import { todayInJakarta } from "@/lib/validation";
 import { recordAudit } from "./audit";
 import { DEADLINE_WARNING_DAYS, PURCHASE_DEADLINE_DAYS, purchaseDeadline } from "./casework";
-import { longDate, queueMessage } from "./outbox";
+import { longDate, queueMessages } from "./outbox";
 import { requirePermission, type SessionUser } from "./permissions";
 import { findOwnParticipant } from "./self-service";
 import { SURVEY_EDIT_DAYS, surveyOpenFor } from "./survey";
@@ -169,18 +169,20 @@ export async function queueDeadlineReminders(
   for (let start = 0; start < due.length; start += chunkSize) {
     const chunk = due.slice(start, start + chunkSize);
     queued += await db.transaction(async (tx) => {
-      const ids: string[] = [];
-      for (const p of chunk) {
+      const messages = chunk.flatMap((p) => {
         const d = purchaseDeadline(p, today);
-        if (!d) continue;
-        const id = await queueMessage(tx, {
-          participantId: p.id,
-          kind: "deadline_reminder",
-          dedupeKey: `deadline:${p.id}:${d.deadline}`,
-          values: (locale) => ({ date: longDate(d.deadline, locale), days: d.daysLeft }),
-        });
-        if (id) ids.push(id);
-      }
+        if (!d) return [];
+        return [
+          {
+            participantId: p.id,
+            kind: "deadline_reminder" as const,
+            dedupeKey: `deadline:${p.id}:${d.deadline}`,
+            values: (locale: Locale) => ({ date: longDate(d.deadline, locale), days: d.daysLeft }),
+          },
+        ];
+      });
+      // One read, one insert of messages and one of jobs per chunk (lib/data/outbox.ts).
+      const ids = (await queueMessages(tx, messages)).filter((id) => id !== null);
       if (ids.length > 0) {
         await recordAudit(tx, {
           actor: null,

@@ -104,6 +104,20 @@ export async function enqueue(tx: Tx, queue: QueueName, data: object, opts: Enqu
   return id;
 }
 
+/**
+ * Queues many jobs of one queue in the caller's transaction, in one statement (a run of
+ * thousands of messages); each job's retries, expiry and dead letter come from its queue's
+ * settings, as enqueue's do. Returns how many were queued.
+ */
+export async function enqueueMany(tx: Tx, queue: QueueName, jobs: { data: object; startAfter?: string }[]): Promise<number> {
+  if (jobs.length === 0) return 0;
+  const ids = await sender().insert(
+    jobs.map((j) => ({ name: queue, data: j.data, ...(j.startAfter ? { startAfter: j.startAfter } : {}) })) as PgBoss.JobInsert[],
+    { db: drizzleExecutor(tx) as PgBoss.Db } as never,
+  );
+  return (ids as unknown as string[] | null)?.length ?? jobs.length;
+}
+
 /** Puts failed jobs back in their queue, in the caller's transaction (the PMO's retry). */
 export async function retryJobs(tx: Tx, queue: QueueName, ids: string[]): Promise<number> {
   const engine = new PgBoss({ schema: JOB_SCHEMA, db: drizzleExecutor(tx) as PgBoss.Db, migrate: false });
