@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
-import { activationCodes, auditEvents, participants, users } from "@/db/schema";
+import { activationCodes, auditEvents, outboxMessages, participants, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { registrationForm } from "@/lib/testing/identity";
 import { assistedRegistrationSchema, CONSENT_VERSION, selfRegistrationSchema } from "@/lib/validation/registration";
@@ -9,6 +9,7 @@ import { activateAccount, formatCode, hashCode, issueActivationCode, MAX_FAILED_
 import { registerAssisted } from "./assisted";
 import { registerSelf } from "./participants";
 import { authenticate } from "./users";
+import { listOutbox } from "./outbox";
 
 beforeAll(freshDatabase);
 
@@ -26,6 +27,26 @@ async function assistedWorker(overrides: Partial<Record<string, string>> = {}) {
 
 const userRow = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0];
 const codeCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(activationCodes))[0].n;
+
+describe("the worker's copy of the code", () => {
+  it("goes to the worker as a message with the registration and with each new code; the PMO's outbox shows it masked", async () => {
+    const a = await assistedWorker();
+    const rows = async () =>
+      db.select().from(outboxMessages).where(and(eq(outboxMessages.participantId, a.participantId), eq(outboxMessages.kind, "activation_code")));
+    const [first] = await rows();
+    expect(first.body).toContain(a.code);
+    expect(first.recipient).toBe(a.data.email ?? a.data.phone);
+    const again = await issueActivationCode(a.caseworker, a.participantId);
+    expect((await rows()).map((r) => r.body).join(" ")).toContain(again.code);
+    const pmo = await createTestUser("pmo");
+    const listed = (await listOutbox(pmo)).rows.filter((r) => r.participantId === a.participantId);
+    expect(listed).toHaveLength(2);
+    for (const r of listed) {
+      expect(r.body).not.toContain(a.code);
+      expect(r.body).not.toContain(again.code);
+    }
+  });
+});
 
 describe("codes", () => {
   it("read back in any spelling a person types", () => {

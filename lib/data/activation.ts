@@ -9,6 +9,7 @@ import { burnPasswordCheck, hashPassword } from "@/lib/auth/password";
 import { checkConsent, checkPassword, normalizeEmail, normalizePhone, type ValidationKey } from "@/lib/validation";
 import { CONSENT_VERSION } from "@/lib/validation/registration";
 import { recordAudit } from "./audit";
+import { queueMessage } from "./outbox";
 import { requirePermission, type SessionUser } from "./permissions";
 import { ipKey, lockedUntil, recordFailure } from "./throttle";
 
@@ -97,6 +98,24 @@ export async function createActivationCode(
   throw new Error("could not draw an unused activation code");
 }
 
+/** The activation code's expiry as the message says it: "Kamis, 3 Desember 2026 pukul 14.05" (WIB). */
+function expiryInJakarta(expiresAt: Date, locale: "id" | "en"): string {
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "id-ID", { dateStyle: "full", timeStyle: "short", timeZone: "Asia/Jakarta" }).format(expiresAt);
+}
+
+/**
+ * The worker's copy of a new activation code, in the caller's transaction: by WhatsApp
+ * (the approved pmi_kode_aktivasi template) or email, as their messages go. The
+ * caseworker also sees the code once, on screen; the outbox wipes it once handed over.
+ */
+export async function sendActivationCode(tx: Tx, participantId: string, issued: IssuedCode): Promise<void> {
+  await queueMessage(tx, {
+    participantId,
+    kind: "activation_code",
+    values: (locale) => ({ code: issued.code, time: expiryInJakarta(issued.expiresAt, locale) }),
+  });
+}
+
 /**
  * A new code for a participant assigned to the caseworker (the old one stops working).
  * Any other participant — unassigned, someone else's, or no such id — is a 404 that
@@ -115,6 +134,7 @@ export async function issueActivationCode(viewer: SessionUser, participantId: st
     // has nothing to activate.
     if (!participant?.userId) return null;
     const code = await createActivationCode(tx, { userId: participant.userId, createdBy: viewer.id });
+    await sendActivationCode(tx, participant.id, code);
     await recordAudit(tx, {
       actor: viewer,
       action: "activation_code.issue",

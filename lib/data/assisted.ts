@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/db";
 import type { RegistrationData } from "@/lib/validation/registration";
-import { createActivationCode, type IssuedCode } from "./activation";
+import { createActivationCode, sendActivationCode, type IssuedCode } from "./activation";
 import { recordAudit } from "./audit";
 import { storeRegistration, withRaceAnswers, type FieldErrors, type RegisterResult } from "./participants";
 import { requirePermission, type SessionUser } from "./permissions";
@@ -31,6 +31,7 @@ export async function registerAssisted(viewer: SessionUser, data: RegistrationDa
       const stored = await storeRegistration(tx, { ...reg, passwordHash: null });
       if (!stored.ok || stored.repeated) return answer(stored);
       const activation = await createActivationCode(tx, { userId: stored.userId, createdBy: viewer.id });
+      await sendActivationCode(tx, stored.participantId, activation);
       await recordAudit(tx, {
         actor: viewer,
         action: "activation_code.issue",

@@ -352,6 +352,18 @@ const TABLE: Record<string, Entry> = {
     table: "activation_codes",
     coveredBy: ["activation.issueActivationCode", "assisted.registerAssisted", "staff.createCaseworker", "staff.issueCaseworkerCode"],
   },
+  "activation.sendActivationCode": {
+    kind: "within",
+    why: "writes the worker's copy of a code to the outbox inside the caller's transaction; the caller writes activation_code.issue",
+    table: "outbox_messages",
+    coveredBy: ["activation.issueActivationCode", "assisted.registerAssisted"],
+  },
+  "outbox.queueMessages": {
+    kind: "within",
+    why: "queueMessage for many messages, inside the caller's transaction; the caller writes the event of the run",
+    table: "outbox_messages",
+    coveredBy: ["reminders.queueDeadlineReminders"],
+  },
   "activation.issueActivationCode": write(
     scenario("a first code", async () => {
       const p = await participant({ caseworker: cw });

@@ -31,6 +31,7 @@ export const OUTBOX_KINDS = [
   "help_answered",
   "deadline_reminder",
   "registration_attempt",
+  "activation_code",
   "phone_confirmation",
   "password_reset",
   "opt_out_confirmation",
@@ -44,7 +45,7 @@ export type OutboxState = (typeof OUTBOX_STATES)[number];
  * so quiet hours do not hold them back, they never go by another channel than the one
  * asked for, and their text is wiped from the outbox once the message is handed over.
  */
-export const CODE_KINDS: ReadonlySet<OutboxKind> = new Set(["phone_confirmation", "password_reset"]);
+export const CODE_KINDS: ReadonlySet<OutboxKind> = new Set(["activation_code", "phone_confirmation", "password_reset"]);
 /**
  * The answer to the participant's own BERHENTI or MULAI: a free-form text inside the
  * 24-hour window their message opened; it goes out whatever the opt-out (it confirms it).
@@ -386,9 +387,9 @@ function spentCode(m: { kind: string; body: string; subject?: string | null }) {
   return { body: maskCodes(m.body), templateValues: null };
 }
 
-/** Six-digit codes in a text replaced by dots (the PMO's outbox shows codes so). */
+/** Codes in a text replaced by dots (the PMO's outbox shows codes so): six digits, or an activation code "K7QM-4XPD". */
 export function maskCodes(text: string): string {
-  return text.replace(/\b\d{6}\b/g, CODE_MASK);
+  return text.replace(/\b\d{6}\b/g, CODE_MASK).replace(/\b[0-9A-Z]{4}-[0-9A-Z]{4}\b/g, `${CODE_MASK}-${CODE_MASK}`);
 }
 
 /**
