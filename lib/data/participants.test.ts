@@ -153,7 +153,7 @@ describe("registerSelf: conflicts and the throttle", () => {
     // A holder without email is told on their phone.
     const noEmail = await holder({ email: "" });
     expect(await registerSelf(parsed({ phone: noEmail.data.phone }), "198.51.100.4")).toEqual(CONFLICT);
-    expect(await noticesTo(noEmail.participantId)).toMatchObject([{ channel: "whatsapp", recipient: noEmail.data.phone, subject: null }]);
+    expect(await noticesTo(noEmail.participantId)).toMatchObject([{ channel: "whatsapp", recipient: noEmail.data.phone, subject: "Ada yang mencoba mendaftar dengan data Anda" }]);
   });
 
   it("refuses an address past its limit with the lock's answer and writes nothing; another address registers", async () => {
