@@ -140,6 +140,14 @@ test.describe("a phone confirmed by a code, and a password reset by code", () =>
     await section.locator('input[name="code"]').fill(code);
     await section.getByRole("button", { name: "Konfirmasi", exact: true }).click();
     await expect(page.locator('[data-phone="confirmed"]')).toBeVisible();
+    // The case file lists the messages to the worker with their last status: the
+    // activation code and the confirmation code, both handed to WhatsApp.
+    await expect(async () => {
+      await page.reload();
+      for (const kind of ["activation_code", "phone_confirmation"]) {
+        await expect(page.locator(`#messages li[data-message="${kind}"]`).first()).toContainText("diterima server WhatsApp");
+      }
+    }).toPass({ timeout: 20_000 });
     await expectNoSeriousA11yViolations(page);
 
     // Another caseworker cannot even open the case file, let alone send a code.

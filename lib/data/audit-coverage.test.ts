@@ -66,7 +66,7 @@ import {
 import { getJobsOverview, listFailedJobs, retryFailedJob } from "./jobs";
 import { awaitSendSlot } from "./send-pace";
 import { receiveWhatsAppMessage } from "./whatsapp-inbound";
-import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listOutbox, outboxCounts } from "./outbox";
+import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listCasefileMessages, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import type { SessionUser } from "./permissions";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
@@ -989,6 +989,7 @@ const TABLE: Record<string, Entry> = {
     ],
   },
   "outbox.listOutbox": read("the outbox, for the PMO", () => listOutbox(pmo)),
+  "outbox.listCasefileMessages": read("a participant's messages and their last status, for the caseworker", () => listCasefileMessages(cw, reader.participantId)),
   "outbox.outboxCounts": read("counts by state", () => outboxCounts()),
 
   // --- participants.ts ---

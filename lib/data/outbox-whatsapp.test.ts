@@ -5,7 +5,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { auditEvents, helpRequests, outboxMessages, participants, users } from "@/db/schema";
-import { createTestUser, freshDatabase } from "@/db/test-utils";
+import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
 import { QUEUES } from "@/lib/jobs/queues";
 import { startFakeWhatsApp, type FakeWhatsApp } from "@/lib/testing/fake-whatsapp";
@@ -14,7 +14,7 @@ import { createTestParticipant } from "@/lib/testing/participants";
 import { GET, POST } from "@/app/api/webhooks/whatsapp/route";
 import { contactSchema } from "@/lib/validation/caseworker";
 import { getCasefile, updateContact } from "./casework";
-import { deliverMessage, longDate, queueMessage } from "./outbox";
+import { deliverMessage, listCasefileMessages, longDate, queueMessage } from "./outbox";
 
 // WhatsApp delivery against a fake Cloud API (lib/testing/fake-whatsapp.ts), and its
 // status webhook (app/api/webhooks/whatsapp) fed by the fake's signed deliveries.
@@ -234,6 +234,26 @@ describe("the status webhook", () => {
     // A late failure cannot undo a message that was read.
     await fake.sendStatus(hookUrl, { messageId: wamid, status: "failed", recipient: m.phone!, errorCode: 131026 });
     expect(await rowOf(m.messageId)).toMatchObject({ deliveryStatus: "read", state: "sent" });
+  });
+
+  it("the case file lists each message with its last status and time, for the assigned caseworker only", async () => {
+    const cw = await createTestUser("caseworker");
+    const other = await createTestUser("caseworker");
+    const pmo = await createTestUser("pmo");
+    const p = await createTestParticipant({ form: { email: "" }, caseworkerId: cw.id });
+    const id = await db.transaction((tx) => queueMessage(tx, { participantId: p.participantId, kind: "help_answered" }));
+    await deliverMessage(id!, { whatsapp: config, now: () => DAYTIME });
+    const wamid = (await rowOf(id!)).providerMessageId!;
+    const t = Math.floor(Date.now() / 1000);
+    await fake.sendStatus(hookUrl, { messageId: wamid, status: "delivered", recipient: p.phone!, timestamp: t });
+    const listed = await listCasefileMessages(cw, p.participantId);
+    expect(listed).toMatchObject([{ kind: "help_answered", channel: "whatsapp", state: "sent", deliveryStatus: "delivered" }]);
+    expect(listed[0].deliveryStatusAt!.getTime()).toBe(t * 1000);
+    expect(listed[0].recipientMasked).not.toBe(p.phone);
+    expect(JSON.stringify(listed)).not.toContain("sudah dijawab");
+    expect(await statusOf(() => listCasefileMessages(other, p.participantId))).toBe(404);
+    expect(await statusOf(() => listCasefileMessages(pmo, p.participantId))).toBe(403);
+    expect(await statusOf(() => listCasefileMessages(p.user, p.participantId))).toBe(403);
   });
 
   it("a forged or unsigned delivery is 401 and changes nothing; garbage that is signed is 400", async () => {

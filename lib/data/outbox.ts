@@ -14,6 +14,7 @@ import { advances, type MessageStatus } from "@/lib/channels/webhook-signature";
 import { isUnreachableCode, sendTemplate, sendText, whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
 import { enqueue, enqueueMany } from "@/lib/jobs/engine";
 import { QUEUES } from "@/lib/jobs/queues";
+import { assignedParticipant } from "./casework";
 import { requirePermission, type SessionUser } from "./permissions";
 
 // Messages to participants (an email, or a WhatsApp text). A change that causes one
@@ -616,4 +617,48 @@ export async function outboxCounts(): Promise<Record<OutboxState, number>> {
   const byState = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as Record<OutboxState, number>;
   for (const r of stateRows) byState[r.state as OutboxState] = r.n;
   return byState;
+}
+
+export type CasefileMessage = {
+  id: string;
+  kind: string;
+  channel: string;
+  recipientMasked: string;
+  state: OutboxState;
+  createdAt: Date;
+  sentAt: Date | null;
+  deliveryStatus: MessageStatus | null;
+  deliveryStatusAt: Date | null;
+  errorCode: number | null;
+};
+
+/** How many of a participant's messages the case file lists (newest first). */
+export const CASEFILE_MESSAGES = 10;
+
+/**
+ * The messages sent to a participant, for their caseworker's case file: what, by which
+ * channel, and the last status with its time (WhatsApp's webhook, or the outbox's state).
+ * Not the texts (a code is in some). A participant who is not the caseworker's is a 404.
+ */
+export async function listCasefileMessages(viewer: SessionUser, participantId: string): Promise<CasefileMessage[]> {
+  requirePermission(viewer, "read:participant:assigned");
+  const p = await assignedParticipant(db, viewer, participantId);
+  const rows = await db
+    .select()
+    .from(outboxMessages)
+    .where(eq(outboxMessages.participantId, p.id))
+    .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+    .limit(CASEFILE_MESSAGES);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    channel: r.channel,
+    recipientMasked: r.channel === "email" ? maskEmail(r.recipient) : maskPhone(r.recipient),
+    state: r.state as OutboxState,
+    createdAt: r.createdAt,
+    sentAt: r.sentAt,
+    deliveryStatus: r.deliveryStatus as MessageStatus | null,
+    deliveryStatusAt: r.deliveryStatusAt,
+    errorCode: r.errorCode,
+  }));
 }

@@ -9,6 +9,7 @@ import { TakesFocus } from "@/components/takes-focus";
 import { StageProgress } from "@/components/stage-progress";
 import { getCasefile } from "@/lib/data/casework";
 import { getPhoneStatus } from "@/lib/data/verification-codes";
+import { listCasefileMessages } from "@/lib/data/outbox";
 import { ClientTexts } from "@/components/client-texts";
 import { PhoneConfirmation } from "@/components/phone-confirmation";
 import { listCasefileHelpRequests } from "@/lib/data/help";
@@ -31,6 +32,8 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const file = await getCasefile(viewer, id);
   const requests = await listCasefileHelpRequests(viewer, id);
   const phoneStatus = await getPhoneStatus(viewer, id);
+  const messagesSent = await listCasefileMessages(viewer, id);
+  const tOutbox = await getTranslations("pmoOutbox");
   const p = file.participant;
   const locale = (await getLocale()) === "en" ? "en" : "id";
   const t = await getTranslations("casefile");
@@ -277,6 +280,30 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           <dt className="text-slate-700">{t("lmsSessionOn")}</dt>
           <dd>{p.lmsSessionOn ? dateOf(p.lmsSessionOn) : t("notYet")}</dd>
         </dl>
+      </section>
+
+      <section id="messages" aria-labelledby="messages-h" className="scroll-mt-4 space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="messages-h" className="text-lg font-semibold">
+          {tPhone("messagesTitle")}
+        </h2>
+        {messagesSent.length === 0 ? (
+          <p className="text-slate-700">{tPhone("messagesEmpty")}</p>
+        ) : (
+          <ul className="divide-y divide-slate-200">
+            {messagesSent.map((m) => (
+              <li key={m.id} data-message={m.kind} className="py-2 text-sm">
+                <p className="font-medium">
+                  {tOutbox(`kind.${m.kind as "help_answered"}`)} · {tOutbox(`channel.${m.channel as "email"}`)} {m.recipientMasked}
+                </p>
+                <p className="text-slate-700">
+                  {when(m.createdAt)} · {tOutbox(`state.${m.state}`)}
+                  {m.deliveryStatus && m.deliveryStatusAt ? ` · ${tOutbox(`delivery.${m.deliveryStatus}`, { at: when(m.deliveryStatusAt) })}` : null}
+                  {m.errorCode ? ` (${m.errorCode})` : null}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       {p.phone && !p.phoneConfirmedAt ? (
