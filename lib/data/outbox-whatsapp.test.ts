@@ -15,6 +15,7 @@ import { GET, POST } from "@/app/api/webhooks/whatsapp/route";
 import { contactSchema } from "@/lib/validation/caseworker";
 import { getCasefile, updateContact } from "./casework";
 import { deliverMessage, listCasefileMessages, longDate, queueMessage } from "./outbox";
+import { queueDeadlineReminders } from "./reminders";
 
 // WhatsApp delivery against a fake Cloud API (lib/testing/fake-whatsapp.ts), and its
 // status webhook (app/api/webhooks/whatsapp) fed by the fake's signed deliveries.
@@ -333,5 +334,44 @@ describe("after BERHENTI", () => {
     const before = fake.requests.length;
     expect(await deliverMessage(reminder!, { whatsapp: config, now: () => DAYTIME })).toBe("recorded");
     expect(fake.requests.length).toBe(before);
+  });
+});
+
+describe("the daily reminder, end to end", () => {
+  it("a participant 3 days from the deadline gets exactly one template message with the right parameters, at 07:00 their time", async () => {
+    const saved = { token: process.env.WHATSAPP_TOKEN, id: process.env.WHATSAPP_PHONE_NUMBER_ID };
+    process.env.WHATSAPP_TOKEN = "fake-whatsapp-token";
+    process.env.WHATSAPP_PHONE_NUMBER_ID = fake.phoneNumberId;
+    try {
+      // The daily run at 06:30 in Jakarta (a worker that started early): the message waits.
+      const now = new Date("2026-12-02T23:30:00Z");
+      const p = await createTestParticipant({ form: { email: "" }, stage: "training", set: { cardReceivedOn: "2026-11-21" } });
+      await db.update(participants).set({ provinceCode: "32", regencyCode: "3201" }).where(eq(participants.id, p.participantId));
+      await queueDeadlineReminders(now);
+      await queueDeadlineReminders(now);
+      const mine = await db.select().from(outboxMessages).where(eq(outboxMessages.participantId, p.participantId));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({
+        kind: "deadline_reminder",
+        channel: "whatsapp",
+        templateValues: { name: p.user.name, date: "6 Desember 2026", daysLeft: "3 hari lagi" },
+      });
+      const jobs = (await jobsOf(QUEUES.outboxDeliver)).filter((j) => j.data.messageId === mine[0].id);
+      expect(jobs.map((j) => new Date(j.start_after).toISOString())).toEqual(["2026-12-03T00:00:00.000Z"]);
+      // At 07:00 WIB the worker hands it over.
+      expect(await deliverMessage(mine[0].id, { whatsapp: config, now: () => new Date("2026-12-03T00:00:00Z") })).toBe("sent");
+      const toThem = fake.accepted().filter((a) => a.to === p.phone!.slice(1));
+      expect(toThem).toHaveLength(1);
+      expect(toThem[0].template).toMatchObject({
+        name: "pmi_batas_beli_pelatihan",
+        language: { code: "id" },
+        components: [{ type: "body", parameters: [{ type: "text", text: p.user.name }, { type: "text", text: "6 Desember 2026" }, { type: "text", text: "3 hari lagi" }] }],
+      });
+    } finally {
+      for (const [k, v] of [["WHATSAPP_TOKEN", saved.token], ["WHATSAPP_PHONE_NUMBER_ID", saved.id]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });

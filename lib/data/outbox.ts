@@ -174,11 +174,12 @@ export async function queueMessage(tx: Tx, msg: MessageSpec): Promise<string | n
  * recipients, one insert of the messages, one insert of their delivery jobs, whatever the
  * number. Returns each message's new id, or null, in the order given.
  */
-export async function queueMessages(tx: Tx, msgs: MessageSpec[]): Promise<(string | null)[]> {
+export async function queueMessages(tx: Tx, msgs: MessageSpec[], opts: { now?: Date } = {}): Promise<(string | null)[]> {
   if (msgs.length === 0) return [];
   const contacts = await contactsOf(tx, msgs);
   const configured = configuredChannels();
-  const nowMs = Date.now();
+  // The quiet hours are judged at this instant (a test gives the daily run's 07:00).
+  const nowMs = (opts.now ?? new Date()).getTime();
   const planned = msgs.map((msg) => {
     const found = contacts.get("participantId" in msg ? `p:${msg.participantId}` : `u:${msg.userId}`);
     if (!found) return null;

@@ -182,7 +182,7 @@ export async function queueDeadlineReminders(
         ];
       });
       // One read, one insert of messages and one of jobs per chunk (lib/data/outbox.ts).
-      const ids = (await queueMessages(tx, messages)).filter((id) => id !== null);
+      const ids = (await queueMessages(tx, messages, { now })).filter((id) => id !== null);
       if (ids.length > 0) {
         await recordAudit(tx, {
           actor: null,
