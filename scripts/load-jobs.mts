@@ -43,30 +43,40 @@ async function persistently<T>(what: string, step: () => Promise<T>): Promise<T>
 
 const work = await mkdtemp(path.join(tmpdir(), "load-jobs-"));
 try {
-  const [pmoRow] = await db.select().from(users).where(eq(users.email, "pmo@pendamping.test"));
+  // Every step may meet the restart (on a loaded machine this script can still be starting
+  // when it comes): each is tried again until the database is back.
+  const [pmoRow] = await persistently("pmo", () => db.select().from(users).where(eq(users.email, "pmo@pendamping.test")));
   const pmo: SessionUser = { id: pmoRow.id, role: "pmo", name: pmoRow.name, locale: "id" };
-  const [cw] = await db.select({ id: users.id }).from(users).where(and(eq(users.role, "caseworker"), sql`${users.disabledAt} is null`)).limit(1);
-  const withEmail = await db
-    .select({ id: participants.id })
-    .from(participants)
-    .innerJoin(users, eq(users.id, participants.userId))
-    .where(isNotNull(users.email))
-    .limit(50);
+  const [cw] = await persistently("caseworker", () =>
+    db.select({ id: users.id }).from(users).where(and(eq(users.role, "caseworker"), sql`${users.disabledAt} is null`)).limit(1),
+  );
+  const withEmail = await persistently("participants", () =>
+    db
+      .select({ id: participants.id })
+      .from(participants)
+      .innerJoin(users, eq(users.id, participants.userId))
+      .where(isNotNull(users.email))
+      .limit(50),
+  );
   if (withEmail.length === 0) throw new Error("no participant with an email address");
 
   // The messages, in one transaction with their delivery jobs.
-  const messageIds = await db.transaction(async (tx) => {
+  // A transaction cut by the restart is rolled back whole, so trying it again is clean.
+  const messageIds = await persistently("messages", () => db.transaction(async (tx) => {
     const ids: string[] = [];
     for (let i = 0; i < Number(values.messages); i++) {
       const id = await queueMessage(tx, { participantId: withEmail[i % withEmail.length].id, kind: "help_answered" });
       if (id) ids.push(id);
     }
     return ids;
-  });
+  }));
 
   const file = path.join(work, "kohort.csv");
   await writeCohortFile(file, Number(values.rows), { phonePrefix: "0818" });
-  const uploaded = await uploadImport(pmo, { cohort: "Kohort Gangguan", fileName: "kohort.csv", body: createReadStream(file) });
+  // An upload cut by the restart leaves an abandoned one (the cleanup job's); a new one is made.
+  const uploaded = await persistently("upload", () =>
+    uploadImport(pmo, { cohort: "Kohort Gangguan", fileName: "kohort.csv", body: createReadStream(file) }),
+  );
   if (!uploaded.ok) throw new Error(`upload refused: ${JSON.stringify(uploaded)}`);
   const importId = uploaded.importId;
   print({ queued: { messages: messageIds.length, importId, rows: Number(values.rows) } });
