@@ -10,6 +10,9 @@
 import { createServer } from "node:http";
 import next from "next";
 import { STAMPED, stampRequest, trustedProxyHops } from "./lib/http/forwarded.mjs";
+import { installPostgresWriteGuard } from "./lib/process/postgres-write-guard.mjs";
+
+installPostgresWriteGuard();
 
 const args = process.argv.slice(2);
 const option = (short, long) => {

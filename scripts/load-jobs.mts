@@ -18,6 +18,10 @@ import { confirmImport, getImportProgress, uploadImport } from "@/lib/data/impor
 import { queueMessage } from "@/lib/data/outbox";
 import type { SessionUser } from "@/lib/data/permissions";
 import { writeCohortFile } from "./scale/cohort-file";
+import { installPostgresWriteGuard } from "@/lib/process/postgres-write-guard.mjs";
+
+// A restart can meet a write postgres.js has scheduled (porsager/postgres#1154).
+installPostgresWriteGuard();
 
 const { values } = parseArgs({
   options: {

@@ -11,6 +11,9 @@
 import { closeDb, dbKind } from "@/db";
 import { startWorker } from "@/lib/jobs/worker";
 import { safeErrorSummary } from "@/lib/log";
+import { installPostgresWriteGuard } from "@/lib/process/postgres-write-guard.mjs";
+
+installPostgresWriteGuard();
 
 if (dbKind !== "postgres") {
   console.error(
