@@ -9,7 +9,7 @@ CREATE TABLE "dash_weekly" (
 	CONSTRAINT "dash_weekly_week_month_province_code_migrant_status_source_cohort_pk" PRIMARY KEY("week","month","province_code","migrant_status","source","cohort")
 );
 --> statement-breakpoint
--- The dashboard's weekly registrations (dash_weekly, docs/decisions/013 and 024), kept by
+-- The dashboard's weekly registrations (dash_weekly, docs/decisions/013), kept by
 -- the same triggers as the other counters: dash_apply's 'row' part (participants updated
 -- or deleted, and scripts/scale/remove.ts), dash_on_participants_inserted, and
 -- dash_rebuild(). The three functions are those of migration 0006 with dash_weekly added.

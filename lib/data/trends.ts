@@ -7,7 +7,7 @@ import { counterDims, resolveDashboardFilter, type DashboardFilter } from "./pro
 
 // The PMO dashboard's "over time" figures that getDashboard does not already give:
 // registrations per week by migrant status. Read from the dash_weekly counter (migration
-// 0015, docs/decisions/024), kept by the same triggers as the other dash_* tables.
+// 0015, docs/decisions/013), kept by the same triggers as the other dash_* tables.
 //
 // A week is the ISO week of the registration in Jakarta time (Monday to Sunday). The
 // period is whole months, as everywhere on the dashboard, so the first and last weeks can
