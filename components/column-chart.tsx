@@ -152,45 +152,49 @@ export function ColumnChart({
             })}
           </svg>
         )}
-        <table className="sr-only text-sm print:not-sr-only print:mt-2 print:w-full" data-chart-table={id}>
-          <caption className="text-left font-semibold">{caption}</caption>
-          <thead>
-            <tr className="text-left">
-              <th scope="col" className="px-2 py-1">{labelHeader}</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col" className="px-2 py-1 text-right">{s.label}</th>
-              ))}
-              {series.length > 1 && totalHeader ? <th scope="col" className="px-2 py-1 text-right">{totalHeader}</th> : null}
-              {withTargets ? <th scope="col" className="px-2 py-1 text-right">{targetHeader}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={1 + series.length + (series.length > 1 && totalHeader ? 1 : 0) + (withTargets ? 1 : 0)}>{empty}</td>
+        {/* The box, not the table, is screen-reader-only: a table is never narrower than its
+            content, so on the table itself sr-only's 1 px width would not hold. */}
+        <div className="sr-only print:not-sr-only print:mt-2" data-chart-table-box={id}>
+          <table className="w-full text-sm" data-chart-table={id}>
+            <caption className="text-left font-semibold">{caption}</caption>
+            <thead>
+              <tr className="text-left">
+                <th scope="col" className="px-2 py-1">{labelHeader}</th>
+                {series.map((s) => (
+                  <th key={s.key} scope="col" className="px-2 py-1 text-right">{s.label}</th>
+                ))}
+                {series.length > 1 && totalHeader ? <th scope="col" className="px-2 py-1 text-right">{totalHeader}</th> : null}
+                {withTargets ? <th scope="col" className="px-2 py-1 text-right">{targetHeader}</th> : null}
               </tr>
-            ) : (
-              rows.map((r) => (
-                <tr key={r.key} data-row={r.key}>
-                  <th scope="row" className="px-2 py-1 text-left font-normal">{r.label}</th>
-                  {r.values.map((v, k) => (
-                    <td key={series[k].key} className="px-2 py-1 text-right tabular-nums" data-series={series[k].key}>
-                      {formatNumber(v)}
-                    </td>
-                  ))}
-                  {series.length > 1 && totalHeader ? (
-                    <td className="px-2 py-1 text-right tabular-nums" data-series="total">{formatNumber(total(r))}</td>
-                  ) : null}
-                  {withTargets ? (
-                    <td className="px-2 py-1 text-right tabular-nums" data-series="target">
-                      {r.target == null ? "–" : formatNumber(r.target)}
-                    </td>
-                  ) : null}
+            </thead>
+            <tbody>
+              {rows.length === 0 ? (
+                <tr>
+                  <td colSpan={1 + series.length + (series.length > 1 && totalHeader ? 1 : 0) + (withTargets ? 1 : 0)}>{empty}</td>
                 </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+              ) : (
+                rows.map((r) => (
+                  <tr key={r.key} data-row={r.key}>
+                    <th scope="row" className="px-2 py-1 text-left font-normal">{r.label}</th>
+                    {r.values.map((v, k) => (
+                      <td key={series[k].key} className="px-2 py-1 text-right tabular-nums" data-series={series[k].key}>
+                        {formatNumber(v)}
+                      </td>
+                    ))}
+                    {series.length > 1 && totalHeader ? (
+                      <td className="px-2 py-1 text-right tabular-nums" data-series="total">{formatNumber(total(r))}</td>
+                    ) : null}
+                    {withTargets ? (
+                      <td className="px-2 py-1 text-right tabular-nums" data-series="target">
+                        {r.target == null ? "–" : formatNumber(r.target)}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
       </ScrollRegion>
     </div>
   );
