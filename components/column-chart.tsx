@@ -43,8 +43,8 @@ export function ColumnChart({
   targetHeader,
   targetLegend,
   formatNumber,
-  slot = 40,
-  minSlotPx = 40,
+  slot = 48,
+  minSlotPx = 44,
   empty,
 }: {
   /** Names the chart for tests (data-chart) and prefixes its ids. */
@@ -62,8 +62,8 @@ export function ColumnChart({
   targetLegend?: string;
   formatNumber: (n: number) => string;
   /**
-   * The width of one column's slot in viewBox units, and its least width on screen: equal,
-   * the labels are never drawn smaller than their font size.
+   * The width of one column's slot in viewBox units, and its least width on screen: about
+   * equal, so the labels are never drawn much smaller than their font size.
    */
   slot?: number;
   minSlotPx?: number;
