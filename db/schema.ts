@@ -738,6 +738,18 @@ export const dashSpells = pgTable(
   (t) => [primaryKey({ columns: [t.month, ...dimKey(t), t.stage, t.days] })],
 );
 
+/**
+ * Participants by registration week (the Monday of the Jakarta-time ISO week) and
+ * registration month: the weekly series of the dashboard's "over time" charts. The month
+ * is in the key so that a period of whole months takes exactly its registrations, the
+ * weeks that straddle its first and last day included only in part.
+ */
+export const dashWeekly = pgTable(
+  "dash_weekly",
+  { week: date("week").notNull(), month: date("month").notNull(), ...dims, n: counter() },
+  (t) => [primaryKey({ columns: [t.week, t.month, ...dimKey(t)] })],
+);
+
 /** Services in force by the month given and the blocker ('' when not blocked). */
 export const dashServices = pgTable(
   "dash_services",

@@ -132,6 +132,10 @@ try {
   const off = dashboards.filter((l) => l.same_answer !== true);
   check("every dashboard filter matches a full count after the clean-ups", dashboards.length === 7 && off.length === 0,
     off.map((l) => `${l.filter}: ${l.same_answer}`).join("; ") || `${dashboards.length} filters`);
+  const weekly = reads.lines.filter((l) => l.figure === "dashboard weekly");
+  const weeklyOff = weekly.filter((l) => l.same_answer !== true);
+  check("every filter's weekly registrations match plain SQL", weekly.length === dashboards.length && weeklyOff.length === 0,
+    weeklyOff.map((l) => `${l.filter}: ${l.same_answer}`).join("; ") || `${weekly.length} filters`);
   check("every search and caseload figure is printed",
     reads.lines.filter((l) => l.figure === "search").length === 10 && reads.lines.filter((l) => l.figure === "caseload").length === 6);
 } catch (error) {

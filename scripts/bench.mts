@@ -5,6 +5,8 @@
 // ratio of the two, the budget and whether it passes.
 //
 //   dashboard      getDashboard for each kind of filter           p95 < 300 ms
+//                  getWeeklyRegistrations (the "over time" chart) for the same filters,
+//                  and the two as the page makes them, one after the other   p95 < 300 ms
 //   search         listParticipantsForPmo: name, phone, NIK, filters  p95 < 100 ms
 //   caseload       listCaseload for a caseworker with a typical caseload  p95 < 100 ms
 //   export         exportParticipants of everyone, read to /dev/null   < 60 s, flat memory
@@ -45,7 +47,7 @@ import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import postgres from "postgres";
-import { dashboardSql, type DashboardInput } from "./scale/plain-sql";
+import { dashboardSql, weeklySql, type DashboardInput } from "./scale/plain-sql";
 import { MemorySampler, mb, time, type Timing } from "./scale/stats";
 import { writeCohortFile } from "./scale/cohort-file";
 import { postgresCpuMs, processCpuMs } from "./scale/cpu";
@@ -106,6 +108,7 @@ if (fakeWhatsApp) {
 
 const { db, closeDb } = await import("@/db");
 const { getDashboard } = await import("@/lib/data/programme");
+const { getWeeklyRegistrations } = await import("@/lib/data/trends");
 const { listParticipantsForPmo, exportParticipants, SEARCH_COUNT_CAP } = await import("@/lib/data/pmo-participants");
 const { listCaseload } = await import("@/lib/data/caseload");
 const { openNik } = await import("@/lib/crypto/identity");
@@ -184,7 +187,29 @@ if (only.has("dashboard")) {
       300,
       (a, p) => ({ same_answer: sameDashboard(a, p) }),
     );
+    await figure(
+      "dashboard weekly",
+      { filter: kind },
+      () => getWeeklyRegistrations(pmo, input),
+      () => weeklySql(sql, input, today),
+      300,
+      (a, p) => ({ same_answer: sameWeeks(a, p) }),
+    );
+    // The page reads the weeks for the period getDashboard resolved (app/pmo/trend-section.tsx).
+    await figure(
+      "dashboard page (with weekly)",
+      { filter: kind },
+      async () => getWeeklyRegistrations(pmo, (await getDashboard(pmo, input)).filter),
+      null,
+      300,
+    );
   }
+}
+
+type Weeks = { filter: { from: string; to: string }; weeks: { week: string; calon: number; mantan: number }[] };
+function sameWeeks(a: Weeks, b: Weeks): boolean | string {
+  const shape = (w: Weeks) => JSON.stringify([w.filter.from, w.filter.to, w.weeks.map((x) => [x.week, x.calon, x.mantan])]);
+  return shape(a) === shape(b) ? true : "differs";
 }
 
 type Comparable = {

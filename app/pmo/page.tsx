@@ -18,6 +18,7 @@ import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/vali
 import { queryFields } from "@/lib/validation/query";
 import { SurveySection } from "./survey-section";
 import { TargetForm } from "./target-form";
+import { TrendSection } from "./trend-section";
 
 export async function generateMetadata(): Promise<Metadata> {
   if (!can(await getUser(), "read:dashboard:any")) return {};
@@ -196,6 +197,8 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
           </div>
         </dl>
       </section>
+
+      <TrendSection viewer={viewer} filter={d.filter} perMonth={d.perMonth} />
 
       <section aria-labelledby="months-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="months-h" className="text-lg font-semibold">{t("perMonth")}</h2>

@@ -86,6 +86,7 @@ import { getUser, requireUser, requireUserWith } from "./session";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince } from "./staff";
 import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
 import { clearFailures, deleteExpiredThrottleRows, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
+import { getWeeklyRegistrations } from "./trends";
 import {
   authenticate,
   changeOwnPassword,
@@ -1405,6 +1406,12 @@ const TABLE: Record<string, Entry> = {
       },
     ],
   },
+
+  // --- trends.ts ---
+  "trends.mondayOf": pure(),
+  "trends.getWeeklyRegistrations": read("registrations per week for the PMO dashboard", () =>
+    getWeeklyRegistrations(pmo, { from: "2021-06", to: "2021-07" }),
+  ),
 
   // --- users.ts ---
   "users.contactChange": pure("the columns of a contact change; the callers write them with their audit event"),

@@ -1,4 +1,4 @@
-// The PMO dashboard's counters (migration 0006) against a full count of the rows they
+// The PMO dashboard's counters (migrations 0006 and 0015) against a full count of the rows they
 // count: both as sorted "table|key…|n" lines, so a test can compare them whole.
 import { sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
@@ -15,6 +15,13 @@ export async function fullCount(): Promise<string[]> {
     [
       "dash_country",
       sql`select ${month(sql`p.created_at`)} as m, ${DIMS}, coalesce(p.country_code, '') as cc, count(*) as n from participants p group by 1, 2, 3, 4, 5, 6`,
+    ],
+    [
+      // The Monday of the registration's ISO week in Jakarta time, computed here from the
+      // day of the week rather than with date_trunc as the trigger does.
+      "dash_weekly",
+      sql`select to_char((p.created_at at time zone 'Asia/Jakarta')::date - (extract(isodow from p.created_at at time zone 'Asia/Jakarta')::int - 1), 'YYYY-MM-DD') as w,
+            ${month(sql`p.created_at`)} as m, ${DIMS}, count(*) as n from participants p group by 1, 2, 3, 4, 5, 6`,
     ],
     [
       "dash_reached",
@@ -66,6 +73,7 @@ export async function dashboardCounters(): Promise<string[]> {
   const keyed: [string, SQL][] = [
     ["dash_cohort", sql`select month::text, province_code, migrant_status, source, cohort, stage, n from dash_cohort where n <> 0`],
     ["dash_country", sql`select month::text, province_code, migrant_status, source, cohort, country_code, n from dash_country where n <> 0`],
+    ["dash_weekly", sql`select week::text, month::text, province_code, migrant_status, source, cohort, n from dash_weekly where n <> 0`],
     ["dash_reached", sql`select month::text, province_code, migrant_status, source, cohort, stage, n from dash_reached where n <> 0`],
     ["dash_spells", sql`select month::text, province_code, migrant_status, source, cohort, stage, days, n from dash_spells where n <> 0`],
     ["dash_services", sql`select month::text, province_code, migrant_status, source, cohort, blocker_code, n from dash_services where n <> 0`],

@@ -1,7 +1,8 @@
 // The questions `npm run bench` times through the data layer, answered again by the
 // fastest plain SQL written for the current schema (no new index, no new table): what
 // the database needs at the least, so that the ratio shows what the data layer's query
-// shapes cost. The dashboard's answer is compared with getDashboard's.
+// shapes cost. The dashboard's answer is compared with getDashboard's, the weekly
+// registrations' with getWeeklyRegistrations'.
 import type { Sql } from "postgres";
 import { monthsBetween, shiftMonth } from "@/lib/validation/dashboard";
 
@@ -16,20 +17,8 @@ export type DashboardInput = {
 
 const JOURNEY = ["registration", "training", "lms", "completed"] as const;
 
-/**
- * The dashboard in three statements. What differs from lib/data/programme.ts:
- * - the default period from min/max (index-only scans) instead of every row's month;
- * - the registration period as a range on created_at (sargable: the index can be used)
- *   instead of a Jakarta date computed for every row;
- * - the cohort read once (a materialised CTE) for headline, stages, provinces, countries,
- *   the funnel and the medians;
- * - the period's logs read once for months, blockers and each caseworker's month, the
- *   corrected records as a hashed list (`not in`) instead of a probe per log; no join to
- *   participants when nothing filters participants;
- * - each caseworker's caseload and overdue follow-ups in one grouped pass instead of two
- *   subqueries per caseworker.
- */
-export async function dashboardSql(sql: Sql, input: DashboardInput, today: string) {
+/** The period asked for, or the default one (the six months up to the latest activity). */
+async function plainPeriod(sql: Sql, input: DashboardInput, today: string): Promise<{ from: string; to: string }> {
   let { from, to } = input;
   if (!from || !to) {
     const [span] = await sql<{ first: string | null; last: string | null }[]>`
@@ -48,6 +37,24 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
     to = to ?? fallback.to;
   }
   if (from > to) from = to;
+  return { from, to };
+}
+
+/**
+ * The dashboard in three statements. What differs from lib/data/programme.ts:
+ * - the default period from min/max (index-only scans) instead of every row's month;
+ * - the registration period as a range on created_at (sargable: the index can be used)
+ *   instead of a Jakarta date computed for every row;
+ * - the cohort read once (a materialised CTE) for headline, stages, provinces, countries,
+ *   the funnel and the medians;
+ * - the period's logs read once for months, blockers and each caseworker's month, the
+ *   corrected records as a hashed list (`not in`) instead of a probe per log; no join to
+ *   participants when nothing filters participants;
+ * - each caseworker's caseload and overdue follow-ups in one grouped pass instead of two
+ *   subqueries per caseworker.
+ */
+export async function dashboardSql(sql: Sql, input: DashboardInput, today: string) {
+  const { from, to } = await plainPeriod(sql, input, today);
   const start = `${from}-01`;
   const end = `${shiftMonth(to, 1)}-01`;
   const startTs = `${start} 00:00:00+07`;
@@ -159,4 +166,34 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
     byCountry: cohort.countries ?? [],
     caseworkers: caseworkers.map((c) => ({ ...c, services: servicesThisMonth.get(c.id) ?? 0 })),
   };
+}
+
+/**
+ * Registrations per week by migrant status (lib/data/trends.ts getWeeklyRegistrations):
+ * the period's participants by a range on created_at, grouped by the Monday of their
+ * Jakarta-time week. Every week of the period is listed, as the app lists them.
+ */
+export async function weeklySql(sql: Sql, input: DashboardInput, today: string) {
+  const { from, to } = await plainPeriod(sql, input, today);
+  const start = `${from}-01`;
+  const end = `${shiftMonth(to, 1)}-01`;
+  const found = await sql<{ week: string; calon: number; mantan: number }[]>`
+    select to_char(date_trunc('week', (p.created_at at time zone 'UTC') + interval '7 hours'), 'YYYY-MM-DD') as week,
+           count(*) filter (where p.migrant_status = 'calon')::int as calon,
+           count(*) filter (where p.migrant_status = 'mantan')::int as mantan
+    from participants p
+    where p.created_at >= ${`${start} 00:00:00+07`}::timestamptz and p.created_at < ${`${end} 00:00:00+07`}::timestamptz
+      ${input.provinceCode ? sql`and p.province_code = ${input.provinceCode}` : sql``}
+      ${input.migrantStatus ? sql`and p.migrant_status = ${input.migrantStatus}` : sql``}
+      ${input.source ? sql`and p.source = ${input.source}` : sql``}
+      ${input.cohort ? sql`and p.cohort = ${input.cohort}` : sql``}
+    group by 1`;
+  const byWeek = new Map(found.map((r) => [r.week, r]));
+  const day = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const last = day(end, -1);
+  const weeks: { week: string; calon: number; mantan: number }[] = [];
+  for (let week = day(start, -((new Date(`${start}T00:00:00Z`).getUTCDay() + 6) % 7)); week <= last; week = day(week, 7)) {
+    weeks.push({ week, calon: byWeek.get(week)?.calon ?? 0, mantan: byWeek.get(week)?.mantan ?? 0 });
+  }
+  return { filter: { from, to }, weeks };
 }
