@@ -48,6 +48,7 @@ export async function ProvinceMapSection({ viewer, filter, mapBy }: { viewer: Se
           <Link
             key={by}
             href={href({ mapBy: by })}
+            prefetch={false}
             aria-current={by === mapBy ? "true" : undefined}
             data-map-by-link={by}
             className={`rounded-md border px-3 py-1 ${by === mapBy ? "border-teal-800 bg-teal-800 font-semibold text-white" : "border-slate-400 text-teal-900 underline"}`}
@@ -59,7 +60,7 @@ export async function ProvinceMapSection({ viewer, filter, mapBy }: { viewer: Se
       {m.selected ? (
         <p className="text-sm" data-notice="map-selected">
           {t("selectedNow", { province: nameOf(m.selected) })}{" "}
-          <Link href={href({ provinceCode: null })} className="font-medium text-teal-800 underline">
+          <Link href={href({ provinceCode: null })} prefetch={false} className="font-medium text-teal-800 underline">
             {t("allProvinces")}
           </Link>
         </p>
