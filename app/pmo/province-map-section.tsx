@@ -71,7 +71,7 @@ export async function ProvinceMapSection({ viewer, filter, mapBy }: { viewer: Se
         by={mapBy}
         selected={m.selected}
         hrefFor={(code) => href({ provinceCode: code })}
-        label={t("mapLabel", { metric })}
+        label={t("mapLabel", { metric: metric.toLocaleLowerCase() })}
         describe={(f, name) =>
           t("figure", {
             province: name,
