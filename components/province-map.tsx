@@ -102,7 +102,7 @@ export function ProvinceMap({ figures, by, selected, hrefFor, label, describe, s
   const markers = [...shapes.markers].sort((a, b) => last(a.code) - last(b.code));
 
   return (
-    <figure className="space-y-2" data-map="provinces" data-map-by={by}>
+    <figure className="space-y-2 break-inside-avoid" data-map="provinces" data-map-by={by}>
       <svg
         viewBox={`0 0 ${shapes.width} ${shapes.height}`}
         role="group"
