@@ -96,10 +96,11 @@ export function ProvinceMap({ figures, by, selected, hrefFor, label, describe, s
   const shapeClass = "group-hover:opacity-80 group-focus-visible:stroke-slate-950 group-focus-visible:[stroke-width:3]";
   const stroke = (code: string) => (code === selected ? { stroke: SELECTED_STROKE, strokeWidth: 2.5 } : { stroke: "#ffffff", strokeWidth: 0.6 });
 
-  // The selected province is drawn last, so that its outline lies on top of its neighbours'.
-  const last = (code: string) => (code === selected ? 1 : 0);
-  const outlines = [...shapes.outlines].sort((a, b) => last(a.code) - last(b.code));
-  const markers = [...shapes.markers].sort((a, b) => last(a.code) - last(b.code));
+  // Small provinces (with their dot) come after the others, and the selected one last, so
+  // that they lie on top of their neighbours' outlines.
+  const last = (o: { code: string; small?: boolean }) => (o.code === selected ? 2 : o.small ? 1 : 0);
+  const outlines = [...shapes.outlines].sort((a, b) => last(a) - last(b));
+  const markers = [...shapes.markers].sort((a, b) => last(a) - last(b));
 
   return (
     <figure className="space-y-2 break-inside-avoid" data-map="provinces" data-map-by={by}>
