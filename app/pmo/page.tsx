@@ -15,7 +15,9 @@ import { countryName } from "@/lib/reference/countries";
 import { findProvince, provinces } from "@/lib/reference/regions";
 import { wholePercentages } from "@/lib/percent";
 import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
+import { mapByFromParams } from "@/lib/validation/province-map";
 import { queryFields } from "@/lib/validation/query";
+import { ProvinceMapSection } from "./province-map-section";
 import { SurveySection } from "./survey-section";
 import { TargetForm } from "./target-form";
 import { TrendSection } from "./trend-section";
@@ -270,6 +272,8 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
         </ScrollRegion>
         <p className="text-sm">{t("withdrawn", { count: num(d.withdrawn) })}</p>
       </section>
+
+      <ProvinceMapSection viewer={viewer} filter={d.filter} mapBy={mapByFromParams(fields)} />
 
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">

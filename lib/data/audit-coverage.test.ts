@@ -69,6 +69,7 @@ import { receiveWhatsAppMessage } from "./whatsapp-inbound";
 import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listCasefileMessages, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import type { SessionUser } from "./permissions";
+import { getProvinceFigures } from "./places";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
 import { defaultPeriod, getDashboard, getProgrammeSummary, resolveDashboardFilter, setTarget } from "./programme";
 import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from "./reminders";
@@ -1060,6 +1061,9 @@ const TABLE: Record<string, Entry> = {
   // --- permissions.ts ---
   "permissions.can": pure(),
   "permissions.requirePermission": pure("throws forbidden() or returns; no database"),
+
+  // --- places.ts ---
+  "places.getProvinceFigures": read("the dashboard's map: figures per province", () => getProvinceFigures(pmo, {})),
 
   // --- pmo-participants.ts ---
   "pmo-participants.participantSearch": pure("builds a SQL condition"),

@@ -8,6 +8,7 @@ import pmoAuditEn from "@/messages/en/pmo-audit.json";
 import pmoCaseworkersEn from "@/messages/en/pmo-caseworkers.json";
 import pmoImportsEn from "@/messages/en/pmo-imports.json";
 import pmoJobsEn from "@/messages/en/pmo-jobs.json";
+import pmoMapEn from "@/messages/en/pmo-map.json";
 import pmoParticipantsEn from "@/messages/en/pmo-participants.json";
 import pmoEn from "@/messages/en/pmo.json";
 import validationEn from "@/messages/en/validation.json";
@@ -20,6 +21,7 @@ import pmoAuditId from "@/messages/id/pmo-audit.json";
 import pmoCaseworkersId from "@/messages/id/pmo-caseworkers.json";
 import pmoImportsId from "@/messages/id/pmo-imports.json";
 import pmoJobsId from "@/messages/id/pmo-jobs.json";
+import pmoMapId from "@/messages/id/pmo-map.json";
 import pmoParticipantsId from "@/messages/id/pmo-participants.json";
 import pmoId from "@/messages/id/pmo.json";
 import validationId from "@/messages/id/validation.json";
@@ -37,6 +39,7 @@ const catalogues = {
     ...pmoCaseworkersId,
     ...pmoImportsId,
     ...pmoJobsId,
+    ...pmoMapId,
     ...pmoAuditId,
     ...participantId,
     ...dataRightsId,
@@ -51,6 +54,7 @@ const catalogues = {
     ...pmoCaseworkersEn,
     ...pmoImportsEn,
     ...pmoJobsEn,
+    ...pmoMapEn,
     ...pmoAuditEn,
     ...participantEn,
     ...dataRightsEn,
