@@ -159,12 +159,13 @@ export async function buildMonthlyReportPdf(report: MonthlyReport): Promise<Uint
   const boxWidth = (CONTENT - 3 * 8) / 4;
   figures.forEach(([label, value], i) => {
     const x = MARGIN + (i % 4) * (boxWidth + 8);
-    const top = y + Math.floor(i / 4) * 48;
-    doc.rect(x, top, boxWidth, 42).strokeColor(GREY).stroke();
-    text(label, x + 6, top + 5, { size: 7.5, color: MUTED, width: boxWidth - 12, ellipsis: true, height: 10 });
-    text(value, x + 6, top + 18, { size: 15, bold: true, width: boxWidth - 12, ellipsis: true, height: 20 });
+    const top = y + Math.floor(i / 4) * 52;
+    doc.rect(x, top, boxWidth, 46).strokeColor(GREY).stroke();
+    // The label may take two lines; the figure sits under it.
+    text(label, x + 6, top + 5, { size: 7.5, color: MUTED, width: boxWidth - 12, ellipsis: true, height: 18, lineBreak: true });
+    text(value, x + 6, top + 24, { size: 14, bold: true, width: boxWidth - 12, ellipsis: true, height: 18 });
   });
-  y += 2 * 48;
+  y += 2 * 52;
   note(`${sm.definitions} ${sm.targetNote}`);
 
   // Services against the month's target: two bars on one scale.
@@ -180,7 +181,7 @@ export async function buildMonthlyReportPdf(report: MonthlyReport): Promise<Uint
   // --- The funnel ---
   const f = w.funnel;
   if (room(26 + 6 * ROW)) {
-    heading(w.sheets.funnel);
+    heading(`${w.sheets.funnel} — ${f.reached}`);
     bars(
       report.funnel.map((r) => ({
         label: stageName(r.stage),
@@ -190,8 +191,7 @@ export async function buildMonthlyReportPdf(report: MonthlyReport): Promise<Uint
       TEAL,
     );
     note(
-      `${f.reached}. ` +
-        report.funnel
+      report.funnel
           .map(
             (r) =>
               `${stageName(r.stage)}: ${f.current.toLowerCase()} ${num(r.current)}` +
@@ -229,7 +229,7 @@ export async function buildMonthlyReportPdf(report: MonthlyReport): Promise<Uint
 
   // --- Caseworkers: as many as fit, the rest in the workbook ---
   const k = w.caseworkers;
-  if (report.caseworkers.length > 0 && room(26 + 3 * ROW)) {
+  if (report.caseworkers.length > 0 && room(26 + 4 * ROW)) {
     heading(w.sheets.caseworkers);
     const cols = [
       { header: k.name, x: MARGIN, width: 215, align: "left" as const },
@@ -238,8 +238,8 @@ export async function buildMonthlyReportPdf(report: MonthlyReport): Promise<Uint
       { header: k.overdue, x: MARGIN + 420, width: 95, align: "right" as const },
     ];
     const headerRow = () => {
-      for (const c of cols) text(c.header, c.x, y, { bold: true, width: c.width, align: c.align, ellipsis: true, height: ROW });
-      y += ROW;
+      for (const c of cols) text(c.header, c.x, y, { bold: true, width: c.width, align: c.align, ellipsis: true, height: 2 * ROW, lineBreak: true });
+      y += 2 * ROW;
       doc.moveTo(MARGIN, y).lineTo(MARGIN + CONTENT, y).strokeColor(GREY).stroke();
       y += 3;
     };
