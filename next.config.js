@@ -6,8 +6,8 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 const nextConfig = {
   // PGlite ships WebAssembly and data files that must be loaded from node_modules at run
   // time, not bundled; exceljs (the participant list's Excel download) is plain CommonJS
-  // that Node loads as is.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "exceljs", "pg-boss", "pg"],
+  // that Node loads as is; pdfkit reads its standard fonts' metrics from its own data folder.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "exceljs", "pdfkit", "pg-boss", "pg"],
   poweredByHeader: false,
   experimental: {
     authInterrupts: true,

@@ -120,6 +120,9 @@ type PageSpec = {
 
 const DASHBOARD = ["from", "to", "fromMonth", "fromYear", "toMonth", "toYear", "provinceCode", "migrantStatus", "source", "cohort"];
 
+/** The monthly report's month (and its picker's selects) with the dashboard's other filters. */
+const REPORT = ["month", "monthMonth", "monthYear", "provinceCode", "migrantStatus", "source", "cohort"];
+
 const PAGES: Record<string, PageSpec> = {
   "app/account/password/page.tsx": { caller: "pmo", params: ["changed"] },
   "app/caseworker/page.tsx": { caller: "caseworker", params: ["q", "s", "stage", "page"] },
@@ -141,6 +144,7 @@ const PAGES: Record<string, PageSpec> = {
   "app/pmo/outbox/page.tsx": { caller: "pmo", params: ["state", "page"] },
   "app/pmo/page.tsx": { caller: "pmo", params: [...DASHBOARD, "mapBy"] },
   "app/pmo/participants/page.tsx": { caller: "pmo", params: [...FILTER_KEYS, "s", "page", "exportError"] },
+  "app/pmo/reports/page.tsx": { caller: "pmo", params: REPORT },
   "app/pmo/survey/page.tsx": { caller: "pmo", params: DASHBOARD },
 };
 
@@ -182,6 +186,23 @@ function formPost(url: string, fields: Record<string, string | File>): NextReque
   for (const [name, value] of Object.entries(fields)) body.set(name, value);
   return new NextRequest(url, { method: "POST", body, headers: { host: "pendamping.test", origin: ORIGIN } });
 }
+
+/** The monthly report's downloads (app/pmo/reports/download.ts): hostile month and filters. */
+const hostileReport = (format: "xlsx" | "pdf") => async (route: RouteModule) => {
+  await signedIn(callers.pmo);
+  const get = (query: Query) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) for (const v of [value ?? []].flat()) params.append(name, v);
+    return route.GET(new NextRequest(`${ORIGIN}/pmo/reports/${format}?${params}`) as never);
+  };
+  for (const query of nulQueries(REPORT, callers.pmo)) await expectCleanRoute(() => get(query), JSON.stringify(query));
+  await fc.assert(
+    fc.asyncProperty(hostileQuery(REPORT), async (query) => {
+      await expectCleanRoute(() => get(query));
+    }),
+    { numRuns: RUNS },
+  );
+};
 
 const ROUTES: Record<string, RouteSpec> = {
   "app/api/auth/[...nextauth]/route.ts": {
@@ -273,6 +294,8 @@ const ROUTES: Record<string, RouteSpec> = {
       );
     },
   },
+  "app/pmo/reports/pdf/route.ts": { reads: "the report's month and the dashboard's filters (GET)", hostile: hostileReport("pdf") },
+  "app/pmo/reports/xlsx/route.ts": { reads: "the report's month and the dashboard's filters (GET)", hostile: hostileReport("xlsx") },
 };
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { demo, expect, signIn, test } from "./fixtures";
 // caseworkers and sends visitors to /login; every server action on those pages, posted
 // directly with another role's session, is refused and writes nothing.
 
-const PAGES = ["/pmo", "/pmo/participants", "/pmo/caseworkers", "/pmo/audit", "/pmo/help", "/pmo/outbox", "/pmo/data-requests", "/pmo/jobs"];
+const PAGES = ["/pmo", "/pmo/participants", "/pmo/caseworkers", "/pmo/audit", "/pmo/help", "/pmo/outbox", "/pmo/data-requests", "/pmo/jobs", "/pmo/reports"];
 
 async function noJsContext(browser: Browser, email: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -10,14 +10,14 @@
 //   1. export, import, registration (through the page: needs `npm run build`);
 //   2. the daily reminder run for 200 participants (about 20 s: three worker processes
 //      start, and 200 messages at 70 a second);
-//   3. dashboard, search, caseload, after the first two runs' clean-ups.
+//   3. dashboard, search, caseload and the month's report, after the first two runs' clean-ups.
 // Checks: every figure printed; the export read every participant, and each export is in
 // the audit log (those events stay: an export is a PMO's act, not the bench's data); the
 // import and the registrations happened and were all taken out again (the tables' counts
 // as before); the reminders were queued and all handed to the fake WhatsApp, and the
 // participants' card dates, the outbox and the job queue are as before; every
 // dashboard filter gives the same answer as plain SQL over the raw rows, that is, the
-// clean-ups left the counters exact. One line per check, then "bench-check: N passed, M
+// clean-ups left the counters exact; so does the month's report, as xlsx and as PDF. One line per check, then "bench-check: N passed, M
 // failed"; exit code 1 on any failure. The database is dropped at the end.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -126,8 +126,10 @@ try {
     JSON.stringify(cardsAfter) === JSON.stringify(cardsBefore) && (await tableCounts()) === before,
     `outbox ${cardsBefore.outbox} → ${cardsAfter.outbox}, jobs ${cardsBefore.jobs} → ${cardsAfter.jobs}, cards ${cardsBefore.cards === cardsAfter.cards ? "same" : "changed"}`);
 
-  const reads = await npmRun(["bench", "--", "--only", "dashboard,search,caseload", "--runs", "2", "--warmup", "1", "--plain-runs", "1"]);
-  checkOr("bench (dashboard, search, caseload) exits cleanly", reads.code === 0, reads.tail);
+  const reads = await npmRun([
+    "bench", "--", "--only", "dashboard,search,caseload,reports", "--runs", "2", "--warmup", "1", "--plain-runs", "1", "--report-runs", "1",
+  ]);
+  checkOr("bench (dashboard, search, caseload, reports) exits cleanly", reads.code === 0, reads.tail);
   const dashboards = reads.lines.filter((l) => l.figure === "dashboard");
   const off = dashboards.filter((l) => l.same_answer !== true);
   check("every dashboard filter matches a full count after the clean-ups", dashboards.length === 7 && off.length === 0,
@@ -138,6 +140,12 @@ try {
     weeklyOff.map((l) => `${l.filter}: ${l.same_answer}`).join("; ") || `${weekly.length} filters`);
   check("every search and caseload figure is printed",
     reads.lines.filter((l) => l.figure === "search").length === 10 && reads.lines.filter((l) => l.figure === "caseload").length === 6);
+  const reports = reads.lines.filter((l) => l.figure === "reports");
+  const reportsOff = reports.filter((l) => l.same_answer !== true || !(Number(l.bytes) > 0));
+  check("the month's report, as xlsx and PDF for each filter, matches the dashboard's plain SQL", reports.length === 10 && reportsOff.length === 0,
+    reportsOff.map((l) => `${l.format} ${l.filter}: ${l.same_answer}`).join("; ") || `${reports.length} reports`);
+  const [{ n: reportEvents }] = await sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'report.download'`;
+  check("each report download is in the audit log", reportEvents >= reports.length, `${reportEvents} events for ${reports.length} figures`);
 } catch (error) {
   check("bench-check ran to the end", false, error instanceof Error ? error.message : String(error));
 } finally {

@@ -29,11 +29,16 @@
 //                  --reminder-workers 3 worker processes at WHATSAPP_MESSAGES_PER_SECOND
 //                  70: the time from the run's end, and from its start, until all are
 //                  sent, 429s, the rate achieved     from the start ≤ 1.1 × N / 70 s
+//   reports        the month's report (monthlyReportFile, /pmo/reports' downloads) as xlsx
+//                  and as PDF for the latest month with a target, for each kind of filter,
+//                  beside the dashboard's plain SQL for that month (same_answer compares
+//                  the report's figures with it)                          p95 < 5 s
+//                  Each download is audited, as the PMO's would be: those events stay.
 //
 // Options: --only dashboard,search,… (default all) --runs 30 --warmup 3 --plain-runs N
 // --import-rows 100000 --registrations 200 (each run) --registration-rounds 5
 // --concurrency 4 --http-concurrency 8 --http-warmup 400 --no-http --reminders 10000
-// --reminder-workers 3.
+// --reminder-workers 3 --report-runs 5.
 // What the import and registration add to the database is deleted again afterwards
 // (needs a superuser: the service log, stage changes and audit log refuse deletes); the
 // reminder run's card dates are put back and its messages, jobs and audit events deleted.
@@ -75,12 +80,13 @@ const { values: args } = parseArgs({
     concurrency: { type: "string" },
     reminders: { type: "string", default: "10000" },
     "reminder-workers": { type: "string", default: "3" },
+    "report-runs": { type: "string", default: "5" },
   },
 });
 const RUNS = Number(args.runs);
 const WARMUP = Number(args.warmup);
 const PLAIN_RUNS = args["plain-runs"] === undefined ? RUNS : Number(args["plain-runs"]);
-const only = new Set((args.only ?? "dashboard,search,caseload,export,import,registration,js,reminders").split(","));
+const only = new Set((args.only ?? "dashboard,search,caseload,export,import,registration,js,reminders,reports").split(","));
 const url = process.env.DATABASE_URL;
 if (!url || !process.env.DATA_KEYS || !process.env.DATA_HASH_KEY) {
   console.error("npm run bench needs DATABASE_URL (a database filled by `npm run seed:scale`) and its DATA_KEYS and DATA_HASH_KEY.");
@@ -109,6 +115,7 @@ if (fakeWhatsApp) {
 const { db, closeDb } = await import("@/db");
 const { getDashboard } = await import("@/lib/data/programme");
 const { getWeeklyRegistrations } = await import("@/lib/data/trends");
+const { monthlyReportFile } = await import("@/lib/data/reports");
 const { listParticipantsForPmo, exportParticipants, SEARCH_COUNT_CAP } = await import("@/lib/data/pmo-participants");
 const { listCaseload } = await import("@/lib/data/caseload");
 const { openNik } = await import("@/lib/crypto/identity");
@@ -236,6 +243,68 @@ function sameDashboard(a: Comparable, b: Comparable): boolean | string {
   same("byCountry", a.byCountry, b.byCountry);
   const cw = (list: Comparable["caseworkers"]) => list.map((c) => [c.id, c.caseload, c.services, c.overdue]).sort();
   same("caseworkers", cw(a.caseworkers), cw(b.caseworkers));
+  return differences.length === 0 ? true : `differs: ${differences.join(", ")}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The month's report: the whole file (figures read, workbook or PDF built, download audited),
+// for the latest month with a target, beside the dashboard's plain SQL for the same month.
+// ---------------------------------------------------------------------------------------------
+if (only.has("reports")) {
+  const reportRuns = Number(args["report-runs"]);
+  const [span] = await sql<{ last: string | null }[]>`select max(month) as last from targets`;
+  const month = span?.last ?? today.slice(0, 7);
+  const [province] = await sql<{ code: string }[]>`select province_code as code from participants group by 1 order by count(*) desc limit 1`;
+  const [cohort] = await sql<{ cohort: string }[]>`select cohort from imports where rows_imported > 0 order by created_at desc limit 1`;
+  const filters: [string, Omit<DashboardInput, "from" | "to">][] = [
+    ["whole programme", {}],
+    ["province", { provinceCode: province?.code }],
+    ["migrant status", { migrantStatus: "mantan" }],
+    ["source", { source: "assisted" }],
+    ...(cohort ? ([["cohort", { cohort: cohort.cohort }]] as [string, Omit<DashboardInput, "from" | "to">][]) : []),
+  ];
+  for (const [kind, input] of filters) {
+    const p = await time(() => dashboardSql(sql, { from: month, to: month, ...input }, today), Math.min(reportRuns, PLAIN_RUNS), 0);
+    for (const format of ["xlsx", "pdf"] as const) {
+      const a = await time(() => monthlyReportFile(pmo, { month, ...input }, format), reportRuns, 1);
+      const file = a.first as Awaited<ReturnType<typeof monthlyReportFile>>;
+      out({
+        figure: "reports",
+        format,
+        month,
+        filter: kind,
+        bytes: file.body.byteLength,
+        same_answer: sameReport(file.report, p.first as Comparable),
+        runs: a.runs,
+        p50_ms: a.p50_ms,
+        p95_ms: a.p95_ms,
+        max_ms: a.max_ms,
+        sql_p50_ms: p.p50_ms,
+        sql_p95_ms: p.p95_ms,
+        ratio_p95: ratio(a.p95_ms, p.p95_ms),
+        budget_p95_ms: 5000,
+        pass: a.p95_ms < 5000,
+      });
+    }
+  }
+}
+
+/** The report's figures against the dashboard's plain SQL for its month. */
+function sameReport(r: Awaited<ReturnType<typeof monthlyReportFile>>["report"], b: Comparable): boolean | string {
+  const differences: string[] = [];
+  const same = (what: string, x: unknown, y: unknown) => {
+    if (JSON.stringify(x) !== JSON.stringify(y)) differences.push(what);
+  };
+  const s = r.summary;
+  same("headline", [s.registered, s.calon, s.mantan, s.servicesDelivered], [b.headline.registered, b.headline.calon, b.headline.mantan, b.headline.servicesDelivered]);
+  same("target", s.target, b.perMonth[0]?.target ?? null);
+  same("funnel", r.funnel.map((f) => [f.reached, f.current, f.medianDays?.toFixed(6)]), b.funnel.map((f) => [f.reached, f.current, f.medianDays?.toFixed(6)]));
+  same("withdrawn", s.withdrawn, b.withdrawn);
+  same("blockers", r.blockers.map((x) => [x.code, x.count]), b.blockers.map((x) => [x.code, x.count]));
+  same("provinces", r.provinces.slice(0, 10).map((x) => ({ code: x.code, n: x.registered })), b.byProvince);
+  same("countries", r.countries.slice(0, 10), b.byCountry);
+  const cw = (list: [number, number, number][]) => list.map((c) => c.join(":")).sort();
+  same("caseworkers", cw(r.caseworkers.map((c) => [c.caseload, c.services, c.overdue])), cw(b.caseworkers.map((c) => [c.caseload, c.services, c.overdue])));
   return differences.length === 0 ? true : `differs: ${differences.join(", ")}`;
 }
 

@@ -15,6 +15,7 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
     ["/pmo/participants", t("participants")],
     ["/pmo/caseworkers", t("caseworkers")],
     ["/pmo/imports", t("imports")],
+    ["/pmo/reports", t("reports")],
     ["/pmo/survey", t("survey")],
     ["/pmo/help", t("help")],
     ["/pmo/outbox", t("outbox")],

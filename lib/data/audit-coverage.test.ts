@@ -73,6 +73,7 @@ import { getProvinceFigures } from "./places";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
 import { defaultPeriod, getDashboard, getProgrammeSummary, resolveDashboardFilter, setTarget } from "./programme";
 import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from "./reminders";
+import { getMonthlyReport, monthlyReportFile } from "./reports";
 import { findOwnParticipant, getOwnContact, setPreferredChannel, updateOwnContact } from "./self-service";
 import {
   confirmPhone,
@@ -1114,6 +1115,21 @@ const TABLE: Record<string, Entry> = {
         events: [{ actor: pmo, action: "target.set", entityType: "target", entityId: "2021-07", before: true, after: true }],
       };
     }),
+  ),
+
+  // --- reports.ts ---
+  "reports.getMonthlyReport": read("the month's report for the PMO", () => getMonthlyReport(pmo, { month: "2021-06" })),
+  "reports.monthlyReportFile": write(
+    scenario("the month's report as a workbook", async () => ({
+      act: () => monthlyReportFile(pmo, { month: "2021-06", provinceCode: "35" }, "xlsx"),
+      events: [{ actor: pmo, action: "report.download", entityType: "report", entityId: "2021-06", after: true }],
+      auditOnly: true,
+    })),
+    scenario("the month's report as a PDF", async () => ({
+      act: () => monthlyReportFile(pmo, { month: "2021-06" }, "pdf"),
+      events: [{ actor: pmo, action: "report.download", entityType: "report", entityId: "2021-06", after: true }],
+      auditOnly: true,
+    })),
   ),
 
   // --- reminders.ts ---
