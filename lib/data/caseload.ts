@@ -43,8 +43,9 @@ function searchCondition(q: string): SQL | undefined {
   if (!text) return undefined;
   const digits = text.replace(/[\s().+-]/g, "");
   if (/^\d+$/.test(digits)) {
-    // 0812… and 62812… are both +62812… in the database.
-    const national = digits.replace(/^0/, "").replace(/^62/, "");
+    // 0812… and 62812… are both +62812… in the database; a 0 or 62 is a prefix only
+    // before the 8 of a mobile number (as in lib/data/pmo-participants.ts).
+    const national = digits.replace(/^(?:0|62)(?=8)/, "") || digits;
     const conditions: SQL[] = [sql`${users.phone} like ${`%${national}%`}`];
     if (digits.length === 4) conditions.push(eq(participants.nikLast4, digits));
     return or(...conditions);

@@ -51,8 +51,10 @@ export function participantSearch(q: string): SQL | undefined {
   const digits = text.replace(/[\s().+-]/g, "");
   if (/^\d+$/.test(digits)) {
     if (digits.length === 16) return eq(participants.nikHash, identityHash(digits));
-    // Phones are stored in E.164: 0812… and 62812… are both +62812….
-    const national = digits.replace(/^0/, "").replace(/^62/, "") || digits;
+    // Phones are stored in E.164: 0812… and 62812… are both +62812…. Only a mobile prefix
+    // (0 or 62 before the 8 every Indonesian mobile number starts with) is taken for one:
+    // "04512" is the end of a number, and finds the numbers that hold 04512.
+    const national = digits.replace(/^(?:0|62)(?=8)/, "") || digits;
     return ilike(users.phone, `%${national}%`);
   }
   const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
