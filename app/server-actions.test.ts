@@ -20,6 +20,7 @@ import { FORBIDDEN_STORED, hostileString } from "@/lib/testing/hostile";
 import { makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
 import { sendPhoneConfirmation } from "@/lib/data/verification-codes";
+import { setWhatsAppEnv } from "@/lib/testing/whatsapp-env";
 import { outboxMessages } from "@/db/schema";
 import { and, desc } from "drizzle-orm";
 import { dataRefusalSchema, dataRequestSchema } from "@/lib/validation/data-rights";
@@ -68,8 +69,7 @@ vi.mock("next/server", async (original) => ({ ...(await original<typeof import("
 // made up (lib/auth/secret.ts): a test one, as in lib/crypto/search-seal.test.ts.
 process.env.AUTH_SECRET ??= "test-secret-for-server-actions-0123456789";
 // WhatsApp "configured", so that a phone confirmation code can be sent (to the outbox only).
-process.env.WHATSAPP_TOKEN ??= "test-token";
-process.env.WHATSAPP_PHONE_NUMBER_ID ??= "106540352242922";
+setWhatsAppEnv();
 
 const ROOT = process.cwd();
 const APP = path.join(ROOT, "app");

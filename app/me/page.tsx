@@ -8,7 +8,6 @@ import { requireUser } from "@/lib/data/session";
 import { ClientTexts } from "@/components/client-texts";
 import { StageProgress } from "@/components/stage-progress";
 import { PhoneConfirmation } from "@/components/phone-confirmation";
-import { configuredChannels } from "@/lib/data/outbox";
 import { getPhoneStatus } from "@/lib/data/verification-codes";
 import { confirmOwnPhoneAction, sendOwnPhoneCodeAction } from "./actions";
 import { ChannelForm } from "./channel-form";
@@ -29,9 +28,6 @@ export default async function MePage() {
   const phone = contact?.phone ? await getPhoneStatus(viewer, contact.participantId) : null;
   const tPhone = await getTranslations("phoneConfirm");
   const tValidation = await getTranslations("validation");
-  // What the outbox would choose for them today: WhatsApp when it is configured and their
-  // phone can take it, else email (lib/data/outbox.ts chooseChannel).
-  const defaultChannel = contact?.phone && configuredChannels().whatsapp ? "whatsapp" : contact?.email ? "email" : "whatsapp";
   const tSelf = await getTranslations("meSelf");
   const tHelp = await getTranslations("help");
   const tTopic = await getTranslations("blockerPlain");
@@ -236,7 +232,7 @@ export default async function MePage() {
           <ClientTexts namespaces={["messageChannel"]}>
             <ChannelForm
               participantId={contact.participantId}
-              current={contact.preferredChannel ?? defaultChannel}
+              current={contact.channel}
               hasEmail={Boolean(contact.email)}
               hasPhone={Boolean(contact.phone)}
             />

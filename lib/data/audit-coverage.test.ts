@@ -9,6 +9,7 @@ import { QUEUES } from "@/lib/jobs/queues";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
 import { insertFailedJob } from "@/lib/testing/failed-job";
 import { jobsOf } from "@/lib/testing/jobs";
+import { withWhatsAppEnv } from "@/lib/testing/whatsapp-env";
 import { makeKk, makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
 import { todayInJakarta } from "@/lib/validation";
@@ -303,21 +304,8 @@ const SUMMARY =
 const IMPORT_STATE = "the import's state moves as the action's name says (checking → checked → importing → imported, or → failed); the counts are in after";
 const SIGN_IN = "last_login_at and last_seen_at are bookkeeping of the sign-in, which is the event";
 
-/** Runs `fn` with WhatsApp "configured" (messages go to the outbox only; nothing is sent here). */
-async function withWhatsApp<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = { token: process.env.WHATSAPP_TOKEN, id: process.env.WHATSAPP_PHONE_NUMBER_ID, smtp: process.env.SMTP_URL };
-  process.env.WHATSAPP_TOKEN = "audit-token";
-  process.env.WHATSAPP_PHONE_NUMBER_ID = "106540352242922";
-  process.env.SMTP_URL = "smtp://127.0.0.1:1";
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of [["WHATSAPP_TOKEN", saved.token], ["WHATSAPP_PHONE_NUMBER_ID", saved.id], ["SMTP_URL", saved.smtp]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
+/** Runs `fn` with WhatsApp and mail "configured" (messages go to the outbox only). */
+const withWhatsApp = <T,>(fn: () => Promise<T>) => withWhatsAppEnv(fn, { SMTP_URL: "smtp://127.0.0.1:1" });
 
 /** The code of the newest message of the kind to the participant (as their phone shows it). */
 async function sentCode(participantIdOrUser: { participantId?: string; userId?: string }, kind: "phone_confirmation" | "password_reset"): Promise<string> {

@@ -10,6 +10,7 @@ import { whatsappConfig, type WhatsAppConfig } from "@/lib/channels/whatsapp";
 import { QUEUES } from "@/lib/jobs/queues";
 import { startFakeWhatsApp, type FakeWhatsApp } from "@/lib/testing/fake-whatsapp";
 import { jobsOf } from "@/lib/testing/jobs";
+import { setWhatsAppEnv } from "@/lib/testing/whatsapp-env";
 import { createTestParticipant } from "@/lib/testing/participants";
 import { GET, POST } from "@/app/api/webhooks/whatsapp/route";
 import { contactSchema } from "@/lib/validation/caseworker";
@@ -339,9 +340,7 @@ describe("after BERHENTI", () => {
 
 describe("the daily reminder, end to end", () => {
   it("a participant 3 days from the deadline gets exactly one template message with the right parameters, at 07:00 their time", async () => {
-    const saved = { token: process.env.WHATSAPP_TOKEN, id: process.env.WHATSAPP_PHONE_NUMBER_ID };
-    process.env.WHATSAPP_TOKEN = "fake-whatsapp-token";
-    process.env.WHATSAPP_PHONE_NUMBER_ID = fake.phoneNumberId;
+    const restore = setWhatsAppEnv({ WHATSAPP_API_BASE: fake.base, WHATSAPP_PHONE_NUMBER_ID: fake.phoneNumberId });
     try {
       // The daily run at 06:30 in Jakarta (a worker that started early): the message waits.
       const now = new Date("2026-12-02T23:30:00Z");
@@ -368,10 +367,7 @@ describe("the daily reminder, end to end", () => {
         components: [{ type: "body", parameters: [{ type: "text", text: p.user.name }, { type: "text", text: "6 Desember 2026" }, { type: "text", text: "3 hari lagi" }] }],
       });
     } finally {
-      for (const [k, v] of [["WHATSAPP_TOKEN", saved.token], ["WHATSAPP_PHONE_NUMBER_ID", saved.id]] as const) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+      restore();
     }
   });
 });

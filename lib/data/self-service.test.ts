@@ -6,7 +6,7 @@ import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makePhone } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD } from "@/lib/testing/participants";
 import { ownContactSchema } from "@/lib/validation/own-contact";
-import { getOwnContact, updateOwnContact } from "./self-service";
+import { getOwnContact, setPreferredChannel, updateOwnContact } from "./self-service";
 
 beforeAll(freshDatabase);
 
@@ -113,5 +113,31 @@ describe("a participant's own contact data", () => {
     expect(p.address).not.toBe("Jl. Penyusup No. 1");
     expect(await statusOf(async () => updateOwnContact(await createTestUser("caseworker"), input))).toBe(403);
     expect(await statusOf(async () => getOwnContact(await createTestUser("pmo")))).toBe(403);
+  });
+});
+
+describe("the channel messages go by", () => {
+  it("is the participant's choice once made (audited), email only with an address; refused to anyone else", async () => {
+    const me = await createTestParticipant({ form: { email: "" } });
+    // No choice, no email, nothing configured: the phone.
+    expect(await getOwnContact(me.user)).toMatchObject({ preferredChannel: null, channel: "whatsapp" });
+    expect(await setPreferredChannel(me.user, { participantId: me.participantId, preferredChannel: "email" })).toEqual({
+      ok: false,
+      fieldErrors: { preferredChannel: ["preferredChannel.noEmail"] },
+    });
+    const withEmail = await createTestParticipant();
+    expect(await getOwnContact(withEmail.user)).toMatchObject({ channel: "email" });
+    expect(await setPreferredChannel(withEmail.user, { participantId: withEmail.participantId, preferredChannel: "whatsapp" })).toEqual({ ok: true });
+    expect(await getOwnContact(withEmail.user)).toMatchObject({ preferredChannel: "whatsapp", channel: "whatsapp" });
+    const events = await db
+      .select({ action: auditEvents.action, before: auditEvents.before, after: auditEvents.after })
+      .from(auditEvents)
+      .where(eq(auditEvents.entityId, withEmail.participantId));
+    expect(events.filter((e) => e.action === "participant.preferred_channel")).toEqual([
+      { action: "participant.preferred_channel", before: { preferredChannel: null }, after: { preferredChannel: "whatsapp" } },
+    ]);
+    const input = { participantId: withEmail.participantId, preferredChannel: "email" as const };
+    expect(await statusOf(() => setPreferredChannel(me.user, input))).toBe(404);
+    expect(await statusOf(async () => setPreferredChannel(await createTestUser("caseworker"), input))).toBe(403);
   });
 });

@@ -6,6 +6,7 @@ import { maskPhone } from "@/lib/validation";
 import type { OwnContactInput } from "@/lib/validation/own-contact";
 import type { PreferredChannelInput } from "@/lib/validation/verification";
 import { recordAudit } from "./audit";
+import { chooseChannel, configuredChannels } from "./outbox";
 import { scopedParticipant, type MutationResult } from "./casework";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
@@ -40,8 +41,10 @@ export type OwnContact = {
   phone: string;
   email: string;
   address: string;
-  /** Null: WhatsApp when the phone can receive it (lib/data/outbox.ts chooseChannel). */
+  /** Their own choice; null: none made. */
   preferredChannel: "whatsapp" | "email" | null;
+  /** Where their messages go first now: their choice, or what chooseChannel picks without one. */
+  channel: "whatsapp" | "email";
 };
 
 /** The contact data a participant may change at /me, whole (it is their own). */
@@ -55,6 +58,7 @@ export async function getOwnContact(viewer: SessionUser): Promise<OwnContact | n
       phone: users.phone,
       email: users.email,
       preferredChannel: users.preferredChannel,
+      whatsappBlocked: sql<boolean>`(${users.whatsappUnreachableAt} is not null or ${users.whatsappOptedOutAt} is not null)`,
     })
     .from(participants)
     .innerJoin(users, eq(users.id, participants.userId))
@@ -68,6 +72,10 @@ export async function getOwnContact(viewer: SessionUser): Promise<OwnContact | n
     email: row.email ?? "",
     address: row.address ?? "",
     preferredChannel: row.preferredChannel,
+    channel:
+      row.preferredChannel ??
+      chooseChannel({ email: row.email, phone: row.phone, preferredChannel: null, whatsappBlocked: row.whatsappBlocked }, configuredChannels())?.channel ??
+      "whatsapp",
   };
 }
 

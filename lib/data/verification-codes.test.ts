@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { auditEvents, authThrottle, outboxMessages, users, verificationCodes } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { createTestParticipant } from "@/lib/testing/participants";
+import { setWhatsAppEnv } from "@/lib/testing/whatsapp-env";
 import { authenticate, contactChange } from "./users";
 import {
   CODES_PER_HOUR,
@@ -21,17 +22,13 @@ import {
 // do, what everybody else is refused, and that a code is single-use, short-lived, hashed
 // and throttled. The code is read back from the outbox, as the person reads it on their phone.
 
-const env = { ...process.env };
+let restoreEnv: () => void;
 beforeAll(async () => {
   await freshDatabase();
   // WhatsApp and SMTP "configured": the messages are written to the outbox; nothing is sent here.
-  process.env.WHATSAPP_TOKEN = "token";
-  process.env.WHATSAPP_PHONE_NUMBER_ID = "106540352242922";
-  process.env.SMTP_URL = "smtp://127.0.0.1:1";
+  restoreEnv = setWhatsAppEnv({ SMTP_URL: "smtp://127.0.0.1:1" });
 });
-afterAll(() => {
-  process.env = env;
-});
+afterAll(() => restoreEnv());
 beforeEach(async () => {
   // Each test starts with a clean slate of throttle counters (they are per address).
   await db.delete(authThrottle);
