@@ -102,9 +102,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
+/** Children this script asked to stop: their exit is not a failure of theirs. */
+const stopAsked = new WeakSet<ChildProcess>();
+
 /** Ends a child and everything it started (its own process group), politely and then not. */
 async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  stopAsked.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const signal = (s: NodeJS.Signals) => {
     try {
@@ -245,7 +249,10 @@ async function prepare(runName: string, databaseUrl: string, portExclude: Set<nu
   children.add(server);
   server.stdout!.pipe(log);
   server.stderr!.pipe(log);
-  server.on("exit", () => children.delete(server));
+  server.on("exit", (code, signal) => {
+    children.delete(server);
+    if (!stopAsked.has(server)) endedByItself.set(server, code ?? signal ?? "?");
+  });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -287,11 +294,19 @@ function printFigures(runName: string, result: LoadResult) {
   return { rows, failed };
 }
 
-function serverProblems(serverLog: string) {
+/** Servers that ended before this script stopped them, with their exit code or signal. */
+const endedByItself = new WeakMap<ChildProcess, number | string>();
+
+function serverProblems(serverLog: string, server: ChildProcess) {
   const text = existsSync(serverLog) ? readFileSync(serverLog, "utf8") : "";
   return {
-    uncaught: (text.match(/uncaughtException/g) ?? []).length,
+    // Node's own report, and the one printed by lib/process/postgres-write-guard.mjs
+    // before it ends the process.
+    uncaught: (text.match(/uncaughtException|^Uncaught exception:|^Unhandled rejection:/gm) ?? []).length,
     errors: (text.match(/^ ?⨯ /gm) ?? []).length,
+    // Whether the server is still running at the end of the run, and, if not, how it ended
+    // and what it printed last: a FAIL must say why without the log file (CI keeps none).
+    ...(endedByItself.has(server) ? { endedByItself: endedByItself.get(server), logTail: text.split("\n").slice(-40).join("\n") } : {}),
   };
 }
 
@@ -318,7 +333,7 @@ async function plainRun(ports: Set<number>) {
     `${result.samples.length} requests, ${failed} failed` + (idle.length ? `; never succeeded: ${idle.join(", ")}` : ""),
   );
   const logged = await countLogged(prepared.databaseUrl, result.acknowledged);
-  figure({ run: "plain", servicesLogged: logged, server: serverProblems(prepared.serverLog) });
+  figure({ run: "plain", servicesLogged: logged, server: serverProblems(prepared.serverLog, prepared.server) });
   check(
     "plain: every acknowledged service log is in the database",
     logged.acknowledged > 0 && logged.missing === 0,
@@ -580,7 +595,7 @@ async function faultRun(ports: Set<number>) {
         health_ok_again_ms: healthBackAt ? healthBackAt.t - r.done : null,
         user_after_run: canary.samples.map((s) => ({ op: s.op, ok: s.ok, ms: s.ms, ...(s.error ? { error: s.error } : {}) })),
         pool_probe: { parallel_health_checks: burst.length, ok: burst.filter((b) => b.ok).length, max_ms: Math.max(...burst.map((b) => b.ms)) },
-        server: serverProblems(prepared.serverLog),
+        server: serverProblems(prepared.serverLog, prepared.server),
       },
     };
     figure(recovery);

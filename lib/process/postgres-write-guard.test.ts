@@ -20,4 +20,12 @@ describe("the postgres.js null-socket guard", () => {
     expect(isPostgresNullSocketWrite(other)).toBe(false);
     expect(isPostgresNullSocketWrite(new Error("Cannot read properties of null (reading 'write')"))).toBe(false);
   });
+
+  it("can see postgres.js's own frames in the app server: Next leaves the package unbundled", async () => {
+    // Bundled, the stack names a minified chunk instead of postgres/src/connection.js, the
+    // guard lets the exception end the server, and a database restart takes the app down
+    // (what the fault run of npm run load:check met).
+    const config = (await import(new URL("../../next.config.js", import.meta.url).href)) as { default: { serverExternalPackages: string[] } };
+    expect(config.default.serverExternalPackages).toContain("postgres");
+  });
 });
