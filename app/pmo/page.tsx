@@ -4,15 +4,15 @@ import { getFormatter, getLocale, getMessages, getTranslations } from "next-intl
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { BarTable, TargetBar } from "@/components/charts";
+import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
 import { ScrollRegion } from "@/components/scroll-region";
-import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { can } from "@/lib/data/permissions";
 import { listCohorts } from "@/lib/data/imports";
 import { getDashboard } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
-import { findProvince, provinces } from "@/lib/reference/regions";
+import { findProvince } from "@/lib/reference/regions";
 import { wholePercentages } from "@/lib/percent";
 import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { mapByFromParams } from "@/lib/validation/province-map";
@@ -39,7 +39,6 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
   const input = dashboardFilterFromParams(fields);
   const [d, cohorts] = await Promise.all([getDashboard(viewer, input), listCohorts(viewer)]);
   const t = await getTranslations("pmo");
-  const tImports = await getTranslations("pmoImports");
   const tStage = await getTranslations("stage");
   const tDash = await getTranslations("pmoDashboard");
   const format = await getFormatter();
@@ -57,7 +56,6 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
   // Cells get room on both sides, so neighbouring headers and figures never run together.
   const cell = "px-2 py-1";
   const { waiting } = d;
-  const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
 
   return (
     <div className="space-y-8">
@@ -82,43 +80,7 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
           locale={locale}
           years={years}
         />
-        <label className="text-sm font-medium">
-          {t("province")}
-          <select name="provinceCode" defaultValue={d.filter.provinceCode ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
-            <option value="">{t("allProvinces")}</option>
-            {provinces.map((p) => (
-              <option key={p.code} value={p.code}>{p.name}</option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {t("status")}
-          <select name="migrantStatus" defaultValue={d.filter.migrantStatus ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
-            <option value="">{t("allStatuses")}</option>
-            {MIGRANT_STATUSES.map((s) => (
-              <option key={s} value={s}>{s === "calon" ? t("calonShare") : t("mantanShare")}</option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {t("source")}
-          <select name="source" defaultValue={d.filter.source ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
-            <option value="">{t("allSources")}</option>
-            {SOURCES.map((s) => (
-              <option key={s} value={s}>{sourceLabel[s]}</option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {tImports("cohortFilter")}
-          <select name="cohort" defaultValue={d.filter.cohort ?? ""} className="mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5">
-            <option value="">{tImports("allCohorts")}</option>
-            {/* A cohort in the link but not (or no longer) in the list stays selectable. */}
-            {[...new Set([...cohorts, ...(d.filter.cohort ? [d.filter.cohort] : [])])].map((c) => (
-              <option key={c} value={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <DashboardFilterFields filter={d.filter} cohorts={cohorts} />
         <div className="flex items-end">
           <button type="submit" className="w-full rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
             {t("apply")}

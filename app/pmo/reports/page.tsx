@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
-import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { listCohorts } from "@/lib/data/imports";
 import { can } from "@/lib/data/permissions";
 import { getMonthlyReport } from "@/lib/data/reports";
 import { getUser, requireUserWith } from "@/lib/data/session";
-import { provinces } from "@/lib/reference/regions";
 import { queryFields } from "@/lib/validation/query";
 import { reportFilterFromParams, reportQuery, reportQueryFromPickers } from "@/lib/validation/reports";
 
@@ -33,13 +32,10 @@ export default async function PmoReportsPage({ searchParams }: { searchParams: S
   const t = await getTranslations("pmo");
   const tReports = await getTranslations("pmoReports");
   const tDash = await getTranslations("pmoDashboard");
-  const tImports = await getTranslations("pmoImports");
   const locale = await getLocale();
   const format = await getFormatter();
   const monthName = format.dateTime(new Date(`${report.month}-15T00:00:00Z`), { month: "long", year: "numeric", timeZone: "UTC" });
   const num = (n: number) => format.number(n);
-  const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
-  const select = "mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5";
   const f = report.filter;
   const query = reportQuery({ ...f, month: report.month });
   const dashboardQuery = new URLSearchParams({ from: report.month, to: report.month });
@@ -67,51 +63,7 @@ export default async function PmoReportsPage({ searchParams }: { searchParams: S
           locale={locale}
           years={pickerYears(report.month, report.month)}
         />
-        <label className="text-sm font-medium">
-          {t("province")}
-          <select name="provinceCode" defaultValue={f.provinceCode ?? ""} className={select}>
-            <option value="">{t("allProvinces")}</option>
-            {provinces.map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {t("status")}
-          <select name="migrantStatus" defaultValue={f.migrantStatus ?? ""} className={select}>
-            <option value="">{t("allStatuses")}</option>
-            {MIGRANT_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status === "calon" ? t("calonShare") : t("mantanShare")}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {t("source")}
-          <select name="source" defaultValue={f.source ?? ""} className={select}>
-            <option value="">{t("allSources")}</option>
-            {SOURCES.map((source) => (
-              <option key={source} value={source}>
-                {sourceLabel[source]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {tImports("cohortFilter")}
-          <select name="cohort" defaultValue={f.cohort ?? ""} className={select}>
-            <option value="">{tImports("allCohorts")}</option>
-            {/* A cohort in the link but not (or no longer) in the list stays selectable. */}
-            {[...new Set([...cohorts, ...(f.cohort ? [f.cohort] : [])])].map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DashboardFilterFields filter={f} cohorts={cohorts} />
         <div className="flex items-end">
           <button type="submit" className="w-full rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
             {tReports("show")}

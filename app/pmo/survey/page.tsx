@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
-import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { can } from "@/lib/data/permissions";
 import { resolveDashboardFilter } from "@/lib/data/programme";
 import { getUser, requireUserWith } from "@/lib/data/session";
-import { provinces } from "@/lib/reference/regions";
 import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { queryFields } from "@/lib/validation/query";
 import { SurveySection } from "../survey-section";
@@ -34,8 +33,6 @@ export default async function PmoSurveyPage({ searchParams }: { searchParams: Se
   const years = pickerYears(filter.from, filter.to);
   const format = await getFormatter();
   const monthName = (m: string) => format.dateTime(new Date(`${m}-15T00:00:00Z`), { month: "long", year: "numeric" });
-  const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
-  const select = "mt-1 block w-full rounded-md border border-slate-400 px-2 py-1.5";
 
   return (
     <div className="space-y-6">
@@ -53,39 +50,7 @@ export default async function PmoSurveyPage({ searchParams }: { searchParams: Se
             years={years}
           />
         ))}
-        <label className="text-sm font-medium">
-          {t("province")}
-          <select name="provinceCode" defaultValue={filter.provinceCode ?? ""} className={select}>
-            <option value="">{t("allProvinces")}</option>
-            {provinces.map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {t("status")}
-          <select name="migrantStatus" defaultValue={filter.migrantStatus ?? ""} className={select}>
-            <option value="">{t("allStatuses")}</option>
-            {MIGRANT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s === "calon" ? t("calonShare") : t("mantanShare")}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          {t("source")}
-          <select name="source" defaultValue={filter.source ?? ""} className={select}>
-            <option value="">{t("allSources")}</option>
-            {SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {sourceLabel[s]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DashboardFilterFields filter={filter} />
         <div className="flex items-end">
           <button type="submit" className="w-full rounded-md bg-teal-800 px-4 py-2 font-semibold text-white">
             {t("apply")}
