@@ -26,7 +26,9 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 
 // Enumerations live here once: the check constraints below and the zod schemas in
 // lib/validation are both built from these lists.
-export const ROLES = ["participant", "caseworker", "pmo"] as const;
+// coordinator: a regional coordinator (koordinator wilayah), scoped to the provinces of
+// the regions the PMO gave them (docs/decisions/027-regions.md).
+export const ROLES = ["participant", "caseworker", "pmo", "coordinator"] as const;
 export const STAGES = ["registration", "training", "lms", "completed", "withdrawn"] as const;
 export const MIGRANT_STATUSES = ["calon", "mantan"] as const;
 export const SEXES = ["L", "P"] as const;
@@ -297,6 +299,51 @@ export const stageChanges = pgTable(
     check("stage_changes_from_check", sql`from_stage is null or ${inList("from_stage", STAGES)}`),
     check("stage_changes_to_check", inList("to_stage", STAGES)),
   ],
+);
+
+/**
+ * A regional office: a named set of provinces (region_provinces). The PMO makes and
+ * changes them; coordinators are given one or more (coordinator_regions) and see the
+ * participants and caseworkers of those provinces only.
+ */
+export const regions = pgTable(
+  "regions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("regions_name_key").on(sql`lower(${t.name})`),
+    check("regions_name_check", sql`name = btrim(name) and length(name) between 2 and 80`),
+  ],
+);
+
+/** Which region a province belongs to: at most one (the province is the key). */
+export const regionProvinces = pgTable(
+  "region_provinces",
+  {
+    provinceCode: text("province_code").primaryKey(),
+    regionId: uuid("region_id")
+      .notNull()
+      .references(() => regions.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("region_provinces_region_idx").on(t.regionId), check("region_provinces_province_check", sql`province_code ~ '^[1-9][0-9]$'`)],
+);
+
+/** The regions a coordinator works for (only coordinators: a trigger in migration 0017 checks the role). */
+export const coordinatorRegions = pgTable(
+  "coordinator_regions",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    regionId: uuid("region_id")
+      .notNull()
+      .references(() => regions.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.regionId] }), index("coordinator_regions_region_idx").on(t.regionId)],
 );
 
 export const targets = pgTable(

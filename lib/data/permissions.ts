@@ -42,8 +42,14 @@ export const PERMISSIONS = {
     // The job queue (/pmo/jobs): counts and failed jobs; putting a failed job back.
     "read:jobs:any",
     "update:jobs:any",
+    // Regional offices and their coordinators (/pmo/regions, docs/decisions/027).
+    "manage:region:any",
     "update:account:own",
   ],
+  // A regional coordinator: the PMO's reads and caseworker management, in the provinces
+  // of their regions only (lib/data/scope.ts). Each ":region" permission is granted once
+  // the data functions behind it scope their queries.
+  coordinator: ["update:account:own"],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Permission = (typeof PERMISSIONS)[Role][number];
@@ -69,4 +75,5 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   participant: "/me",
   caseworker: "/caseworker",
   pmo: "/pmo",
+  coordinator: "/pmo",
 };

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { notFound } from "next/navigation";
-import { db } from "@/db";
+import { db, type Tx } from "@/db";
 import { participants, STAGES, users, type Stage } from "@/db/schema";
 import { maskPhone } from "@/lib/validation";
 import type { CaseworkerProvinceInput, NewCaseworker } from "@/lib/validation/pmo-staff";
@@ -102,67 +102,78 @@ export type CreateCaseworkerResult =
   | { ok: true; userId: string; activation: IssuedCode }
   | { ok: false; fieldErrors: StaffFieldErrors };
 
-function staffConstraintErrors(error: unknown): StaffFieldErrors | null {
+/**
+ * A new staff account inside the caller's transaction: no password, and a one-time
+ * activation code (returned once, stored only as a hash) with which its holder sets a
+ * password at /activate; audited as `<role>.create` and `activation_code.issue`. Email
+ * (and phone, when given) must not belong to any other account. Shared by caseworkers
+ * and regional coordinators (lib/data/regions.ts).
+ */
+export async function insertStaffAccount(
+  tx: Tx,
+  viewer: SessionUser,
+  input: { role: "caseworker" | "coordinator"; name: string; email: string; phone: string | null; provinceCode?: string | null },
+  auditAfter: Record<string, unknown> = {},
+): Promise<CreateCaseworkerResult> {
+  const taken = await tx
+    .select({ email: users.email, phone: users.phone })
+    .from(users)
+    .where(or(eq(users.email, input.email), input.phone ? eq(users.phone, input.phone) : undefined));
+  const fieldErrors: StaffFieldErrors = {};
+  if (taken.some((u) => u.email === input.email)) fieldErrors.email = ["email.taken"];
+  if (input.phone && taken.some((u) => u.phone === input.phone)) fieldErrors.phone = ["phone.taken"];
+  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+
+  const [user] = await tx
+    .insert(users)
+    .values({
+      role: input.role,
+      name: input.name,
+      email: input.email,
+      phone: input.phone,
+      provinceCode: input.provinceCode ?? null,
+      passwordHash: null,
+    })
+    .returning({ id: users.id });
+  const activation = await createActivationCode(tx, { userId: user.id, createdBy: viewer.id });
+  await recordAudit(tx, {
+    actor: viewer,
+    action: `${input.role}.create`,
+    entityType: "user",
+    entityId: user.id,
+    after: {
+      role: input.role,
+      name: input.name,
+      email: input.email,
+      phone: input.phone ? maskPhone(input.phone) : null,
+      ...(input.role === "caseworker" ? { provinceCode: input.provinceCode ?? null } : {}),
+      ...auditAfter,
+    },
+  });
+  await recordAudit(tx, {
+    actor: viewer,
+    action: "activation_code.issue",
+    entityType: "user",
+    entityId: user.id,
+    after: { expiresAt: activation.expiresAt.toISOString() },
+  });
+  return { ok: true, userId: user.id, activation };
+}
+
+/** Another account took the email or phone between the check and the insert. */
+export function staffConstraintErrors(error: unknown): StaffFieldErrors | null {
   const info = pgErrorInfo(error);
   if (isUniqueViolation(info, "users_email_key")) return { email: ["email.taken"] };
   if (isUniqueViolation(info, "users_phone_key")) return { phone: ["phone.taken"] };
   return null;
 }
 
-/**
- * A new caseworker account: role caseworker, no password, and a one-time activation
- * code (returned once, stored only as a hash) with which the caseworker sets a password
- * at /activate. Email (and phone, when given) must not belong to any other account.
- */
+/** A new caseworker account (see insertStaffAccount), optionally with a province. */
 export async function createCaseworker(viewer: SessionUser, input: NewCaseworker): Promise<CreateCaseworkerResult> {
   requirePermission(viewer, "manage:caseworker:any");
   try {
-    return await db.transaction(async (tx): Promise<CreateCaseworkerResult> => {
-      const taken = await tx
-        .select({ email: users.email, phone: users.phone })
-        .from(users)
-        .where(or(eq(users.email, input.email), input.phone ? eq(users.phone, input.phone) : undefined));
-      const fieldErrors: StaffFieldErrors = {};
-      if (taken.some((u) => u.email === input.email)) fieldErrors.email = ["email.taken"];
-      if (input.phone && taken.some((u) => u.phone === input.phone)) fieldErrors.phone = ["phone.taken"];
-      if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
-
-      const [user] = await tx
-        .insert(users)
-        .values({
-          role: "caseworker",
-          name: input.name,
-          email: input.email,
-          phone: input.phone,
-          provinceCode: input.provinceCode,
-          passwordHash: null,
-        })
-        .returning({ id: users.id });
-      const activation = await createActivationCode(tx, { userId: user.id, createdBy: viewer.id });
-      await recordAudit(tx, {
-        actor: viewer,
-        action: "caseworker.create",
-        entityType: "user",
-        entityId: user.id,
-        after: {
-          role: "caseworker",
-          name: input.name,
-          email: input.email,
-          phone: input.phone ? maskPhone(input.phone) : null,
-          provinceCode: input.provinceCode,
-        },
-      });
-      await recordAudit(tx, {
-        actor: viewer,
-        action: "activation_code.issue",
-        entityType: "user",
-        entityId: user.id,
-        after: { expiresAt: activation.expiresAt.toISOString() },
-      });
-      return { ok: true, userId: user.id, activation };
-    });
+    return await db.transaction((tx) => insertStaffAccount(tx, viewer, { role: "caseworker", ...input }));
   } catch (error) {
-    // Another account took the email or phone between the check and the insert.
     const fieldErrors = staffConstraintErrors(error);
     if (fieldErrors) return { ok: false, fieldErrors };
     throw error;
