@@ -5,7 +5,10 @@ import fc from "fast-check";
 import { after } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
-import { programmeSettings, users } from "@/db/schema";
+import { programmeSettings, regionProvinces, users } from "@/db/schema";
+import { createCoordinator, createRegion } from "@/lib/data/regions";
+import { provinces } from "@/lib/reference/regions";
+import { newCoordinatorSchema, newRegionSchema } from "@/lib/validation/regions";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { auth } from "@/lib/auth";
 import { refuseDataRequest, requestDeletion } from "@/lib/data/data-rights";
@@ -103,6 +106,22 @@ beforeAll(async () => {
 const JUNE = new Date("2021-06-01T09:00:00+07:00");
 function participant(opts: { caseworker?: SessionUser | null; stage?: "registration" | "completed" } = {}): Promise<TestParticipant> {
   return createTestParticipant({ caseworkerId: opts.caseworker?.id ?? null, stage: opts.stage, set: { createdAt: JUNE } });
+}
+
+/** A province in no region; when all are taken, the regions are emptied first (outside any snapshot). */
+async function freeProvince(): Promise<string> {
+  const placed = new Set((await db.select().from(regionProvinces)).map((r) => r.provinceCode));
+  const free = provinces.find((p) => !placed.has(p.code));
+  if (free) return free.code;
+  await db.delete(regionProvinces);
+  return provinces[0].code;
+}
+
+/** A new region with one free province; its id. */
+async function someRegion(): Promise<string> {
+  const made = await createRegion(pmo, newRegionSchema.parse({ name: `Wilayah ${crypto.randomUUID().slice(0, 8)}`, provinceCodes: [await freeProvince()] }));
+  if (!made.ok) throw new Error(JSON.stringify(made));
+  return made.regionId;
 }
 
 /** A fresh signed-in user of the role (a participant with their own record). */
@@ -489,6 +508,35 @@ const ACTIONS: Record<string, Spec> = {
     arrange: async (caller) => {
       const [p, target] = [await participant(), await createTestUser("caseworker")];
       return { user: await someone(caller), form: form({ participantIds: [p.participantId], caseworkerId: target.id }) };
+    },
+  },
+  "app/pmo/regions/actions.ts#createRegionAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => ({ user: await someone(caller), form: form({ name: `Wilayah ${crypto.randomUUID().slice(0, 8)}`, provinceCodes: [await freeProvince()] }) }),
+  },
+  "app/pmo/regions/actions.ts#updateRegionAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => {
+      const regionId = await someRegion();
+      return { user: await someone(caller), form: form({ regionId, name: `Wilayah ${crypto.randomUUID().slice(0, 8)}`, provinceCodes: [await freeProvince()] }) };
+    },
+  },
+  "app/pmo/regions/actions.ts#createCoordinatorAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => ({
+      user: await someone(caller),
+      form: form({ name: "Sari Wulan", email: `sari.${crypto.randomUUID().slice(0, 8)}@bp2mi.go.id`, regionIds: [await someRegion()] }),
+    }),
+  },
+  // cross: the PMO naming a caseworker's account as if it were a coordinator's.
+  "app/pmo/regions/actions.ts#setCoordinatorRegionsAction": {
+    ...pmoOnly("ok", 404),
+    arrange: async (caller, cross) => {
+      const first = await someRegion();
+      const created = await createCoordinator(pmo, newCoordinatorSchema.parse({ name: "Dodi Wira", email: `dodi.${crypto.randomUUID().slice(0, 8)}@bp2mi.go.id`, regionIds: [first] }));
+      if (!created.ok) throw new Error(JSON.stringify(created));
+      const target = cross ? (await createTestUser("caseworker")).id : created.userId;
+      return { user: await someone(caller), form: form({ coordinatorId: target, regionIds: [await someRegion()] }) };
     },
   },
   // cross: the PMO answering, from its queue, a request that is a caseworker's.

@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 
 type FieldProps = {
   name: string;
+  /** The control's id where `f-<name>` would repeat (several forms of one page); the error summary then needs it as a target. */
+  id?: string;
   label: string;
   hint?: string;
   errors?: string[];
@@ -21,8 +23,8 @@ export const inputClass =
   "block w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 focus:border-teal-700 focus:outline-2 focus:outline-teal-700 aria-[invalid=true]:border-red-700";
 
 /** A labelled form control with its hint and its errors, wired for screen readers. */
-export function Field({ name, label, hint, errors, required, optionalLabel, children }: FieldProps) {
-  const id = `f-${name}`;
+export function Field({ name, id: givenId, label, hint, errors, required, optionalLabel, children }: FieldProps) {
+  const id = givenId ?? `f-${name}`;
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;

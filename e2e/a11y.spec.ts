@@ -36,6 +36,7 @@ const PAGES: Record<string, Entry> = {
   "/pmo/caseworkers": { as: "pmo" },
   "/pmo/imports": { as: "pmo" },
   "/pmo/imports/[id]": { as: "pmo", listedOn: "/pmo/imports", link: new RegExp(`^/pmo/imports/${UUID}$`) },
+  "/pmo/regions": { as: "pmo" },
   "/pmo/reports": { as: "pmo" },
   "/pmo/survey": { as: "pmo" },
   "/pmo/help": { as: "pmo" },

@@ -55,6 +55,7 @@ const DOORS: Record<string, Row> = {
   "/pmo/participants": pmoOnly(),
   "/pmo/participants/[id]": pmoOnly(404),
   "/pmo/participants/export": { anonymous: "login", participant: 403, caseworker: 403, pmo: "ok" },
+  "/pmo/regions": pmoOnly(),
   "/pmo/reports": pmoOnly(),
   "/pmo/reports/pdf": { anonymous: "login", participant: 403, caseworker: 403, pmo: "ok" },
   "/pmo/reports/xlsx": { anonymous: "login", participant: 403, caseworker: 403, pmo: "ok" },

@@ -14,6 +14,7 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
     ["/pmo", t("dashboard")],
     ["/pmo/participants", t("participants")],
     ["/pmo/caseworkers", t("caseworkers")],
+    ["/pmo/regions", t("regions")],
     ["/pmo/imports", t("imports")],
     ["/pmo/reports", t("reports")],
     ["/pmo/survey", t("survey")],

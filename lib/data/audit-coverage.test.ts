@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, users } from "@/db/schema";
+import { activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, regionProvinces, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { QUEUES } from "@/lib/jobs/queues";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
@@ -19,6 +19,8 @@ import { helpRequestSchema } from "@/lib/validation/help";
 import { ownContactSchema } from "@/lib/validation/own-contact";
 import { passwordChangeSchema } from "@/lib/validation/password-change";
 import { newCaseworkerSchema } from "@/lib/validation/pmo-staff";
+import { coordinatorRegionsSchema, newCoordinatorSchema, newRegionSchema, regionUpdateSchema } from "@/lib/validation/regions";
+import { provinces as allProvinces } from "@/lib/reference/regions";
 import { participantFilterSchema } from "@/lib/validation/pmo-participants";
 import { assistedRegistrationSchema, selfRegistrationSchema } from "@/lib/validation/registration";
 import { surveySchema } from "@/lib/validation/survey";
@@ -87,6 +89,8 @@ import {
 import { insertServiceLog, recordService } from "./service-logs";
 import { getUser, requireUser, requireUserWith } from "./session";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince } from "./staff";
+import { createCoordinator, createRegion, listRegions, setCoordinatorRegions, updateRegion } from "./regions";
+import { coordinatorProvinces, requireScope } from "./scope";
 import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
 import { clearFailures, deleteExpiredThrottleRows, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
 import { getWeeklyRegistrations } from "./trends";
@@ -236,6 +240,21 @@ async function assistedWithCode() {
   return { ...result, phone: data.phone, code: result.activation.code };
 }
 
+/** Provinces in no region yet (each scenario takes its own). */
+async function unplacedProvinces(n: number): Promise<string[]> {
+  const placed = new Set((await db.select().from(regionProvinces)).map((r) => r.provinceCode));
+  const free = allProvinces.map((p) => p.code).filter((c) => !placed.has(c)).slice(0, n);
+  if (free.length < n) throw new Error("no province left for a region");
+  return free;
+}
+
+/** A region made outside the snapshots; its id. */
+async function newRegionId(n: number): Promise<string> {
+  const result = await createRegion(pmo, newRegionSchema.parse({ name: `Wilayah ${crypto.randomUUID().slice(0, 8)}`, provinceCodes: await unplacedProvinces(n) }));
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return result.regionId;
+}
+
 function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -319,6 +338,9 @@ async function sentCode(participantIdOrUser: { participantId?: string; userId?: 
   return (mine.values as { code?: string } | null)?.code ?? /\b(\d{6})\b/.exec(mine.body)![1];
 }
 
+const DELETED =
+  "a deleted row carries no transaction id to compare; the event's before and after list what the row said (the provinces, the regions), and the rows inserted beside it carry the event's id";
+
 const THROTTLE = "attempt counters of the sign-in throttle (auth_throttle): security bookkeeping, not a business record; the attempt itself is what is audited where there is an account to name";
 
 /** The participant's own contact form with a new phone, which asks for the password. */
@@ -341,7 +363,7 @@ const TABLE: Record<string, Entry> = {
     kind: "within",
     why: "makes a code inside the caller's transaction; the caller writes activation_code.issue",
     table: "activation_codes",
-    coveredBy: ["activation.issueActivationCode", "assisted.registerAssisted", "staff.createCaseworker", "staff.issueCaseworkerCode"],
+    coveredBy: ["activation.issueActivationCode", "assisted.registerAssisted", "staff.createCaseworker", "staff.issueCaseworkerCode", "regions.createCoordinator"],
   },
   "activation.sendActivationCode": {
     kind: "within",
@@ -1299,6 +1321,13 @@ const TABLE: Record<string, Entry> = {
   "session.requireUserWith": read("requireUser plus a permission", () => requireUserWith("read:dashboard:any")),
 
   // --- staff.ts ---
+  "staff.insertStaffAccount": {
+    kind: "within",
+    why: "makes the account, its activation code and their two audit events in the caller's transaction",
+    table: "users",
+    coveredBy: ["staff.createCaseworker", "regions.createCoordinator"],
+  },
+  "staff.staffConstraintErrors": pure(),
   "staff.listCaseworkers": read("caseworker accounts with caseloads", () => listCaseworkers(pmo)),
   "staff.createCaseworker": write(
     scenario("a new caseworker account with its code", async () => {
@@ -1349,6 +1378,59 @@ const TABLE: Record<string, Entry> = {
       };
     }),
   ),
+
+  // --- regions.ts ---
+  "regions.listRegions": read("regions, their provinces and coordinators", () => listRegions(pmo, allProvinces.map((p) => p.code))),
+  "regions.createRegion": write(
+    scenario("a new region with two provinces", async () => {
+      const input = newRegionSchema.parse({ name: `Wilayah ${Date.now()}`, provinceCodes: await unplacedProvinces(2) });
+      return {
+        act: () => createRegion(pmo, input),
+        events: (r: Awaited<ReturnType<typeof createRegion>>) => [{ actor: pmo, action: "region.create", entityType: "region", entityId: r.ok ? r.regionId : "?", after: true }],
+      };
+    }),
+  ),
+  "regions.updateRegion": write(
+    scenario("a region renamed, a province given up and another taken", async () => {
+      const regionId = await newRegionId(2);
+      const [kept] = (await db.select().from(regionProvinces).where(eq(regionProvinces.regionId, regionId))).map((r) => r.provinceCode);
+      const input = regionUpdateSchema.parse({ regionId, name: `Wilayah Baru ${Date.now()}`, provinceCodes: [kept, ...(await unplacedProvinces(1))] });
+      return {
+        act: () => updateRegion(pmo, input),
+        events: [{ actor: pmo, action: "region.update", entityType: "region", entityId: regionId, before: true, after: true }],
+        unaudited: { why: DELETED, allow: { region_provinces: "*" } },
+      };
+    }),
+  ),
+  "regions.createCoordinator": write(
+    scenario("a new coordinator for a region, with a code", async () => {
+      const input = newCoordinatorSchema.parse({ name: "Sari Wulan", email: `sari${Date.now()}@bp2mi.go.id`, regionIds: [await newRegionId(1)] });
+      return {
+        act: () => createCoordinator(pmo, input),
+        events: (r: Awaited<ReturnType<typeof createCoordinator>>) => [
+          { actor: pmo, action: "coordinator.create", entityType: "user", entityId: r.ok ? r.userId : "?", after: true },
+          { actor: pmo, action: "activation_code.issue", entityType: "user", entityId: r.ok ? r.userId : "?", after: true },
+        ],
+      };
+    }),
+  ),
+  "regions.setCoordinatorRegions": write(
+    scenario("a coordinator moved to another region", async () => {
+      const created = await createCoordinator(pmo, newCoordinatorSchema.parse({ name: "Dodi Wira", email: `dodi${Date.now()}@bp2mi.go.id`, regionIds: [await newRegionId(1)] }));
+      if (!created.ok) throw new Error(JSON.stringify(created));
+      const input = coordinatorRegionsSchema.parse({ coordinatorId: created.userId, regionIds: [await newRegionId(1)] });
+      return {
+        act: () => setCoordinatorRegions(pmo, input),
+        events: [{ actor: pmo, action: "coordinator.regions", entityType: "user", entityId: created.userId, before: true, after: true }],
+        unaudited: { why: DELETED, allow: { coordinator_regions: "*" } },
+      };
+    }),
+  ),
+
+  // --- scope.ts ---
+  "scope.coordinatorProvinces": read("the provinces of a coordinator's regions", () => coordinatorProvinces(pmo.id)),
+  "scope.requireScope": read("the viewer's province scope for a permission", () => requireScope(pmo, "read:dashboard:any", "read:dashboard:any")),
+  "scope.inScope": pure(),
 
   // --- survey.ts ---
   "survey.surveyOpenFor": pure(),

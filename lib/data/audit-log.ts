@@ -93,7 +93,8 @@ export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQ
         subjectName: sql<string | null>`coalesce(${subjectPerson.fullName}, ${subjectUser.name},
           case when ${auditEvents.entityType} = 'import' then ${auditEvents.after}->>'cohort'
                when ${auditEvents.entityType} = 'target' then ${auditEvents.entityId}
-               when ${auditEvents.entityType} = 'job' then ${auditEvents.after}->>'queue' end)`,
+               when ${auditEvents.entityType} = 'job' then ${auditEvents.after}->>'queue'
+               when ${auditEvents.entityType} = 'region' then coalesce(${auditEvents.after}->>'name', ${auditEvents.before}->>'name') end)`,
         before: auditEvents.before,
         after: auditEvents.after,
         createdAt: auditEvents.createdAt,
@@ -125,7 +126,7 @@ export async function auditFilterOptions(viewer: SessionUser): Promise<AuditFilt
     readDb
       .select({ id: users.id, name: users.name, role: users.role, email: users.email })
       .from(users)
-      .where(inArray(users.role, ["pmo", "caseworker"]))
+      .where(inArray(users.role, ["pmo", "coordinator", "caseworker"]))
       .orderBy(asc(users.role), asc(users.name), asc(users.id)),
   ]);
   return { actions: actions.map((a) => a.action), staff };

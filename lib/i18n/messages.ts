@@ -10,6 +10,7 @@ import pmoImportsEn from "@/messages/en/pmo-imports.json";
 import pmoJobsEn from "@/messages/en/pmo-jobs.json";
 import pmoMapEn from "@/messages/en/pmo-map.json";
 import pmoParticipantsEn from "@/messages/en/pmo-participants.json";
+import pmoRegionsEn from "@/messages/en/pmo-regions.json";
 import pmoEn from "@/messages/en/pmo.json";
 import validationEn from "@/messages/en/validation.json";
 import activationId from "@/messages/id/activation.json";
@@ -23,6 +24,7 @@ import pmoImportsId from "@/messages/id/pmo-imports.json";
 import pmoJobsId from "@/messages/id/pmo-jobs.json";
 import pmoMapId from "@/messages/id/pmo-map.json";
 import pmoParticipantsId from "@/messages/id/pmo-participants.json";
+import pmoRegionsId from "@/messages/id/pmo-regions.json";
 import pmoId from "@/messages/id/pmo.json";
 import validationId from "@/messages/id/validation.json";
 
@@ -40,6 +42,7 @@ const catalogues = {
     ...pmoImportsId,
     ...pmoJobsId,
     ...pmoMapId,
+    ...pmoRegionsId,
     ...pmoAuditId,
     ...participantId,
     ...dataRightsId,
@@ -55,6 +58,7 @@ const catalogues = {
     ...pmoImportsEn,
     ...pmoJobsEn,
     ...pmoMapEn,
+    ...pmoRegionsEn,
     ...pmoAuditEn,
     ...participantEn,
     ...dataRightsEn,

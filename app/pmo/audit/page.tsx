@@ -94,6 +94,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const entityName = (type: string) => (t.has(`entity.${type}` as never) ? t(`entity.${type}` as never) : type);
   const staffGroups = [
     ["pmo", t("pmoGroup")],
+    ["coordinator", t("coordinatorGroup")],
     ["caseworker", t("caseworkerGroup")],
   ] as const;
   const filtered = Boolean(query.actorId || query.action || query.record || query.from || query.to);
