@@ -15,7 +15,10 @@ import { db, type Db } from "./index";
 import { truncateData } from "./truncate";
 import {
   auditEvents,
+  coordinatorRegions,
   participants,
+  regionProvinces,
+  regions,
   serviceLogs,
   stageChanges,
   targets,
@@ -164,6 +167,29 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
         { role: "caseworker", name: "Sri Mulyani Lestari", email: "pendamping2@pendamping.test", phone: "+6281100000012", passwordHash, provinceCode: "33" },
       ])
       .returning();
+
+    // Two regional offices (issue 19, docs/decisions/027): East Java, where pendamping1
+    // works, and Central Java with Yogyakarta, where pendamping2 works; a coordinator each.
+    const [east, central] = await tx
+      .insert(regions)
+      .values([{ name: "Kantor Wilayah Jawa Timur" }, { name: "Kantor Wilayah Jawa Tengah dan DIY" }])
+      .returning();
+    await tx.insert(regionProvinces).values([
+      { provinceCode: "35", regionId: east.id },
+      { provinceCode: "33", regionId: central.id },
+      { provinceCode: "34", regionId: central.id },
+    ]);
+    const coordinators = await tx
+      .insert(users)
+      .values([
+        { role: "coordinator", name: "Bambang Sutrisno", email: "koordinator1@pendamping.test", phone: "+6281100000021", passwordHash },
+        { role: "coordinator", name: "Wulan Sari Dewi", email: "koordinator2@pendamping.test", phone: "+6281100000022", passwordHash },
+      ])
+      .returning();
+    await tx.insert(coordinatorRegions).values([
+      { userId: coordinators[0].id, regionId: east.id },
+      { userId: coordinators[1].id, regionId: central.id },
+    ]);
 
     await tx.insert(targets).values([
       { month: "2021-06", count: 23, setBy: pmo.id },
