@@ -25,7 +25,8 @@ export async function ProvinceMapSection({ viewer, filter, mapBy }: { viewer: Se
   /** The dashboard with the same filters, another province (or none) and shading. */
   const href = (change: { provinceCode?: string | null; mapBy?: MapBy }) => {
     const q = new URLSearchParams();
-    const values: Record<string, string | undefined> = { ...filter, provinceCode: change.provinceCode === undefined ? filter.provinceCode : (change.provinceCode ?? undefined) };
+    const { provinces: _scope, ...chosen } = filter;
+    const values: Record<string, string | undefined> = { ...chosen, provinceCode: change.provinceCode === undefined ? filter.provinceCode : (change.provinceCode ?? undefined) };
     for (const key of DASHBOARD_QUERY_KEYS) if (values[key]) q.set(key, values[key]!);
     const by = change.mapBy ?? mapBy;
     if (by !== "participants") q.set("mapBy", by);

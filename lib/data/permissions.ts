@@ -49,7 +49,7 @@ export const PERMISSIONS = {
   // A regional coordinator: the PMO's reads and caseworker management, in the provinces
   // of their regions only (lib/data/scope.ts). Each ":region" permission is granted once
   // the data functions behind it scope their queries.
-  coordinator: ["update:account:own"],
+  coordinator: ["read:dashboard:region", "update:account:own"],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Permission = (typeof PERMISSIONS)[Role][number];

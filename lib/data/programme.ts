@@ -7,6 +7,7 @@ import { monthsBetween, shiftMonth, type DashboardFilterInput, type TargetInput 
 import { histogramMedian } from "@/lib/median";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
+import { requireScope, type ProvinceScope } from "./scope";
 
 // The PMO dashboard. Every figure is read from the aggregate tables (dash_*, db/schema.ts),
 // which triggers keep in step with participants, stage_changes and service_logs in the
@@ -32,6 +33,11 @@ export type DashboardFilter = {
   migrantStatus?: "calon" | "mantan";
   source?: "self" | "assisted" | "import";
   cohort?: string;
+  /**
+   * The viewer's scope (lib/data/scope.ts): null or absent, every province; a list, only
+   * those (a regional coordinator's). Set by dashboardFilterFor, never from the query.
+   */
+  provinces?: ProvinceScope;
 };
 
 function monthRange(f: DashboardFilter) {
@@ -44,14 +50,24 @@ function monthRange(f: DashboardFilter) {
  * The filter's dimensions (province, migrant status, source, cohort) on a counter table's
  * alias (migration 0006): the dashboard's and the PMO list's totals both filter by it.
  */
-export function counterDims(f: Pick<DashboardFilter, "provinceCode" | "migrantStatus" | "source" | "cohort">, alias: string): SQL {
+export function counterDims(f: Pick<DashboardFilter, "provinceCode" | "migrantStatus" | "source" | "cohort" | "provinces">, alias: string): SQL {
   const a = sql.raw(alias);
   const parts: SQL[] = [sql`true`];
+  if (f.provinces) parts.push(provinceScope(f.provinces, sql`${a}.province_code`));
   if (f.provinceCode) parts.push(sql`${a}.province_code = ${f.provinceCode}`);
   if (f.migrantStatus) parts.push(sql`${a}.migrant_status = ${f.migrantStatus}`);
   if (f.source) parts.push(sql`${a}.source = ${f.source}`);
   if (f.cohort) parts.push(sql`${a}.cohort = ${f.cohort}`);
   return sql.join(parts, sql` and `);
+}
+
+/** A province column kept to a scope's list (an empty list: nothing). */
+export function provinceScope(provinces: string[], column: SQL): SQL {
+  if (provinces.length === 0) return sql`false`;
+  return sql`${column} in (${sql.join(
+    provinces.map((p) => sql`${p}`),
+    sql`, `,
+  )})`;
 }
 
 /** The filter on an aggregate table keyed by month: its dimensions and the period. */
@@ -89,6 +105,16 @@ export async function defaultPeriod({ targets: withTargets = true }: { targets?:
   return { from, to };
 }
 
+/**
+ * The dashboard's filter for a viewer: 403 unless they may read the dashboard everywhere
+ * (the PMO) or in their regions (a coordinator, whose filter then carries their provinces),
+ * with the period filled in. Every reader of the dashboard's figures starts here.
+ */
+export async function dashboardFilterFor(viewer: SessionUser, input: DashboardFilterInput): Promise<DashboardFilter> {
+  const provinces = await requireScope(viewer, "read:dashboard:any", "read:dashboard:region");
+  return { ...(await resolveDashboardFilter(input)), provinces };
+}
+
 /** The filter with its period filled in: what the user chose, else the default period. */
 export async function resolveDashboardFilter(input: DashboardFilterInput): Promise<DashboardFilter> {
   const fallback = input.from && input.to ? null : await defaultPeriod();
@@ -107,8 +133,7 @@ export async function resolveDashboardFilter(input: DashboardFilterInput): Promi
 export type Dashboard = Awaited<ReturnType<typeof getDashboard>>;
 
 export async function getDashboard(viewer: SessionUser, input: DashboardFilterInput) {
-  requirePermission(viewer, "read:dashboard:any");
-  const f = await resolveDashboardFilter(input);
+  const f = await dashboardFilterFor(viewer, input);
   const months = monthsBetween(f.from, f.to);
   const thisMonth = f.to;
   const today = todayInJakarta();
@@ -169,16 +194,19 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
           select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
           where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1
         ) due on due.caseworker_id = u.id
-        where u.role = 'caseworker'
+        where u.role = 'caseworker' and ${f.provinces ? provinceScope(f.provinces, sql`u.province_code`) : sql`true`}
         order by u.name`),
       // Waiting for a caseworker, programme-wide whatever the filter (what the assignment
       // page lists): every participant minus the assigned ones, both from the counters. The
       // oldest wait is a min() over the unassigned, which PostgreSQL answers from an index
       // either way (participants_caseworker_idx when few wait, participants_created_idx in
       // order when many do).
+      // A coordinator's: the same in their provinces.
       rows<{ n: number; oldest: string | Date | null }>(sql`
-        select ((select coalesce(sum(n), 0) from dash_cohort) - (select coalesce(sum(n), 0) from dash_caseload))::int as n,
-          (select min(p.created_at) from participants p where p.caseworker_id is null) as oldest`),
+        select ((select coalesce(sum(c.n), 0) from dash_cohort c where ${counterDims({ provinces: f.provinces }, "c")})
+          - (select coalesce(sum(c.n), 0) from dash_caseload c where ${counterDims({ provinces: f.provinces }, "c")}))::int as n,
+          (select min(p.created_at) from participants p where p.caseworker_id is null
+            and ${f.provinces ? provinceScope(f.provinces, sql`p.province_code`) : sql`true`}) as oldest`),
     ]);
 
   const perMonth = months.map((month) => ({
