@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { loadDemoData } from "@/db/demo-data";
-import { participants, serviceLogs, stageChanges } from "@/db/schema";
+import { participants, serviceLogs, stageChanges, type Stage } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
 import { sealedIdentity } from "@/lib/testing/sealed";
@@ -32,13 +32,13 @@ beforeAll(async () => {
   const day = 86_400_000;
   // Cohort members: registered at different times (one at 23:30 Jakarta time on 30 June,
   // a June registration), reaching different stages, some blocked.
-  const people = [
-    { at: "2021-06-30T16:30:00Z", cohort: WISMA, status: "mantan" as const, province: "35", path: ["training", "lms", "completed"], blocked: 2 },
-    { at: "2021-06-10T03:00:00Z", cohort: WISMA, status: "mantan" as const, province: "35", path: ["training", "lms"], blocked: 1 },
-    { at: "2021-06-12T03:00:00Z", cohort: WISMA, status: "calon" as const, province: "52", path: ["training"], blocked: 0 },
-    { at: "2021-06-14T03:00:00Z", cohort: WISMA, status: "mantan" as const, province: "35", path: [], blocked: 3 },
-    { at: "2021-07-02T03:00:00Z", cohort: OTHER, status: "calon" as const, province: "35", path: ["training", "registration", "training"], blocked: 1 },
-    { at: "2021-07-03T03:00:00Z", cohort: OTHER, status: "mantan" as const, province: "52", path: ["training", "lms", "completed"], blocked: 0 },
+  const people: { at: string; cohort: string; status: "calon" | "mantan"; province: string; path: Stage[]; blocked: number }[] = [
+    { at: "2021-06-30T16:30:00Z", cohort: WISMA, status: "mantan", province: "35", path: ["training", "lms", "completed"], blocked: 2 },
+    { at: "2021-06-10T03:00:00Z", cohort: WISMA, status: "mantan", province: "35", path: ["training", "lms"], blocked: 1 },
+    { at: "2021-06-12T03:00:00Z", cohort: WISMA, status: "calon", province: "52", path: ["training"], blocked: 0 },
+    { at: "2021-06-14T03:00:00Z", cohort: WISMA, status: "mantan", province: "35", path: [], blocked: 3 },
+    { at: "2021-07-02T03:00:00Z", cohort: OTHER, status: "calon", province: "35", path: ["training", "registration", "training"], blocked: 1 },
+    { at: "2021-07-03T03:00:00Z", cohort: OTHER, status: "mantan", province: "52", path: ["training", "lms", "completed"], blocked: 0 },
   ];
   for (const [i, e] of people.entries()) {
     const start = Date.parse(e.at);
@@ -59,7 +59,7 @@ beforeAll(async () => {
         createdAt: new Date(e.at),
       })
       .returning();
-    const stages = ["registration", ...e.path] as const;
+    const stages: Stage[] = ["registration", ...e.path];
     await db.insert(stageChanges).values(
       stages.map((to, k) => ({
         participantId: p.id,
