@@ -57,7 +57,7 @@ export async function ComparisonSection({ viewer, filter }: { viewer: SessionUse
                 {groups.map((g, i) => {
                   const share = m.share(g.group);
                   return (
-                    <li key={g.key} className="grid grid-cols-[minmax(0,7rem)_1fr_3rem] items-center gap-2 text-xs" data-group={g.key}>
+                    <li key={g.key} className="grid grid-cols-[minmax(0,9rem)_1fr_3rem] items-center gap-2 text-xs" data-group={g.key}>
                       <span className="truncate" title={g.label}>{g.label}</span>
                       <span className="h-3 rounded bg-slate-100">
                         <span className={`block h-3 rounded ${COLORS[i % COLORS.length]}`} style={{ width: `${Math.min(100, (share ?? 0) * 100)}%` }} />
