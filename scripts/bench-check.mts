@@ -138,6 +138,10 @@ try {
   const weeklyOff = weekly.filter((l) => l.same_answer !== true);
   check("every filter's weekly registrations match plain SQL", weekly.length === dashboards.length && weeklyOff.length === 0,
     weeklyOff.map((l) => `${l.filter}: ${l.same_answer}`).join("; ") || `${weekly.length} filters`);
+  const compared = reads.lines.filter((l) => l.figure === "dashboard comparisons");
+  const comparedOff = compared.filter((l) => l.same_answer !== true);
+  check("every filter's comparisons (calon/purna, sources, cohorts) match plain SQL", compared.length === dashboards.length && comparedOff.length === 0,
+    comparedOff.map((l) => `${l.filter}: ${l.same_answer}`).join("; ") || `${compared.length} filters`);
   check("every search and caseload figure is printed",
     reads.lines.filter((l) => l.figure === "search").length === 10 && reads.lines.filter((l) => l.figure === "caseload").length === 6);
   const reports = reads.lines.filter((l) => l.figure === "reports");

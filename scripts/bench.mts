@@ -7,6 +7,7 @@
 //   dashboard      getDashboard for each kind of filter           p95 < 300 ms
 //                  getWeeklyRegistrations (the "over time" chart) for the same filters,
 //                  and the two as the page makes them, one after the other   p95 < 300 ms
+//                  getComparisons (calon/purna, sources, cohorts) for the same filters  p95 < 300 ms
 //   search         listParticipantsForPmo: name, phone, NIK, filters  p95 < 100 ms
 //   caseload       listCaseload for a caseworker with a typical caseload  p95 < 100 ms
 //   export         exportParticipants of everyone, read to /dev/null   < 60 s, flat memory
@@ -52,7 +53,7 @@ import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import postgres from "postgres";
-import { dashboardSql, weeklySql, type DashboardInput } from "./scale/plain-sql";
+import { comparisonsSql, dashboardSql, weeklySql, type DashboardInput } from "./scale/plain-sql";
 import { MemorySampler, mb, time, type Timing } from "./scale/stats";
 import { writeCohortFile } from "./scale/cohort-file";
 import { postgresCpuMs, processCpuMs } from "./scale/cpu";
@@ -115,6 +116,7 @@ if (fakeWhatsApp) {
 const { db, closeDb } = await import("@/db");
 const { getDashboard } = await import("@/lib/data/programme");
 const { getWeeklyRegistrations } = await import("@/lib/data/trends");
+const { getComparisons } = await import("@/lib/data/comparisons");
 const { monthlyReportFile } = await import("@/lib/data/reports");
 const { listParticipantsForPmo, exportParticipants, SEARCH_COUNT_CAP } = await import("@/lib/data/pmo-participants");
 const { listCaseload } = await import("@/lib/data/caseload");
@@ -202,6 +204,14 @@ if (only.has("dashboard")) {
       300,
       (a, p) => ({ same_answer: sameWeeks(a, p) }),
     );
+    await figure(
+      "dashboard comparisons",
+      { filter: kind },
+      () => getComparisons(pmo, input),
+      () => comparisonsSql(sql, input, today),
+      300,
+      (a, p) => ({ same_answer: sameComparisons(a, p) }),
+    );
     // The page reads the weeks for the period getDashboard resolved (app/pmo/trend-section.tsx).
     await figure(
       "dashboard page (with weekly)",
@@ -217,6 +227,43 @@ type Weeks = { filter: { from: string; to: string }; weeks: { week: string; calo
 function sameWeeks(a: Weeks, b: Weeks): boolean | string {
   const shape = (w: Weeks) => JSON.stringify([w.filter.from, w.filter.to, w.weeks.map((x) => [x.week, x.calon, x.mantan])]);
   return shape(a) === shape(b) ? true : "differs";
+}
+
+type ComparedGroup = {
+  registered: number;
+  reached: Record<string, number | { count: number }>;
+  medianDays: Record<string, number | null>;
+  services: number;
+  blocked: number;
+  topBlockers: { code: string; count: number }[];
+};
+type Compared = {
+  filter: { from: string; to: string };
+  status: ComparedGroup[];
+  source: ComparedGroup[];
+  cohorts: { cohort: string; members: ComparedGroup; others: ComparedGroup }[];
+};
+function sameComparisons(a: Compared, b: Compared): boolean | string {
+  const group = (g: ComparedGroup) => [
+    g.registered,
+    ...["training", "lms", "completed"].map((s) => {
+      const r = g.reached[s];
+      return typeof r === "number" ? r : r.count;
+    }),
+    ...["registration", "training", "lms", "completed"].map((s) => g.medianDays[s]?.toFixed(6) ?? null),
+    g.services,
+    g.blocked,
+    g.topBlockers.map((x) => [x.code, x.count]),
+  ];
+  const differences: string[] = [];
+  const same = (what: string, x: unknown, y: unknown) => {
+    if (JSON.stringify(x) !== JSON.stringify(y)) differences.push(what);
+  };
+  same("period", a.filter.from + a.filter.to, b.filter.from + b.filter.to);
+  same("status", a.status.map(group), b.status.map(group));
+  same("source", a.source.map(group), b.source.map(group));
+  same("cohorts", a.cohorts.map((c) => [c.cohort, group(c.members), group(c.others)]), b.cohorts.map((c) => [c.cohort, group(c.members), group(c.others)]));
+  return differences.length === 0 ? true : `differs: ${differences.join(", ")}`;
 }
 
 type Comparable = {

@@ -17,6 +17,7 @@ import { wholePercentages } from "@/lib/percent";
 import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { mapByFromParams } from "@/lib/validation/province-map";
 import { queryFields } from "@/lib/validation/query";
+import { ComparisonSection } from "./comparison-section";
 import { ProvinceMapSection } from "./province-map-section";
 import { SurveySection } from "./survey-section";
 import { TargetForm } from "./target-form";
@@ -234,6 +235,8 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
         </ScrollRegion>
         <p className="text-sm">{t("withdrawn", { count: num(d.withdrawn) })}</p>
       </section>
+
+      <ComparisonSection viewer={viewer} filter={d.filter} />
 
       <ProvinceMapSection viewer={viewer} filter={d.filter} mapBy={mapByFromParams(fields)} />
 

@@ -30,6 +30,7 @@ import { registerAssisted } from "./assisted";
 import { recordAudit } from "./audit";
 import { auditFilterOptions, listAuditEvents } from "./audit-log";
 import { listCaseload } from "./caseload";
+import { getComparisons } from "./comparisons";
 import { assignedParticipant, changeStage, getCasefile, timelineOf, updateContact, updateMilestones } from "./casework";
 import {
   completeDataRequest,
@@ -508,6 +509,11 @@ const TABLE: Record<string, Entry> = {
 
   // --- caseload.ts ---
   "caseload.listCaseload": read("the caseworker's caseload", () => listCaseload(cw, { q: "", page: 1 })),
+
+  // --- comparisons.ts ---
+  "comparisons.getComparisons": read("the PMO dashboard's comparisons: calon and purna, sources, cohorts", () =>
+    getComparisons(pmo, { from: "2021-06", to: "2021-07" }),
+  ),
 
   // --- casework.ts ---
   "casework.scopedParticipant": read("finds (and for writes locks) one participant in scope; the lock writes nothing", () =>

@@ -6,6 +6,7 @@ import dataRightsEn from "@/messages/en/data-rights.json";
 import participantEn from "@/messages/en/participant.json";
 import pmoAuditEn from "@/messages/en/pmo-audit.json";
 import pmoCaseworkersEn from "@/messages/en/pmo-caseworkers.json";
+import pmoCompareEn from "@/messages/en/pmo-compare.json";
 import pmoImportsEn from "@/messages/en/pmo-imports.json";
 import pmoJobsEn from "@/messages/en/pmo-jobs.json";
 import pmoMapEn from "@/messages/en/pmo-map.json";
@@ -20,6 +21,7 @@ import dataRightsId from "@/messages/id/data-rights.json";
 import participantId from "@/messages/id/participant.json";
 import pmoAuditId from "@/messages/id/pmo-audit.json";
 import pmoCaseworkersId from "@/messages/id/pmo-caseworkers.json";
+import pmoCompareId from "@/messages/id/pmo-compare.json";
 import pmoImportsId from "@/messages/id/pmo-imports.json";
 import pmoJobsId from "@/messages/id/pmo-jobs.json";
 import pmoMapId from "@/messages/id/pmo-map.json";
@@ -43,6 +45,7 @@ const catalogues = {
     ...pmoJobsId,
     ...pmoMapId,
     ...pmoRegionsId,
+    ...pmoCompareId,
     ...pmoAuditId,
     ...participantId,
     ...dataRightsId,
@@ -59,6 +62,7 @@ const catalogues = {
     ...pmoJobsEn,
     ...pmoMapEn,
     ...pmoRegionsEn,
+    ...pmoCompareEn,
     ...pmoAuditEn,
     ...participantEn,
     ...dataRightsEn,

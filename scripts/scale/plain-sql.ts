@@ -2,7 +2,7 @@
 // fastest plain SQL written for the current schema (no new index, no new table): what
 // the database needs at the least, so that the ratio shows what the data layer's query
 // shapes cost. The dashboard's answer is compared with getDashboard's, the weekly
-// registrations' with getWeeklyRegistrations'.
+// registrations' with getWeeklyRegistrations', the comparisons' with getComparisons'.
 import type { Sql } from "postgres";
 import { monthsBetween, shiftMonth } from "@/lib/validation/dashboard";
 
@@ -196,4 +196,110 @@ export async function weeklySql(sql: Sql, input: DashboardInput, today: string) 
     weeks.push({ week, calon: byWeek.get(week)?.calon ?? 0, mantan: byWeek.get(week)?.mantan ?? 0 });
   }
   return { filter: { from, to }, weeks };
+}
+
+type ComparisonFigures = {
+  key: string;
+  registered: number;
+  reached: Record<"training" | "lms" | "completed", number>;
+  medianDays: Record<(typeof JOURNEY)[number], number | null>;
+  services: number;
+  blocked: number;
+  topBlockers: { code: string; count: number }[];
+};
+
+/**
+ * The dashboard's comparisons (lib/data/comparisons.ts getComparisons) from the raw rows:
+ * the period's participants (a range on created_at) each put in the groups it belongs to
+ * (its status, its source, its cohort, and "everyone else" of every other listed cohort,
+ * each comparison under the other dimensions' filters), then counted, their stage changes'
+ * spells' medians by percentile_cont; the period's services in force likewise, by the
+ * participant's groups whenever they registered.
+ */
+export async function comparisonsSql(sql: Sql, input: DashboardInput, today: string) {
+  const { from, to } = await plainPeriod(sql, input, today);
+  const start = `${from}-01`;
+  const end = `${shiftMonth(to, 1)}-01`;
+  const startTs = `${start} 00:00:00+07`;
+  const endTs = `${end} 00:00:00+07`;
+  const statusOk = input.migrantStatus ? sql`migrant_status = ${input.migrantStatus}` : sql`true`;
+  const sourceOk = input.source ? sql`source = ${input.source}` : sql`true`;
+  const cohortOk = input.cohort ? sql`cohort = ${input.cohort}` : sql`true`;
+  const province = input.provinceCode ? sql`and p.province_code = ${input.provinceCode}` : sql``;
+  const groups = (table: string) => sql`
+      select id, 'status' as cmp, migrant_status as grp from ${sql(table)} where ${sourceOk} and ${cohortOk}
+      union all select id, 'source', source from ${sql(table)} where ${statusOk} and ${cohortOk}
+      union all select x.id, 'cohort', x.cohort from ${sql(table)} x join listed on listed.cohort = x.cohort where ${statusOk} and ${sourceOk}
+      union all select x.id, 'others', listed.cohort from ${sql(table)} x join listed on listed.cohort <> x.cohort where ${statusOk} and ${sourceOk}`;
+
+  type Row = { cmp: string; grp: string; stage?: string; code?: string | null; sort_order?: number; n: number; median?: number };
+  const [cohort] = await sql<{ listed: { cohort: string; n: number }[] | null; registered: Row[] | null; reached: Row[] | null; medians: Row[] | null }[]>`
+    with c as materialized (
+      select p.id, p.stage, p.migrant_status, p.source, coalesce(p.cohort, '') as cohort from participants p
+      where p.created_at >= ${startTs}::timestamptz and p.created_at < ${endTs}::timestamptz ${province}
+    ),
+    listed as materialized (
+      select cohort, count(*)::int as n from c where cohort <> '' and ${statusOk} and ${sourceOk} and ${cohortOk} group by 1
+    ),
+    g as materialized (${groups("c")}),
+    sc as materialized (select s.participant_id, s.to_stage, s.created_at, s.id from stage_changes s join c on c.id = s.participant_id),
+    reached as (select participant_id, to_stage as stage from sc union select id, stage from c),
+    spells as (
+      select participant_id, stage, days from (
+        select participant_id, to_stage as stage,
+               (lead(created_at) over (partition by participant_id order by created_at, id) at time zone 'Asia/Jakarta')::date - (created_at at time zone 'Asia/Jakarta')::date as days
+        from sc) s
+      where days is not null
+    )
+    select
+      (select json_agg(listed) from listed) as listed,
+      (select json_agg(x) from (select cmp, grp, count(*)::int as n from g group by 1, 2) x) as registered,
+      (select json_agg(x) from (
+         select g.cmp, g.grp, r.stage, count(*)::int as n from g join reached r on r.participant_id = g.id
+         where r.stage in ('training', 'lms', 'completed') group by 1, 2, 3) x) as reached,
+      (select json_agg(x) from (
+         select g.cmp, g.grp, s.stage, percentile_cont(0.5) within group (order by s.days)::float as median, count(*)::int as n
+         from g join spells s on s.participant_id = g.id group by 1, 2, 3) x) as medians`;
+
+  const listed = (cohort.listed ?? []).sort((a, b) => b.n - a.n || (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : 0));
+  const [logs] = await sql<{ services: Row[] | null }[]>`
+    with l as materialized (
+      select l.id, l.blocker_code, p.migrant_status, p.source, coalesce(p.cohort, '') as cohort
+      from service_logs l join participants p on p.id = l.participant_id ${province}
+      where l.occurred_on >= ${start}::date and l.occurred_on < ${end}::date
+        and l.id not in (select corrects_id from service_logs where corrects_id is not null)
+    ),
+    listed as (select unnest(${listed.map((x) => x.cohort)}::text[]) as cohort),
+    g as materialized (${groups("l")})
+    select json_agg(x) as services from (
+      select g.cmp, g.grp, l.blocker_code as code, b.sort_order, count(*)::int as n
+      from g join l on l.id = g.id left join blockers b on b.code = l.blocker_code group by 1, 2, 3, 4
+    ) x`;
+
+  const of = (list: Row[] | null, cmp: string, grp: string) => (list ?? []).filter((r) => r.cmp === cmp && r.grp === grp);
+  const figures = (cmp: string, grp: string, key: string): ComparisonFigures => {
+    const reached = of(cohort.reached, cmp, grp);
+    const medians = of(cohort.medians, cmp, grp);
+    const services = of(logs.services, cmp, grp);
+    const blockers = services.filter((r) => r.code !== null).sort((a, b) => b.n - a.n || a.sort_order! - b.sort_order!);
+    return {
+      key,
+      registered: of(cohort.registered, cmp, grp)[0]?.n ?? 0,
+      reached: {
+        training: reached.find((r) => r.stage === "training")?.n ?? 0,
+        lms: reached.find((r) => r.stage === "lms")?.n ?? 0,
+        completed: reached.find((r) => r.stage === "completed")?.n ?? 0,
+      },
+      medianDays: Object.fromEntries(JOURNEY.map((s) => [s, medians.find((r) => r.stage === s)?.median ?? null])) as ComparisonFigures["medianDays"],
+      services: services.reduce((sum, r) => sum + r.n, 0),
+      blocked: blockers.reduce((sum, r) => sum + r.n, 0),
+      topBlockers: blockers.slice(0, 3).map((r) => ({ code: r.code!, count: r.n })),
+    };
+  };
+  return {
+    filter: { from, to },
+    status: ["calon", "mantan"].map((s) => figures("status", s, s)),
+    source: ["self", "assisted", "import"].map((s) => figures("source", s, s)),
+    cohorts: listed.map(({ cohort: name }) => ({ cohort: name, members: figures("cohort", name, name), others: figures("others", name, "others") })),
+  };
 }
