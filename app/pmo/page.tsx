@@ -7,10 +7,10 @@ import { BarTable, TargetBar } from "@/components/charts";
 import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
 import { ScrollRegion } from "@/components/scroll-region";
-import { can } from "@/lib/data/permissions";
+import { can, canAny, READ_DASHBOARD } from "@/lib/data/permissions";
 import { listCohorts } from "@/lib/data/imports";
 import { getDashboard } from "@/lib/data/programme";
-import { getUser, requireUserWith } from "@/lib/data/session";
+import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince } from "@/lib/reference/regions";
 import { wholePercentages } from "@/lib/percent";
@@ -24,14 +24,14 @@ import { TargetForm } from "./target-form";
 import { TrendSection } from "./trend-section";
 
 export async function generateMetadata(): Promise<Metadata> {
-  if (!can(await getUser(), "read:dashboard:any")) return {};
+  if (!canAny(await getUser(), READ_DASHBOARD)) return {};
   return { title: (await getTranslations("pmo"))("title") };
 }
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function PmoDashboardPage({ searchParams }: { searchParams: SearchParams }) {
-  const viewer = await requireUserWith("read:dashboard:any");
+  const viewer = await requireUserWithAny(READ_DASHBOARD);
   const fields = queryFields(await searchParams);
   // The month and year selects arrive as fromMonth/fromYear/…: the same page under the
   // query every link uses (from=YYYY-MM&to=YYYY-MM).
@@ -126,11 +126,13 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
                 })}
               </p>
             ) : null}
-            <p className="mt-2">
-              <Link href="/pmo/caseworkers#assign" className="font-medium text-teal-800 underline">
-                {tDash("assignLink")}
-              </Link>
-            </p>
+            {can(viewer, "update:assignment:any") ? (
+              <p className="mt-2">
+                <Link href="/pmo/caseworkers#assign" className="font-medium text-teal-800 underline">
+                  {tDash("assignLink")}
+                </Link>
+              </p>
+            ) : null}
           </>
         ) : (
           <p className="mt-1" data-figure="waiting-none">{tDash("noneWaiting")}</p>

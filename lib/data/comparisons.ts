@@ -4,8 +4,8 @@ import { executeRows, readDb } from "@/db";
 import { MIGRANT_STATUSES, SOURCES, type MigrantStatus, type Source } from "@/db/schema";
 import { histogramMedian } from "@/lib/median";
 import { shiftMonth, type DashboardFilterInput } from "@/lib/validation/dashboard";
-import { requirePermission, type SessionUser } from "./permissions";
-import { counterDims, resolveDashboardFilter, type DashboardFilter } from "./programme";
+import type { SessionUser } from "./permissions";
+import { counterDims, dashboardFilterFor, type DashboardFilter } from "./programme";
 
 // The PMO dashboard's comparisons (issue 18): calon against purna, self-registered against
 // assisted against imported, and each import cohort against everyone else, side by side
@@ -56,14 +56,13 @@ type Dims = { migrant_status: string; source: string; cohort: string };
 type Keep = (r: Dims) => boolean;
 
 export async function getComparisons(viewer: SessionUser, input: DashboardFilterInput): Promise<Comparisons> {
-  requirePermission(viewer, "read:dashboard:any");
-  const f = await resolveDashboardFilter(input);
+  const f = await dashboardFilterFor(viewer, input);
   const start = `${f.from}-01`;
   const end = `${shiftMonth(f.to, 1)}-01`; // exclusive
   // Only the period and the province in SQL: each comparison drops its own dimension's
   // filter, so status, source and cohort are grouped by and filtered below.
   const where = (a: string) =>
-    sql`${sql.raw(a)}.month >= ${start}::date and ${sql.raw(a)}.month < ${end}::date and ${counterDims({ provinceCode: f.provinceCode }, a)}`;
+    sql`${sql.raw(a)}.month >= ${start}::date and ${sql.raw(a)}.month < ${end}::date and ${counterDims({ provinceCode: f.provinceCode, provinces: f.provinces }, a)}`;
   const read = <T>(query: SQL) => executeRows<T & Dims>(query, readDb);
 
   const [registered, reached, spells, services] = await Promise.all([

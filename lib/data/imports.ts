@@ -22,6 +22,7 @@ import { enqueue } from "@/lib/jobs/engine";
 import { QUEUES } from "@/lib/jobs/queues";
 import { dropImportFile, readImportRows, receiveImportFile, type FileLimits, type ImportFileError } from "./import-file";
 import { requirePermission, type SessionUser } from "./permissions";
+import { provinceScope, requireScope } from "./scope";
 
 // Cohort import (a quarantine list → participants). Three steps, each its own function:
 //   1. uploadImport    the file is received and checked as a file, and stored in the
@@ -828,9 +829,19 @@ export async function importReportCsv(
   return { fileName: `laporan-impor-${slug || "kohort"}-${row.createdAt.toISOString().slice(0, 10).replaceAll("-", "")}.csv`, stream };
 }
 
-/** The cohort names of imported participants, for the dashboard's and the list's filters. */
+/**
+ * The cohort names of imported participants, for the dashboard's and the list's filters.
+ * A coordinator gets the cohorts that have participants in their provinces (from the
+ * dashboard's counters), not every import's name.
+ */
 export async function listCohorts(viewer: SessionUser): Promise<string[]> {
-  requirePermission(viewer, "read:participant:any");
+  const scope = await requireScope(viewer, "read:participant:any", "read:dashboard:region");
+  if (scope !== null) {
+    const held = await executeRows<{ cohort: string }>(sql`
+      select c.cohort from dash_cohort c where c.cohort <> '' and ${provinceScope(scope, sql`c.province_code`)}
+      group by 1 having sum(c.n) > 0 order by 1`);
+    return held.map((h) => h.cohort);
+  }
   const found = await db
     .selectDistinct({ cohort: imports.cohort })
     .from(imports)

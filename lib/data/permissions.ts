@@ -66,6 +66,14 @@ export function can(user: Pick<SessionUser, "role"> | null | undefined, permissi
   return (PERMISSIONS[user.role] as readonly string[]).includes(permission);
 }
 
+/** Whether the user holds at least one of the permissions (e.g. a reading everywhere or in their regions). */
+export function canAny(user: Pick<SessionUser, "role"> | null | undefined, permissions: readonly Permission[]): boolean {
+  return permissions.some((permission) => can(user, permission));
+}
+
+/** Reading the dashboard's figures: everywhere (the PMO) or in one's regions (a coordinator). */
+export const READ_DASHBOARD = ["read:dashboard:any", "read:dashboard:region"] as const satisfies readonly Permission[];
+
 /** Stops the request with HTTP 403 unless the user holds the permission. */
 export function requirePermission(user: Pick<SessionUser, "role"> | null | undefined, permission: Permission): void {
   if (!can(user, permission)) forbidden();

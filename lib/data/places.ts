@@ -4,8 +4,8 @@ import { executeRows, readDb } from "@/db";
 import { provinces } from "@/lib/reference/regions";
 import type { DashboardFilterInput } from "@/lib/validation/dashboard";
 import { shiftMonth } from "@/lib/validation/dashboard";
-import { requirePermission, type SessionUser } from "./permissions";
-import { counterDims, resolveDashboardFilter, type DashboardFilter } from "./programme";
+import type { SessionUser } from "./permissions";
+import { counterDims, dashboardFilterFor, type DashboardFilter } from "./programme";
 
 // Where the participants come from: the PMO dashboard's map (app/pmo/province-map-section.tsx).
 // Read from dash_cohort (participants by registration month, province and current stage,
@@ -36,8 +36,7 @@ export type ProvinceFigures = {
 };
 
 export async function getProvinceFigures(viewer: SessionUser, input: DashboardFilterInput): Promise<ProvinceFigures> {
-  requirePermission(viewer, "read:dashboard:any");
-  const filter = await resolveDashboardFilter(input);
+  const filter = await dashboardFilterFor(viewer, input);
   const start = `${filter.from}-01`;
   const end = `${shiftMonth(filter.to, 1)}-01`;
   const dims = counterDims({ ...filter, provinceCode: undefined }, "c");

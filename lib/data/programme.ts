@@ -7,7 +7,7 @@ import { monthsBetween, shiftMonth, type DashboardFilterInput, type TargetInput 
 import { histogramMedian } from "@/lib/median";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
-import { requireScope, type ProvinceScope } from "./scope";
+import { provinceScope, requireScope, type ProvinceScope } from "./scope";
 
 // The PMO dashboard. Every figure is read from the aggregate tables (dash_*, db/schema.ts),
 // which triggers keep in step with participants, stage_changes and service_logs in the
@@ -59,15 +59,6 @@ export function counterDims(f: Pick<DashboardFilter, "provinceCode" | "migrantSt
   if (f.source) parts.push(sql`${a}.source = ${f.source}`);
   if (f.cohort) parts.push(sql`${a}.cohort = ${f.cohort}`);
   return sql.join(parts, sql` and `);
-}
-
-/** A province column kept to a scope's list (an empty list: nothing). */
-export function provinceScope(provinces: string[], column: SQL): SQL {
-  if (provinces.length === 0) return sql`false`;
-  return sql`${column} in (${sql.join(
-    provinces.map((p) => sql`${p}`),
-    sql`, `,
-  )})`;
 }
 
 /** The filter on an aggregate table keyed by month: its dimensions and the period. */

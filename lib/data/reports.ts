@@ -6,7 +6,8 @@ import { buildMonthlyReportPdf } from "@/lib/reports/monthly-pdf";
 import { buildMonthlyReportXlsx } from "@/lib/reports/monthly-xlsx";
 import type { ReportFilterInput } from "@/lib/validation/reports";
 import { recordAudit } from "./audit";
-import { requirePermission, type SessionUser } from "./permissions";
+import type { SessionUser } from "./permissions";
+import { requireScope } from "./scope";
 import { counterDims, defaultPeriod, getDashboard, type DashboardFilter } from "./programme";
 import { getSurveySummary, type SurveySummary } from "./survey";
 
@@ -55,19 +56,20 @@ async function reportMonth(input: ReportFilterInput): Promise<string> {
 
 /** The month's report under the dashboard's filters. */
 export async function getMonthlyReport(viewer: SessionUser, input: ReportFilterInput, now = new Date()): Promise<MonthlyReport> {
-  requirePermission(viewer, "read:dashboard:any");
+  const scope = await requireScope(viewer, "read:dashboard:any", "read:dashboard:region");
   const month = await reportMonth(input);
   const dims = { provinceCode: input.provinceCode, migrantStatus: input.migrantStatus, source: input.source, cohort: input.cohort };
+  const scoped = { ...dims, provinces: scope };
   const monthStart = `${month}-01`;
   const [d, provinceRows, countries] = await Promise.all([
     getDashboard(viewer, { from: month, to: month, ...dims }),
     rows<{ code: string; stage: Stage; migrant_status: string; n: number }>(sql`
       select c.province_code as code, c.stage, c.migrant_status, sum(c.n)::int as n from dash_cohort c
-      where c.month = ${monthStart}::date and ${counterDims(dims, "c")}
+      where c.month = ${monthStart}::date and ${counterDims(scoped, "c")}
       group by 1, 2, 3 having sum(c.n) > 0`),
     rows<{ code: string; n: number }>(sql`
       select c.country_code as code, sum(c.n)::int as n from dash_country c
-      where c.month = ${monthStart}::date and ${counterDims(dims, "c")} and c.country_code <> ''
+      where c.month = ${monthStart}::date and ${counterDims(scoped, "c")} and c.country_code <> ''
       group by 1 having sum(c.n) > 0 order by n desc, code`),
   ]);
   const survey = await getSurveySummary(viewer, d.filter);
@@ -123,7 +125,6 @@ export async function monthlyReportFile(
   format: ReportFormat,
   now = new Date(),
 ): Promise<MonthlyReportFile> {
-  requirePermission(viewer, "read:dashboard:any");
   const report = await getMonthlyReport(viewer, input, now);
   const body = format === "pdf" ? await buildMonthlyReportPdf(report) : await buildMonthlyReportXlsx(report);
   const { from: _from, to: _to, ...filter } = report.filter;

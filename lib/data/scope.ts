@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { forbidden } from "next/navigation";
 import { db } from "@/db";
 import { coordinatorRegions, regionProvinces } from "@/db/schema";
@@ -36,4 +36,13 @@ export async function requireScope(viewer: SessionUser | null | undefined, any: 
 /** Whether a province lies in a scope. */
 export function inScope(scope: ProvinceScope, provinceCode: string | null | undefined): boolean {
   return scope === null || (provinceCode != null && scope.includes(provinceCode));
+}
+
+/** A province column kept to a scope's list, in SQL (an empty list: nothing). */
+export function provinceScope(provinces: string[], column: SQL): SQL {
+  if (provinces.length === 0) return sql`false`;
+  return sql`${column} in (${sql.join(
+    provinces.map((p) => sql`${p}`),
+    sql`, `,
+  )})`;
 }

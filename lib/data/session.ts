@@ -1,9 +1,9 @@
 import "server-only";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/lib/auth";
 import { findSessionUser } from "./users";
-import { requirePermission, type Permission, type SessionUser } from "./permissions";
+import { canAny, requirePermission, type Permission, type SessionUser } from "./permissions";
 
 /**
  * The signed-in user, or null. The JWT alone is not trusted: the user must still exist,
@@ -20,6 +20,13 @@ export const getUser = cache(async (): Promise<SessionUser | null> => {
 export async function requireUser(): Promise<SessionUser> {
   const user = await getUser();
   if (!user) redirect("/login");
+  return user;
+}
+
+/** requireUser plus one of the permissions (a page a PMO and a coordinator share): without any, HTTP 403. */
+export async function requireUserWithAny(permissions: readonly Permission[]): Promise<SessionUser> {
+  const user = await requireUser();
+  if (!canAny(user, permissions)) forbidden();
   return user;
 }
 

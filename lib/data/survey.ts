@@ -15,6 +15,7 @@ import { recordAudit } from "./audit";
 import type { MutationResult } from "./casework";
 import { requirePermission, type SessionUser } from "./permissions";
 import type { DashboardFilter } from "./programme";
+import { provinceScope, requireScope } from "./scope";
 import { findOwnParticipant, ownParticipant } from "./self-service";
 
 // The programme's evaluation survey (Survei Evaluasi): one answer per participant, once
@@ -152,6 +153,7 @@ function cohortCondition(f: DashboardFilter): SQL {
     sql`${JAKARTA_DATE(sql`p.created_at`)} >= ${`${f.from}-01`}::date`,
     sql`${JAKARTA_DATE(sql`p.created_at`)} < ${`${shiftMonth(f.to, 1)}-01`}::date`,
   ];
+  if (f.provinces) parts.push(provinceScope(f.provinces, sql`p.province_code`));
   if (f.provinceCode) parts.push(sql`p.province_code = ${f.provinceCode}`);
   if (f.migrantStatus) parts.push(sql`p.migrant_status = ${f.migrantStatus}`);
   if (f.source) parts.push(sql`p.source = ${f.source}`);
@@ -181,8 +183,9 @@ const tally = (codes: readonly (string | number)[], found: { code: string; n: nu
   codes.map((code) => ({ code: String(code), count: found.find((r) => String(r.code) === String(code))?.n ?? 0 }));
 
 /** The survey's figures for the PMO, under the dashboard's filter. */
-export async function getSurveySummary(viewer: SessionUser, filter: DashboardFilter): Promise<SurveySummary> {
-  requirePermission(viewer, "read:dashboard:any");
+export async function getSurveySummary(viewer: SessionUser, given: DashboardFilter): Promise<SurveySummary> {
+  // The scope is the viewer's own, whatever the filter handed in says.
+  const filter = { ...given, provinces: await requireScope(viewer, "read:dashboard:any", "read:dashboard:region") };
   const cohort = cohortCondition(filter);
   const answered = sql`exists (select 1 from survey_responses s0 where s0.participant_id = p.id)`;
   const [head] = await rows<{ eligible: number; responses: number; mean: number | null }>(sql`

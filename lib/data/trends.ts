@@ -2,8 +2,8 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { executeRows, readDb } from "@/db";
 import { shiftMonth, type DashboardFilterInput } from "@/lib/validation/dashboard";
-import { requirePermission, type SessionUser } from "./permissions";
-import { counterDims, resolveDashboardFilter, type DashboardFilter } from "./programme";
+import type { SessionUser } from "./permissions";
+import { counterDims, dashboardFilterFor, type DashboardFilter } from "./programme";
 
 // The PMO dashboard's "over time" figures that getDashboard does not already give:
 // registrations per week by migrant status. Read from the dash_weekly counter (migration
@@ -37,8 +37,7 @@ export function mondayOf(iso: string): string {
 }
 
 export async function getWeeklyRegistrations(viewer: SessionUser, input: DashboardFilterInput): Promise<WeeklyRegistrations> {
-  requirePermission(viewer, "read:dashboard:any");
-  const f = await resolveDashboardFilter(input);
+  const f = await dashboardFilterFor(viewer, input);
   const start = `${f.from}-01`;
   const end = `${shiftMonth(f.to, 1)}-01`; // exclusive
   const last = addDays(end, -1);

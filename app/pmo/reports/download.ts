@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
-import { can } from "@/lib/data/permissions";
+import { canAny, READ_DASHBOARD } from "@/lib/data/permissions";
 import { monthlyReportFile, type ReportFormat } from "@/lib/data/reports";
 import { getUser } from "@/lib/data/session";
 import { queryFields } from "@/lib/validation/query";
@@ -14,7 +14,7 @@ import { reportFilterFromParams } from "@/lib/validation/reports";
 export async function reportDownload(request: NextRequest, format: ReportFormat): Promise<Response> {
   const viewer = await getUser();
   if (!viewer) return new Response(null, { status: 307, headers: { Location: "/login" } });
-  if (!can(viewer, "read:dashboard:any")) {
+  if (!canAny(viewer, READ_DASHBOARD)) {
     const t = await getTranslations("errors");
     return new Response(t("forbiddenTitle"), { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }

@@ -4,14 +4,14 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
 import { listCohorts } from "@/lib/data/imports";
-import { can } from "@/lib/data/permissions";
+import { canAny, READ_DASHBOARD } from "@/lib/data/permissions";
 import { getMonthlyReport } from "@/lib/data/reports";
-import { getUser, requireUserWith } from "@/lib/data/session";
+import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { queryFields } from "@/lib/validation/query";
 import { reportFilterFromParams, reportQuery, reportQueryFromPickers } from "@/lib/validation/reports";
 
 export async function generateMetadata(): Promise<Metadata> {
-  if (!can(await getUser(), "read:dashboard:any")) return {};
+  if (!canAny(await getUser(), READ_DASHBOARD)) return {};
   return { title: (await getTranslations("pmoReports"))("title") };
 }
 
@@ -23,7 +23,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
  * and as PDF (app/pmo/reports/xlsx, app/pmo/reports/pdf) under the same query.
  */
 export default async function PmoReportsPage({ searchParams }: { searchParams: SearchParams }) {
-  const viewer = await requireUserWith("read:dashboard:any");
+  const viewer = await requireUserWithAny(READ_DASHBOARD);
   const fields = queryFields(await searchParams);
   const canonical = reportQueryFromPickers(fields);
   if (canonical !== null) redirect(canonical ? `/pmo/reports?${canonical}` : "/pmo/reports");

@@ -3,15 +3,15 @@ import { redirect } from "next/navigation";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
-import { can } from "@/lib/data/permissions";
+import { canAny, READ_DASHBOARD } from "@/lib/data/permissions";
 import { resolveDashboardFilter } from "@/lib/data/programme";
-import { getUser, requireUserWith } from "@/lib/data/session";
+import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { queryFields } from "@/lib/validation/query";
 import { SurveySection } from "../survey-section";
 
 export async function generateMetadata(): Promise<Metadata> {
-  if (!can(await getUser(), "read:dashboard:any")) return {};
+  if (!canAny(await getUser(), READ_DASHBOARD)) return {};
   return { title: (await getTranslations("pmoSurvey"))("title") };
 }
 
@@ -19,7 +19,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /** The evaluation survey on its own page, with the dashboard's filters. */
 export default async function PmoSurveyPage({ searchParams }: { searchParams: SearchParams }) {
-  const viewer = await requireUserWith("read:dashboard:any");
+  const viewer = await requireUserWithAny(READ_DASHBOARD);
   const fields = queryFields(await searchParams);
   // The month and year selects, as on the dashboard: the same page under from/to.
   const canonical = dashboardQueryFromPickers(fields);
