@@ -75,7 +75,7 @@ import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import type { SessionUser } from "./permissions";
 import { getProvinceFigures } from "./places";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
-import { defaultPeriod, getDashboard, getProgrammeSummary, resolveDashboardFilter, setTarget } from "./programme";
+import { defaultPeriod, getDashboard, getProgrammeSummary, dashboardFilterFor, resolveDashboardFilter, setTarget } from "./programme";
 import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from "./reminders";
 import { getMonthlyReport, monthlyReportFile } from "./reports";
 import { findOwnParticipant, getOwnContact, setPreferredChannel, updateOwnContact } from "./self-service";
@@ -88,7 +88,7 @@ import {
   sendPhoneConfirmation,
 } from "./verification-codes";
 import { insertServiceLog, recordService } from "./service-logs";
-import { getUser, requireUser, requireUserWith } from "./session";
+import { getUser, requireUser, requireUserWith, requireUserWithAny } from "./session";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince } from "./staff";
 import { createCoordinator, createRegion, listRegions, setCoordinatorRegions, updateRegion } from "./regions";
 import { coordinatorProvinces, requireScope } from "./scope";
@@ -1078,6 +1078,7 @@ const TABLE: Record<string, Entry> = {
   // --- permissions.ts ---
   "permissions.can": pure(),
   "permissions.requirePermission": pure("throws forbidden() or returns; no database"),
+  "permissions.canAny": pure(),
 
   // --- places.ts ---
   "places.getProvinceFigures": read("the dashboard's map: figures per province", () => getProvinceFigures(pmo, {})),
@@ -1117,6 +1118,7 @@ const TABLE: Record<string, Entry> = {
   "programme.counterDims": pure("builds a SQL condition from the filter, runs nothing"),
   "programme.defaultPeriod": read("the dashboard's default months", () => defaultPeriod()),
   "programme.resolveDashboardFilter": read("the dashboard's filter", () => resolveDashboardFilter({})),
+  "programme.dashboardFilterFor": read("the dashboard's filter with the viewer's scope", () => dashboardFilterFor(pmo, {})),
   "programme.getDashboard": read("the PMO dashboard", () => getDashboard(pmo, {})),
   "programme.getProgrammeSummary": read("programme-wide counts", () => getProgrammeSummary(pmo)),
   "programme.setTarget": write(
@@ -1324,6 +1326,7 @@ const TABLE: Record<string, Entry> = {
   // --- session.ts ---
   "session.getUser": read("the signed-in user; its only write is users.last_seen_at, through users.findSessionUser", () => getUser()),
   "session.requireUser": read("getUser, or a redirect to /login", () => requireUser()),
+  "session.requireUserWithAny": read("requireUser plus one of the permissions", () => requireUserWithAny(["read:dashboard:any"])),
   "session.requireUserWith": read("requireUser plus a permission", () => requireUserWith("read:dashboard:any")),
 
   // --- staff.ts ---
@@ -1437,6 +1440,7 @@ const TABLE: Record<string, Entry> = {
   "scope.coordinatorProvinces": read("the provinces of a coordinator's regions", () => coordinatorProvinces(pmo.id)),
   "scope.requireScope": read("the viewer's province scope for a permission", () => requireScope(pmo, "read:dashboard:any", "read:dashboard:any")),
   "scope.inScope": pure(),
+  "scope.provinceScope": pure("builds a SQL condition, runs nothing"),
 
   // --- survey.ts ---
   "survey.surveyOpenFor": pure(),
