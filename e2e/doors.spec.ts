@@ -11,13 +11,15 @@ import { demo, expect, signIn, test } from "./fixtures";
 // a role that may open the page still gets 404 for it.
 
 type Answer = "ok" | "login" | "home" | 403 | 404 | 405;
-type Row = { anonymous: Answer; participant: Answer; caseworker: Answer; pmo: Answer };
+type Row = { anonymous: Answer; participant: Answer; caseworker: Answer; pmo: Answer; coordinator: Answer };
 
-const publicForm: Row = { anonymous: "ok", participant: "home", caseworker: "home", pmo: "home" };
-const everyone: Row = { anonymous: "ok", participant: "ok", caseworker: "ok", pmo: "ok" };
-const participantOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: own, caseworker: 403, pmo: 403 });
-const caseworkerOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: own, pmo: 403 });
-const pmoOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: 403, pmo: own });
+const publicForm: Row = { anonymous: "ok", participant: "home", caseworker: "home", pmo: "home", coordinator: "home" };
+const everyone: Row = { anonymous: "ok", participant: "ok", caseworker: "ok", pmo: "ok", coordinator: "ok" };
+const participantOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: own, caseworker: 403, pmo: 403, coordinator: 403 });
+const caseworkerOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: own, pmo: 403, coordinator: 403 });
+const pmoOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: 403, pmo: own, coordinator: 403 });
+// A PMO page a regional coordinator also reads, scoped to their regions' provinces.
+const pmoAndCoordinator = (own: Answer = "ok"): Row => ({ ...pmoOnly(own), coordinator: own });
 
 const DOORS: Record<string, Row> = {
   "/": everyone,
@@ -26,10 +28,10 @@ const DOORS: Record<string, Row> = {
   "/register": publicForm,
   "/reset-password": publicForm,
   "/api/health": everyone,
-  "/account/password": { anonymous: "login", participant: "ok", caseworker: "ok", pmo: "ok" },
+  "/account/password": { anonymous: "login", participant: "ok", caseworker: "ok", pmo: "ok", coordinator: "ok" },
   "/api/auth/[...nextauth]": everyone,
   // Not configured in the end-to-end run (no WHATSAPP_VERIFY_TOKEN): not there.
-  "/api/webhooks/whatsapp": { anonymous: 404, participant: 404, caseworker: 404, pmo: 404 },
+  "/api/webhooks/whatsapp": { anonymous: 404, participant: 404, caseworker: 404, pmo: 404, coordinator: 404 },
   "/me": participantOnly(),
   "/me/data": participantOnly(),
   "/me/data/export": participantOnly(),
@@ -40,26 +42,26 @@ const DOORS: Record<string, Row> = {
   "/caseworker": caseworkerOnly(),
   "/caseworker/register": caseworkerOnly(),
   "/caseworker/participants/[id]": caseworkerOnly(404),
-  "/pmo": pmoOnly(),
+  "/pmo": pmoAndCoordinator(),
   "/pmo/audit": pmoOnly(),
   "/pmo/caseworkers": pmoOnly(),
   "/pmo/data-requests": pmoOnly(),
   "/pmo/help": pmoOnly(),
   "/pmo/imports": pmoOnly(),
   "/pmo/imports/[id]": pmoOnly(404),
-  "/pmo/imports/[id]/progress": { anonymous: "login", participant: 403, caseworker: 403, pmo: 404 },
-  "/pmo/imports/[id]/report": { anonymous: "login", participant: 403, caseworker: 403, pmo: 404 },
-  "/pmo/imports/upload": { anonymous: 405, participant: 405, caseworker: 405, pmo: 405 },
+  "/pmo/imports/[id]/progress": { ...pmoOnly(404), coordinator: 403 },
+  "/pmo/imports/[id]/report": { ...pmoOnly(404), coordinator: 403 },
+  "/pmo/imports/upload": { anonymous: 405, participant: 405, caseworker: 405, pmo: 405, coordinator: 405 },
   "/pmo/jobs": pmoOnly(),
   "/pmo/outbox": pmoOnly(),
   "/pmo/participants": pmoOnly(),
   "/pmo/participants/[id]": pmoOnly(404),
-  "/pmo/participants/export": { anonymous: "login", participant: 403, caseworker: 403, pmo: "ok" },
+  "/pmo/participants/export": pmoOnly(),
   "/pmo/regions": pmoOnly(),
-  "/pmo/reports": pmoOnly(),
-  "/pmo/reports/pdf": { anonymous: "login", participant: 403, caseworker: 403, pmo: "ok" },
-  "/pmo/reports/xlsx": { anonymous: "login", participant: 403, caseworker: 403, pmo: "ok" },
-  "/pmo/survey": pmoOnly(),
+  "/pmo/reports": pmoAndCoordinator(),
+  "/pmo/reports/pdf": pmoAndCoordinator(),
+  "/pmo/reports/xlsx": pmoAndCoordinator(),
+  "/pmo/survey": pmoAndCoordinator(),
 };
 
 
@@ -86,6 +88,7 @@ for (const [who, email] of [
   ["participant", demo.participant],
   ["caseworker", demo.caseworker1],
   ["pmo", demo.pmo],
+  ["coordinator", demo.coordinator1],
 ] as const) {
   test(`every door answers the ${who} as documented`, async ({ page }) => {
     if (email) await signIn(page, email, demo.password);

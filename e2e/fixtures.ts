@@ -11,6 +11,9 @@ export const demo = {
   caseworker1: "pendamping1@pendamping.test",
   caseworker2: "pendamping2@pendamping.test",
   participant: "peserta1@pendamping.test",
+  // Regional coordinators (issue 19): East Java; Central Java and DIY.
+  coordinator1: "koordinator1@pendamping.test",
+  coordinator2: "koordinator2@pendamping.test",
   password: "demo-pendamping-2021",
 } as const;
 

@@ -5,7 +5,9 @@ import { demo, expect, signIn, test } from "./fixtures";
 // caseworkers and sends visitors to /login; every server action on those pages, posted
 // directly with another role's session, is refused and writes nothing.
 
-const PAGES = ["/pmo", "/pmo/participants", "/pmo/caseworkers", "/pmo/audit", "/pmo/help", "/pmo/outbox", "/pmo/data-requests", "/pmo/jobs", "/pmo/reports"];
+const PAGES = ["/pmo", "/pmo/participants", "/pmo/caseworkers", "/pmo/regions", "/pmo/audit", "/pmo/help", "/pmo/outbox", "/pmo/data-requests", "/pmo/jobs", "/pmo/reports", "/pmo/survey"];
+// The pages a regional coordinator reads too, scoped to their regions (issue 19).
+const SHARED_WITH_COORDINATORS = new Set(["/pmo", "/pmo/reports", "/pmo/survey"]);
 
 async function noJsContext(browser: Browser, email: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -46,12 +48,20 @@ test("participants and caseworkers get 403 and no data on every PMO page; visito
     }
     await context.close();
   }
+  const { context, page: coordinator } = await noJsContext(browser, demo.coordinator1);
+  for (const path of PAGES.filter((p) => !SHARED_WITH_COORDINATORS.has(p))) {
+    const response = await coordinator.goto(path);
+    expect(response?.status(), `coordinator ${path}`).toBe(403);
+    expect(await coordinator.content(), `coordinator ${path}`).not.toMatch(/•{8}\d{4}/);
+  }
+  await context.close();
 });
 
-test("every PMO action posted by a participant or a caseworker is refused and writes nothing", async ({ browser }) => {
+test("every PMO action posted by a participant, a caseworker or a regional coordinator is refused and writes nothing", async ({ browser }) => {
   const pmo = await noJsContext(browser, demo.pmo);
   const participant = await noJsContext(browser, demo.participant);
   const caseworker = await noJsContext(browser, demo.caseworker2);
+  const coordinator = await noJsContext(browser, demo.coordinator2);
 
   const forms: CapturedForm[] = [];
   for (const path of PAGES) {
@@ -63,7 +73,7 @@ test("every PMO action posted by a participant or a caseworker is refused and wr
   expect(forms.length).toBeGreaterThanOrEqual(3);
 
   const before = await newestAuditEvent(pmo.page);
-  for (const intruder of [participant, caseworker]) {
+  for (const intruder of [participant, caseworker, coordinator]) {
     for (const form of forms) {
       const multipart: Record<string, string> = {};
       for (const [k, v] of form.fields) multipart[k] = k === "count" ? "999" : v;
@@ -76,5 +86,5 @@ test("every PMO action posted by a participant or a caseworker is refused and wr
     }
   }
   expect(await newestAuditEvent(pmo.page)).toBe(before);
-  for (const c of [pmo, participant, caseworker]) await c.context.close();
+  for (const c of [pmo, participant, caseworker, coordinator]) await c.context.close();
 });

@@ -14,6 +14,7 @@ const cases = [
   { who: "participant", email: demo.participant, refused: ["/caseworker", "/pmo"] },
   { who: "caseworker", email: demo.caseworker1, refused: ["/me", "/pmo"] },
   { who: "PMO", email: demo.pmo, refused: ["/me", "/caseworker"] },
+  { who: "regional coordinator", email: demo.coordinator1, refused: ["/me", "/caseworker"] },
 ] as const;
 
 for (const c of cases) {
