@@ -2,7 +2,8 @@ import { getTranslations } from "next-intl/server";
 import { MIGRANT_STATUSES, SOURCES } from "@/db/schema";
 import { provinces } from "@/lib/reference/regions";
 
-type Filter = { provinceCode?: string; migrantStatus?: string; source?: string; cohort?: string };
+/** `provinces`: the viewer's scope (a coordinator's provinces); the select offers only those. */
+type Filter = { provinceCode?: string; migrantStatus?: string; source?: string; cohort?: string; provinces?: string[] | null };
 
 /**
  * The dashboard's filter selects (province, migrant status, source and, where the page
@@ -21,7 +22,9 @@ export async function DashboardFilterFields({ filter, cohorts }: { filter: Filte
         {t("province")}
         <select name="provinceCode" defaultValue={filter.provinceCode ?? ""} className={select}>
           <option value="">{t("allProvinces")}</option>
-          {provinces.map((p) => (
+          {provinces
+            .filter((p) => !filter.provinces || filter.provinces.includes(p.code))
+            .map((p) => (
             <option key={p.code} value={p.code}>
               {p.name}
             </option>

@@ -203,7 +203,7 @@ export async function activateAccount(input: ActivationInput & { ip?: string | n
   };
 
   const condition = identifierCondition(input.identifier);
-  // Workers (with their participant record) and caseworkers, whose accounts the PMO
+  // Workers (with their participant record), caseworkers and coordinators, whose accounts the PMO
   // makes without a password; never a PMO account, which only user:create makes.
   const [account] = condition
     ? await db
@@ -216,7 +216,7 @@ export async function activateAccount(input: ActivationInput & { ip?: string | n
         })
         .from(users)
         .leftJoin(participants, eq(participants.userId, users.id))
-        .where(and(condition, inArray(users.role, ["participant", "caseworker"])))
+        .where(and(condition, inArray(users.role, ["participant", "caseworker", "coordinator"])))
         .limit(1)
     : [];
   if (!account || account.disabledAt || (account.role === "participant" && !account.participantId)) return fail();

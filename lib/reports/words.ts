@@ -43,10 +43,12 @@ export const takenAtText = (at: Date) =>
   `${new Intl.DateTimeFormat("id-ID", { dateStyle: "long", timeStyle: "short", timeZone: "Asia/Jakarta" }).format(at)} WIB`;
 
 /** The filters in words, e.g. "Provinsi: Jawa Timur; Cara daftar: Impor data karantina". */
-export function filterText(f: Pick<DashboardFilter, "provinceCode" | "migrantStatus" | "source" | "cohort">): string {
+export function filterText(f: Pick<DashboardFilter, "provinceCode" | "migrantStatus" | "source" | "cohort" | "provinces">): string {
   const w = reportWords;
   const source = { self: w.sourceSelf, assisted: w.sourceAssisted, import: w.sourceImport };
   const parts: string[] = [];
+  // A regional coordinator's report covers their regions' provinces only: it says so first.
+  if (f.provinces) parts.push(`${w.scope}: ${f.provinces.length ? f.provinces.map(provinceName).join(", ") : "—"}`);
   if (f.provinceCode) parts.push(`${w.province}: ${provinceName(f.provinceCode)}`);
   if (f.migrantStatus) parts.push(`${w.status}: ${w[f.migrantStatus]}`);
   if (f.source) parts.push(`${w.source}: ${source[f.source]}`);

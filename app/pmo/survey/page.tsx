@@ -4,7 +4,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
 import { canAny, READ_DASHBOARD } from "@/lib/data/permissions";
-import { resolveDashboardFilter } from "@/lib/data/programme";
+import { dashboardFilterFor } from "@/lib/data/programme";
 import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { queryFields } from "@/lib/validation/query";
@@ -25,7 +25,7 @@ export default async function PmoSurveyPage({ searchParams }: { searchParams: Se
   const canonical = dashboardQueryFromPickers(fields);
   if (canonical !== null) redirect(canonical ? `/pmo/survey?${canonical}` : "/pmo/survey");
   const input = dashboardFilterFromParams(fields);
-  const filter = await resolveDashboardFilter(input);
+  const filter = await dashboardFilterFor(viewer, input);
   const t = await getTranslations("pmo");
   const tSurvey = await getTranslations("pmoSurvey");
   const tDash = await getTranslations("pmoDashboard");

@@ -1,0 +1,91 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { demo, expect, signIn, test } from "./fixtures";
+
+// Regional offices (issue 19): the PMO makes a region and a coordinator for it; the
+// coordinator activates with the code and reads the dashboard of their provinces only;
+// PMO pages that are not scoped yet answer them 403.
+
+const token = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const section = (page: Page, heading: string) => page.locator("section", { has: page.getByRole("heading", { name: heading, exact: true }) });
+
+test("the PMO makes a region and its coordinator, who activates and sees only the region's provinces", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const run = token();
+  const regionName = `Wilayah Nusa Tenggara ${run}`;
+  const email = `koordinator.${run}@bp2mi.test`;
+
+  await signIn(page, demo.pmo, demo.password);
+  await page.goto("/pmo/regions");
+  // The demo's two regions, with their provinces.
+  const table = page.locator('[data-table="regions"]');
+  await expect(table.locator('[data-region="Kantor Wilayah Jawa Timur"]')).toContainText("Jawa Timur");
+  await expect(table.locator('[data-region="Kantor Wilayah Jawa Tengah dan DIY"]')).toContainText("Daerah Istimewa Yogyakarta");
+
+  // A province of another region cannot be ticked; nothing ticked is refused beside the field.
+  const create = section(page, "Wilayah baru");
+  await expect(create.getByLabel(/^Jawa Timur/)).toBeDisabled();
+  await create.getByLabel("Nama wilayah").fill(regionName);
+  await create.getByRole("button", { name: "Buat wilayah" }).click();
+  await expect(create.locator("#region-new-provinceCodes-error")).toHaveText("Pilih paling sedikit satu provinsi.");
+  await expect(create.getByLabel("Nama wilayah")).toHaveValue(regionName);
+
+  await create.getByLabel(/^Nusa Tenggara Barat/).check();
+  await create.getByLabel(/^Nusa Tenggara Timur/).check();
+  await create.getByRole("button", { name: "Buat wilayah" }).click();
+  await expect(create.getByText(`Wilayah ${regionName} dibuat.`)).toBeVisible();
+  await expect(table.locator(`[data-region="${regionName}"]`)).toContainText("Nusa Tenggara Barat, Nusa Tenggara Timur");
+
+  // A coordinator for it, with the code shown once.
+  const newCoordinator = section(page, "Koordinator baru");
+  await newCoordinator.getByLabel("Nama lengkap").fill(`Yohanes ${run}`);
+  await newCoordinator.getByLabel("Email").fill(email);
+  await newCoordinator.getByLabel(regionName).check();
+  await newCoordinator.getByRole("button", { name: "Buat akun koordinator" }).click();
+  await expect(newCoordinator.getByRole("heading", { name: `Akun koordinator Yohanes ${run} dibuat` })).toBeVisible();
+  const code = (await newCoordinator.locator("#activation-code").innerText()).trim();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+  // The coordinator sets a password and lands on the dashboard of their provinces.
+  const context = await browser.newContext();
+  const coordinator = await context.newPage();
+  await coordinator.goto("/activate");
+  await coordinator.locator('[name="identifier"]').fill(email);
+  await coordinator.locator('[name="code"]').fill(code);
+  await coordinator.locator('[name="password"]').fill("sandi-koordinator-baru");
+  await coordinator.locator("form").filter({ has: coordinator.locator('[name="code"]') }).locator('button[type="submit"]').click();
+  await coordinator.waitForURL("**/pmo");
+  const nav = coordinator.getByRole("navigation", { name: "Menu PMO" });
+  await expect(nav.getByRole("link")).toHaveText(["Dasbor", "Laporan bulanan", "Survei"]);
+  // The province table beside the map: figures for their provinces only.
+  const shown = await coordinator.locator('[data-table="provinces"] tbody tr[data-province]').evaluateAll((rows) =>
+    rows
+      .filter((r) => (r.querySelector('[data-figure="participants"]')?.textContent ?? "0").trim() !== "0")
+      .map((r) => r.getAttribute("data-province")),
+  );
+  for (const province of shown) expect(["52", "53"]).toContain(province);
+  const refused = await coordinator.goto("/pmo/participants");
+  expect(refused?.status()).toBe(403);
+  await context.close();
+});
+
+test("a coordinator's regions are changed by the PMO without JavaScript", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, demo.pmo, demo.password);
+  await page.goto("/pmo/regions");
+  const item = page.locator(`[data-coordinator="${demo.coordinator2}"]`);
+  await expect(item).toContainText("Wilayah kerja: Kantor Wilayah Jawa Tengah dan DIY");
+  await item.locator("summary").click();
+  await item.getByLabel("Kantor Wilayah Jawa Timur").check();
+  await item.getByRole("button", { name: "Simpan wilayah kerja" }).click();
+  await expect(page.locator(`[data-coordinator="${demo.coordinator2}"]`)).toContainText(/Wilayah kerja: .*Kantor Wilayah Jawa Tengah dan DIY/);
+  await expect(page.locator(`[data-coordinator="${demo.coordinator2}"]`)).toContainText("Kantor Wilayah Jawa Timur");
+  // Put back as the demo has it.
+  const again = page.locator(`[data-coordinator="${demo.coordinator2}"]`);
+  await again.locator("summary").click();
+  await again.getByLabel("Kantor Wilayah Jawa Timur").uncheck();
+  await again.getByRole("button", { name: "Simpan wilayah kerja" }).click();
+  await expect(page.locator(`[data-coordinator="${demo.coordinator2}"]`)).toContainText("Wilayah kerja: Kantor Wilayah Jawa Tengah dan DIY");
+  await context.close();
+});
