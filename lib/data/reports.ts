@@ -127,6 +127,7 @@ export async function monthlyReportFile(
 ): Promise<MonthlyReportFile> {
   const report = await getMonthlyReport(viewer, input, now);
   const body = format === "pdf" ? await buildMonthlyReportPdf(report) : await buildMonthlyReportXlsx(report);
+  // A coordinator's scope (their provinces) is recorded with the filters; the PMO's (null) is not.
   const { from: _from, to: _to, ...filter } = report.filter;
   await db.transaction((tx) =>
     recordAudit(tx, {
@@ -134,7 +135,7 @@ export async function monthlyReportFile(
       action: "report.download",
       entityType: "report",
       entityId: report.month,
-      after: { month: report.month, filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), format },
+      after: { month: report.month, filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== null)), format },
     }),
   );
   return { fileName: `laporan-bulanan-${report.month}.${format}`, contentType: CONTENT_TYPES[format], body, report };
