@@ -168,7 +168,7 @@ export async function loadDemoData(opts: { reset?: boolean } = {}): Promise<{ lo
       ])
       .returning();
 
-    // Two regional offices (issue 19, docs/decisions/027): East Java, where pendamping1
+    // Two regional offices (issue 19, docs/decisions/028): East Java, where pendamping1
     // works, and Central Java with Yogyakarta, where pendamping2 works; a coordinator each.
     const [east, central] = await tx
       .insert(regions)

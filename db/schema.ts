@@ -27,7 +27,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 // Enumerations live here once: the check constraints below and the zod schemas in
 // lib/validation are both built from these lists.
 // coordinator: a regional coordinator (koordinator wilayah), scoped to the provinces of
-// the regions the PMO gave them (docs/decisions/027-regions.md).
+// the regions the PMO gave them (docs/decisions/028-regions.md).
 export const ROLES = ["participant", "caseworker", "pmo", "coordinator"] as const;
 export const STAGES = ["registration", "training", "lms", "completed", "withdrawn"] as const;
 export const MIGRANT_STATUSES = ["calon", "mantan"] as const;

@@ -42,7 +42,7 @@ export const PERMISSIONS = {
     // The job queue (/pmo/jobs): counts and failed jobs; putting a failed job back.
     "read:jobs:any",
     "update:jobs:any",
-    // Regional offices and their coordinators (/pmo/regions, docs/decisions/027).
+    // Regional offices and their coordinators (/pmo/regions, docs/decisions/028).
     "manage:region:any",
     "update:account:own",
   ],

@@ -6,7 +6,7 @@ import { coordinatorRegions, regionProvinces } from "@/db/schema";
 import { can, type Permission, type SessionUser } from "./permissions";
 
 // Where a staff member may look: the PMO everywhere, a regional coordinator in the
-// provinces of their regions (docs/decisions/027-regions.md). Read from the database on
+// provinces of their regions (docs/decisions/028-regions.md). Read from the database on
 // every call, not from the session: a region changed by the PMO takes effect at the
 // coordinator's next request.
 
