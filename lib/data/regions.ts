@@ -11,7 +11,7 @@ import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
 import { insertStaffAccount, staffConstraintErrors, type StaffFieldErrors } from "./staff";
 
-// Regional offices (docs/decisions/027-regions.md): the PMO names a region and gives it
+// Regional offices (docs/decisions/028-regions.md): the PMO names a region and gives it
 // provinces (each province in at most one region), and makes coordinators who work for
 // one or more regions. What a coordinator may then see is decided by lib/data/scope.ts.
 
