@@ -23,7 +23,11 @@ import { requirePermission, type SessionUser } from "./permissions";
 // - the funnel, provinces and countries describe the participants registered in the period;
 // - days in a stage are whole calendar days in Jakarta, from the change into the stage
 //   to the next change (finished spells only);
-// - targets are programme-wide: a province or status filter does not split them.
+// - targets are programme-wide: a province or status filter does not split them;
+// - a caseworker's "stage moves" are the forward moves (registration → training → lms →
+//   completed) they recorded in the period, counted per move (a participant moved twice
+//   counts twice), with the median days the participant had been in the stage left;
+// - a caseworker's open help requests are those of the participants assigned to them now.
 
 export type DashboardFilter = {
   from: string;
@@ -146,12 +150,32 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
         group by 1 having sum(c.n) > 0 order by n desc, code limit 10`),
       // Overdue = open participants with a follow-up date, minus those due today or later.
       // servicesInPeriod sums the same counter over the period's months.
-      rows<{ id: string; name: string; disabled: boolean; caseload: number; servicesInPeriod: number; services: number; overdue: number }>(sql`
+      // Moves = forward stage moves the caseworker recorded in the period, and their median
+      // days in the stage left, from the histogram (dash_caseworker_moves, decision 026):
+      // the median is the mean of the values at the two middle positions of the running
+      // total, as percentile_cont(0.5) and histogramMedian give it. Open help requests are
+      // read from the rows: open ones are few (help_requests_open_idx), each joined to its
+      // participant by key, under the filter's dimensions.
+      rows<{
+        id: string;
+        name: string;
+        disabled: boolean;
+        caseload: number;
+        servicesInPeriod: number;
+        services: number;
+        moves: number;
+        medianDays: number | null;
+        overdue: number;
+        openHelp: number;
+      }>(sql`
         select u.id, u.name, u.disabled_at is not null as disabled,
           coalesce(load.n, 0)::int as caseload,
           coalesce(period.n, 0)::int as "servicesInPeriod",
           coalesce(done.n, 0)::int as services,
-          (coalesce(load.with_follow_up, 0) - coalesce(due.n, 0))::int as overdue
+          coalesce(moved.n, 0)::int as moves,
+          moved.median::float8 as "medianDays",
+          (coalesce(load.with_follow_up, 0) - coalesce(due.n, 0))::int as overdue,
+          coalesce(help.n, 0)::int as "openHelp"
         from users u
         left join (
           select c.caseworker_id, sum(c.n) as n, sum(c.n_follow_up) as with_follow_up
@@ -169,6 +193,23 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
           select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
           where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1
         ) due on due.caseworker_id = u.id
+        left join (
+          select h.caseworker_id, max(h.total) as n,
+            (min(h.days) filter (where h.upto >= (h.total + 1) / 2) + min(h.days) filter (where h.upto >= h.total / 2 + 1)) / 2.0 as median
+          from (
+            select x.caseworker_id, x.days,
+              (sum(x.n) over (partition by x.caseworker_id order by x.days))::bigint as upto,
+              (sum(x.n) over (partition by x.caseworker_id))::bigint as total
+            from (
+              select mv.caseworker_id, mv.days, sum(mv.n)::bigint as n from dash_caseworker_moves mv
+              where ${inPeriod(f, "mv")} group by 1, 2 having sum(mv.n) > 0
+            ) x
+          ) h group by 1
+        ) moved on moved.caseworker_id = u.id
+        left join (
+          select p.caseworker_id, count(*) as n from help_requests hr join participants p on p.id = hr.participant_id
+          where hr.status = 'open' and p.caseworker_id is not null and ${counterDims(f, "p")} group by 1
+        ) help on help.caseworker_id = u.id
         where u.role = 'caseworker'
         order by u.name`),
       // Waiting for a caseworker, programme-wide whatever the filter (what the assignment
