@@ -142,7 +142,7 @@ const PAGES: Record<string, PageSpec> = {
   },
   "app/pmo/jobs/page.tsx": { caller: "pmo", params: ["page"] },
   "app/pmo/outbox/page.tsx": { caller: "pmo", params: ["state", "page"] },
-  "app/pmo/page.tsx": { caller: "pmo", params: [...DASHBOARD, "mapBy"] },
+  "app/pmo/page.tsx": { caller: "pmo", params: [...DASHBOARD, "mapBy", "cwSort", "cwDir"] },
   "app/pmo/participants/page.tsx": { caller: "pmo", params: [...FILTER_KEYS, "s", "page", "exportError"] },
   "app/pmo/reports/page.tsx": { caller: "pmo", params: REPORT },
   "app/pmo/survey/page.tsx": { caller: "pmo", params: DASHBOARD },

@@ -811,6 +811,24 @@ export const dashCaseworkerServices = pgTable(
   (t) => [primaryKey({ columns: [t.month, t.caseworkerId, ...dimKey(t)] })],
 );
 
+/**
+ * Forward stage moves (registration → training → lms → completed) by the Jakarta-time
+ * month of the move, the user who recorded it (stage_changes.changed_by) and the whole
+ * Jakarta calendar days the participant had been in the stage left: a histogram, so each
+ * caseworker's median is exact (docs/decisions/027-caseworker-table.md).
+ */
+export const dashCaseworkerMoves = pgTable(
+  "dash_caseworker_moves",
+  {
+    month: date("month").notNull(),
+    caseworkerId: uuid("caseworker_id").notNull(),
+    ...dims,
+    days: integer("days").notNull(),
+    n: counter(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.caseworkerId, ...dimKey(t), t.days] })],
+);
+
 /** Each caseworker's assigned participants, and how many of the open ones have a follow-up date. */
 export const dashCaseload = pgTable(
   "dash_caseload",

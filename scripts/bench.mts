@@ -274,7 +274,16 @@ type Comparable = {
   blockers: { code: string; count: number }[];
   byProvince: { code: string; n: number }[];
   byCountry: { code: string; n: number }[];
-  caseworkers: { id: string; caseload: number; services: number; overdue: number }[];
+  caseworkers: {
+    id: string;
+    caseload: number;
+    services: number;
+    servicesInPeriod: number;
+    moves: number;
+    medianDays: number | null;
+    overdue: number;
+    openHelp: number;
+  }[];
 };
 function sameDashboard(a: Comparable, b: Comparable): boolean | string {
   const differences: string[] = [];
@@ -288,7 +297,10 @@ function sameDashboard(a: Comparable, b: Comparable): boolean | string {
   same("blockers", a.blockers.map((x) => [x.code, x.count]), b.blockers.map((x) => [x.code, x.count]));
   same("byProvince", a.byProvince, b.byProvince);
   same("byCountry", a.byCountry, b.byCountry);
-  const cw = (list: Comparable["caseworkers"]) => list.map((c) => [c.id, c.caseload, c.services, c.overdue]).sort();
+  const cw = (list: Comparable["caseworkers"]) =>
+    list
+      .map((c) => [c.id, c.caseload, c.services, c.servicesInPeriod, c.moves, c.medianDays?.toFixed(6) ?? null, c.overdue, c.openHelp])
+      .sort();
   same("caseworkers", cw(a.caseworkers), cw(b.caseworkers));
   return differences.length === 0 ? true : `differs: ${differences.join(", ")}`;
 }

@@ -14,7 +14,8 @@ import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince } from "@/lib/reference/regions";
 import { wholePercentages } from "@/lib/percent";
-import { dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
+import { caseworkerSortFromParams, nextSort, sortCaseworkers, type CaseworkerSort, type CaseworkerSortKey } from "@/lib/validation/caseworker-sort";
+import { DASHBOARD_QUERY_KEYS, dashboardFilterFromParams, dashboardQueryFromPickers } from "@/lib/validation/dashboard";
 import { mapByFromParams } from "@/lib/validation/province-map";
 import { queryFields } from "@/lib/validation/query";
 import { ComparisonSection } from "./comparison-section";
@@ -57,6 +58,32 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
   // Cells get room on both sides, so neighbouring headers and figures never run together.
   const cell = "px-2 py-1";
   const { waiting } = d;
+  // The caseworker table sorts on the server: each heading links to the same dashboard
+  // (filters and map shading kept) sorted by its column, back at the table.
+  const tCw = await getTranslations("pmoDashboard.caseworkerTable");
+  const cwSort = caseworkerSortFromParams(fields);
+  const mapBy = mapByFromParams(fields);
+  const cwSortHref = (sort: CaseworkerSort) => {
+    const q = new URLSearchParams();
+    const { provinces: _scope, ...chosen } = d.filter;
+    const values: Record<string, string | undefined> = chosen;
+    for (const key of DASHBOARD_QUERY_KEYS) if (values[key]) q.set(key, values[key]!);
+    if (mapBy !== "participants") q.set("mapBy", mapBy);
+    q.set("cwSort", sort.key);
+    q.set("cwDir", sort.dir);
+    return `/pmo?${q}#cw-h`;
+  };
+  const periodNames = { from: monthName(d.filter.from), to: monthName(d.filter.to) };
+  const cwColumns: { key: CaseworkerSortKey; column: string; label: string }[] = [
+    { key: "name", column: "name", label: t("caseworker") },
+    { key: "caseload", column: "caseload", label: t("caseload") },
+    { key: "servicesInPeriod", column: "period-services", label: tDash("servicesInPeriod", periodNames) },
+    { key: "services", column: "month-services", label: t("servicesIn", { month: monthName(d.thisMonth) }) },
+    { key: "moves", column: "moves", label: tCw("moves", periodNames) },
+    { key: "medianDays", column: "median-days", label: tCw("medianDays") },
+    { key: "overdue", column: "overdue", label: t("overdue") },
+    { key: "openHelp", column: "open-help", label: tCw("openHelp") },
+  ];
 
   return (
     <div className="space-y-8">
@@ -240,7 +267,7 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
 
       <ComparisonSection viewer={viewer} filter={d.filter} />
 
-      <ProvinceMapSection viewer={viewer} filter={d.filter} mapBy={mapByFromParams(fields)} />
+      <ProvinceMapSection viewer={viewer} filter={d.filter} mapBy={mapBy} />
 
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
@@ -276,30 +303,54 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
 
       <section aria-labelledby="cw-h" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="cw-h" className="text-lg font-semibold">{t("caseworkers")}</h2>
+        <p className="text-sm text-slate-600">{tCw("note")}</p>
         <ScrollRegion labelledBy="cw-h">
-          <table className="w-full text-sm">
+          <table className="w-full text-sm" data-table="caseworkers" data-sort={`${cwSort.key}-${cwSort.dir}`}>
             <thead>
               <tr className="text-left align-bottom">
-                <th scope="col" className={cell}>{t("caseworker")}</th>
-                <th scope="col" className={`${cell} text-right`}>{t("caseload")}</th>
-                <th scope="col" className={`${cell} text-right`} data-column="period-services">
-                  {tDash("servicesInPeriod", { from: monthName(d.filter.from), to: monthName(d.filter.to) })}
-                </th>
-                <th scope="col" className={`${cell} text-right`}>{t("servicesIn", { month: monthName(d.thisMonth) })}</th>
-                <th scope="col" className={`${cell} text-right`}>{t("overdue")}</th>
+                {cwColumns.map((col) => {
+                  const sorted = cwSort.key === col.key;
+                  const next = nextSort(cwSort, col.key);
+                  return (
+                    <th
+                      key={col.key}
+                      scope="col"
+                      className={`${cell} ${col.key === "name" ? "" : "text-right"}`}
+                      data-column={col.column}
+                      aria-sort={sorted ? (cwSort.dir === "asc" ? "ascending" : "descending") : undefined}
+                    >
+                      <Link
+                        href={cwSortHref(next)}
+                        prefetch={false}
+                        data-sort-link={col.key}
+                        className={`text-teal-900 underline ${sorted ? "font-bold" : "font-semibold"}`}
+                      >
+                        {col.label}
+                        {sorted ? (
+                          <span aria-hidden="true"> {cwSort.dir === "asc" ? "▲" : "▼"}</span>
+                        ) : null}
+                      </Link>
+                    </th>
+                  );
+                })}
               </tr>
             </thead>
             <tbody>
-              {d.caseworkers.map((c) => (
+              {sortCaseworkers(d.caseworkers, cwSort).map((c) => (
                 <tr key={c.id} data-caseworker={c.id}>
-                  <th scope="row" className={`${cell} text-left font-normal`}>
+                  <th scope="row" className={`${cell} text-left font-normal`} data-figure="name">
                     {c.name}
                     {c.disabled ? <span className="text-slate-600"> ({t("disabled")})</span> : null}
                   </th>
-                  <td className={`${cell} text-right tabular-nums`}>{num(c.caseload)}</td>
+                  <td className={`${cell} text-right tabular-nums`} data-figure="caseload">{num(c.caseload)}</td>
                   <td className={`${cell} text-right tabular-nums`} data-figure="period-services">{num(c.servicesInPeriod)}</td>
-                  <td className={`${cell} text-right tabular-nums`}>{num(c.services)}</td>
-                  <td className={`${cell} text-right tabular-nums ${c.overdue ? "font-bold text-red-800" : ""}`}>{num(c.overdue)}</td>
+                  <td className={`${cell} text-right tabular-nums`} data-figure="month-services">{num(c.services)}</td>
+                  <td className={`${cell} text-right tabular-nums`} data-figure="moves">{num(c.moves)}</td>
+                  <td className={`${cell} text-right tabular-nums`} data-figure="median-days">
+                    {c.medianDays === null ? "–" : format.number(c.medianDays, { maximumFractionDigits: 1 })}
+                  </td>
+                  <td className={`${cell} text-right tabular-nums ${c.overdue ? "font-bold text-red-800" : ""}`} data-figure="overdue">{num(c.overdue)}</td>
+                  <td className={`${cell} text-right tabular-nums`} data-figure="open-help">{num(c.openHelp)}</td>
                 </tr>
               ))}
             </tbody>

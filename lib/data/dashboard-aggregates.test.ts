@@ -16,7 +16,7 @@ import { changeStage } from "./casework";
 import { checkImport, confirmImport, runImport, uploadImport } from "./imports";
 import { recordService } from "./service-logs";
 
-// The dashboard's counters (dash_* tables, kept by the triggers of migrations 0006 and 0015) against
+// The dashboard's counters (dash_* tables, kept by the triggers of migrations 0006, 0015 and 0016) against
 // a full count of the raw rows, written here in plain SQL independently of the triggers'
 // functions. After the demo data, after a seeded random mix of writes through the data
 // layer and straight in SQL (including what the app never does: moving a participant to
@@ -66,7 +66,10 @@ beforeAll(async () => {
 
 describe("the dashboard's counters equal a full count", () => {
   it("after the demo data", async () => {
-    expect((await dashboardCounters()).length).toBeGreaterThan(50);
+    const counters = await dashboardCounters();
+    expect(counters.length).toBeGreaterThan(50);
+    // The demo's caseworkers moved participants on: the moves counter is not empty.
+    expect(counters.filter((line) => line.startsWith("dash_caseworker_moves|")).length).toBeGreaterThan(5);
     await expectInStep();
   });
 
@@ -199,13 +202,13 @@ describe("the dashboard's counters equal a full count", () => {
   it("after several stage changes and logs of one participant in one statement", async () => {
     const [p] = await db.select().from(participants).where(eq(participants.stage, "training")).limit(1);
     const at = (days: number) => new Date(Date.now() + days * 86_400_000);
+    const [cw] = await db.select({ id: users.id }).from(users).where(eq(users.role, "caseworker")).limit(1);
     await db.insert(stageChanges).values([
-      { participantId: p.id, fromStage: "training", toStage: "lms", createdAt: at(3) },
-      { participantId: p.id, fromStage: "lms", toStage: "completed", createdAt: at(10) },
-      { participantId: p.id, fromStage: "completed", toStage: "lms", createdAt: at(24) },
+      { participantId: p.id, fromStage: "training", toStage: "lms", changedBy: cw.id, createdAt: at(3) },
+      { participantId: p.id, fromStage: "lms", toStage: "completed", changedBy: cw.id, createdAt: at(10) },
+      { participantId: p.id, fromStage: "completed", toStage: "lms", changedBy: cw.id, createdAt: at(24) },
     ]);
     await db.update(participants).set({ stage: "lms" }).where(eq(participants.id, p.id));
-    const [cw] = await db.select({ id: users.id }).from(users).where(eq(users.role, "caseworker")).limit(1);
     const log = { participantId: p.id, caseworkerId: cw.id, serviceCode: "prakerja_account", channel: "phone" as const };
     const [first] = await db
       .insert(serviceLogs)
@@ -310,6 +313,52 @@ describe("the dashboard's counters equal a full count", () => {
     await expectInStep();
   });
 
+  it("counts a caseworker's forward moves in their Jakarta month, with the Jakarta days in the stage left", async () => {
+    const [cw] = await db.select({ id: users.id }).from(users).where(eq(users.role, "caseworker")).limit(1);
+    const [p] = await db
+      .insert(participants)
+      .values({
+        fullName: "Pindah Tahap",
+        ...sealedIdentity(makeNik({ birthDate: "1990-01-02", sex: "L", regencyCode: "3174" })),
+        birthDate: "1990-01-02",
+        sex: "L",
+        provinceCode: "31",
+        migrantStatus: "calon",
+        source: "assisted",
+        cohort: "Kohort pindah",
+        caseworkerId: cw.id,
+        createdAt: new Date("2021-05-20T03:00:00Z"),
+      })
+      .returning();
+    const change = (fromStage: Stage | null, toStage: Stage, at: string, changedBy: string | null = cw.id) =>
+      db.insert(stageChanges).values({ participantId: p.id, fromStage, toStage, changedBy, createdAt: new Date(at) });
+    // A move without an earlier change counts its days from the registration (20 May).
+    await change("registration", "training", "2021-05-31T16:59:59Z"); // 31 May 23:59 in Jakarta: May, 11 days
+    await change("training", "lms", "2021-05-31T17:00:00Z"); // 1 June 00:00 in Jakarta: June, 1 day
+    await change("lms", "training", "2021-06-03T02:00:00Z"); // back: not counted
+    await change("training", "lms", "2021-06-10T02:00:00Z"); // June, 7 days
+    await change("lms", "completed", "2021-06-12T02:00:00Z", null); // nobody recorded it: not counted
+    await change("completed", "withdrawn", "2021-06-20T02:00:00Z"); // a withdrawal: not counted
+    const moves = await rows<{ month: string; days: number; n: number }>(sql`
+      select month::text, days, n from dash_caseworker_moves where cohort = 'Kohort pindah' and n <> 0 order by 1, 2`);
+    expect(moves).toEqual([
+      { month: "2021-05-01", days: 11, n: 1 },
+      { month: "2021-06-01", days: 1, n: 1 },
+      { month: "2021-06-01", days: 7, n: 1 },
+    ]);
+    await expectInStep();
+    // A first change inserted afterwards, earlier than the rest, shortens the first move's spell.
+    await change(null, "registration", "2021-05-25T03:00:00Z");
+    const after = await rows<{ month: string; days: number; n: number }>(sql`
+      select month::text, days, n from dash_caseworker_moves where cohort = 'Kohort pindah' and n <> 0 order by 1, 2`);
+    expect(after).toEqual([
+      { month: "2021-05-01", days: 6, n: 1 },
+      { month: "2021-06-01", days: 1, n: 1 },
+      { month: "2021-06-01", days: 7, n: 1 },
+    ]);
+    await expectInStep();
+  });
+
   it("a participant deleted before any history leaves no count behind", async () => {
     const [cw] = await db.select({ id: users.id }).from(users).where(eq(users.role, "caseworker")).limit(1);
     const [p] = await db
@@ -340,6 +389,10 @@ describe("the comparison itself", () => {
     await db.execute(sql`select dash_rebuild()`);
     await expectInStep();
     await db.execute(sql`update dash_weekly set n = n - 1 where ctid = (select ctid from dash_weekly where n > 0 limit 1)`);
+    await expect(expectInStep()).rejects.toThrow();
+    await db.execute(sql`select dash_rebuild()`);
+    await expectInStep();
+    await db.execute(sql`update dash_caseworker_moves set n = n + 1 where ctid = (select ctid from dash_caseworker_moves where n > 0 limit 1)`);
     await expect(expectInStep()).rejects.toThrow();
     await db.execute(sql`select dash_rebuild()`);
     await expectInStep();

@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { loadDemoData } from "@/db/demo-data";
-import { participants, serviceLogs, stageChanges, targets, users } from "@/db/schema";
+import { helpRequests, participants, serviceLogs, stageChanges, targets, users } from "@/db/schema";
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { makeNik } from "@/lib/testing/identity";
 import { sealedIdentity } from "@/lib/testing/sealed";
@@ -20,12 +20,14 @@ async function rows<T>(query: SQL): Promise<T[]> {
 }
 
 let pmo: Awaited<ReturnType<typeof createTestUser>>;
+let edgeCaseworkerId: string;
 
 beforeAll(async () => {
   await freshDatabase();
   await loadDemoData();
   pmo = await createTestUser("pmo");
   const cw = await createTestUser("caseworker");
+  edgeCaseworkerId = cw.id;
   // Registered 2021-06-30 23:30 in Jakarta (16:30 UTC): a June registration.
   // Registered 2021-07-31 17:30 UTC = 2021-08-01 00:30 in Jakarta: an August one.
   const edge = [
@@ -72,6 +74,28 @@ beforeAll(async () => {
     });
   }
   await db.insert(targets).values({ month: "2021-08", count: 40 });
+  // Stage moves recorded by the caseworker (forward, back, a withdrawal) and open and
+  // answered help requests, on the edge participants and a few demo ones.
+  const edgeRows = await db.select().from(participants).where(sql`${participants.fullName} like 'Tepi Bulan %'`);
+  for (const [i, p] of edgeRows.entries()) {
+    const base = Date.parse("2021-08-10T03:00:00Z") + i * 86_400_000;
+    await db.insert(stageChanges).values([
+      { participantId: p.id, fromStage: "registration", toStage: "training", changedBy: cw.id, createdAt: new Date(base) },
+      { participantId: p.id, fromStage: "training", toStage: "lms", changedBy: cw.id, createdAt: new Date(base + (2 + i) * 86_400_000) },
+      { participantId: p.id, fromStage: "lms", toStage: "training", changedBy: cw.id, createdAt: new Date(base + 20 * 86_400_000) },
+      // The first one moves on again (an odd number of moves: one middle value), the others withdraw.
+      i === 0
+        ? { participantId: p.id, fromStage: "training", toStage: "lms", changedBy: cw.id, createdAt: new Date(base + 21 * 86_400_000) }
+        : { participantId: p.id, fromStage: "training", toStage: "withdrawn", changedBy: cw.id, createdAt: new Date(base + 21 * 86_400_000) },
+    ]);
+    await db.insert(helpRequests).values([
+      { participantId: p.id, topic: "lms", message: "Kode tukar tidak ditemukan" },
+      { participantId: p.id, topic: "lms", message: "Sudah dijawab", status: "answered", answer: "Coba lagi", answeredBy: cw.id, answeredAt: new Date() },
+    ]);
+  }
+  await db.execute(sql`
+    insert into help_requests (participant_id, topic, message)
+    select id, 'registration', 'Tolong' from participants where caseworker_id is not null order by id limit 5`);
   // Follow-ups due today and later are not overdue; earlier ones are.
   await db.execute(sql`
     update participants set next_follow_up_on = ${todayInJakarta()}::date + ((id_rank % 3) * 4)::int
@@ -209,6 +233,39 @@ describe("the dashboard's figures equal plain SQL", () => {
           select count(*)::int n from participants p where p.caseworker_id = ${c.id} and ${where(f)}
             and p.next_follow_up_on < ${todayInJakarta()}::date and p.stage not in ('completed', 'withdrawn')`);
         expect(c.overdue, c.name).toBe(late.n);
+        const [help] = await rows<{ n: number }>(sql`
+          select count(*)::int n from help_requests h join participants p on p.id = h.participant_id
+          where h.status = 'open' and p.caseworker_id = ${c.id} and ${where(f)}`);
+        expect(c.openHelp, c.name).toBe(help.n);
+
+        // Forward moves the caseworker recorded in the period (Jakarta month of the move),
+        // each with the Jakarta days since the participant's change before it (or their
+        // registration), computed in JavaScript from the raw stage changes.
+        const history = await rows<{ participant_id: string; from_stage: string | null; to_stage: string; changed_by: string | null; day: number; month: string; registered: number }>(sql`
+          select s.participant_id, s.from_stage, s.to_stage, s.changed_by,
+                 (s.created_at at time zone 'Asia/Jakarta')::date - date '2000-01-01' as day,
+                 ${jakartaMonth(sql`s.created_at`)} as month,
+                 (p.created_at at time zone 'Asia/Jakarta')::date - date '2000-01-01' as registered
+          from stage_changes s join participants p on p.id = s.participant_id
+          where ${where(f)} and s.participant_id in (select participant_id from stage_changes where changed_by = ${c.id})
+          order by s.participant_id, s.created_at, s.id`);
+        const journey = ["registration", "training", "lms", "completed"];
+        const days: number[] = [];
+        for (const [i, h] of history.entries()) {
+          const forward = h.from_stage !== null && journey.includes(h.to_stage) && journey.indexOf(h.to_stage) > journey.indexOf(h.from_stage);
+          if (!forward || h.changed_by !== c.id || h.month < f.from! || h.month > f.to!) continue;
+          const before = i > 0 && history[i - 1].participant_id === h.participant_id ? history[i - 1].day : h.registered;
+          days.push(Number(h.day) - Number(before));
+        }
+        expect(c.moves, c.name).toBe(days.length);
+        if (days.length === 0) expect(c.medianDays, c.name).toBeNull();
+        else expect(c.medianDays!, c.name).toBeCloseTo(median(days), 6);
+      }
+      // The edge caseworker's seven forward moves (August 2021) and open requests are among the figures checked above.
+      if (f.from === "2021-06" && f.to === "2021-08" && Object.keys(f).length === 2) {
+        const edge = d.caseworkers.find((c) => c.id === edgeCaseworkerId)!;
+        expect(edge.moves).toBe(7);
+        expect(edge.openHelp).toBeGreaterThanOrEqual(3);
       }
     });
   }

@@ -24,7 +24,11 @@ import { provinceScope, requireScope, type ProvinceScope } from "./scope";
 // - the funnel, provinces and countries describe the participants registered in the period;
 // - days in a stage are whole calendar days in Jakarta, from the change into the stage
 //   to the next change (finished spells only);
-// - targets are programme-wide: a province or status filter does not split them.
+// - targets are programme-wide: a province or status filter does not split them;
+// - a caseworker's "stage moves" are the forward moves (registration → training → lms →
+//   completed) they recorded in the period, counted per move (a participant moved twice
+//   counts twice), with the median days the participant had been in the stage left;
+// - a caseworker's open help requests are those of the participants assigned to them now.
 
 export type DashboardFilter = {
   from: string;
@@ -131,7 +135,7 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
 
   // The queries are independent: they run side by side on the pool's connections.
   const { start, end } = monthRange(f);
-  const [cohortRows, perMonthRows, targetRows, reachedRows, spellRows, blockers, countryRows, caseworkers, [waitingRow]] =
+  const [cohortRows, perMonthRows, targetRows, reachedRows, spellRows, blockers, countryRows, caseworkerRows, moveRows, [waitingRow]] =
     await Promise.all([
       rows<{ stage: Stage; province_code: string; migrant_status: string; n: number }>(sql`
         select c.stage, c.province_code, c.migrant_status, sum(c.n)::int as n from dash_cohort c
@@ -162,12 +166,24 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
         group by 1 having sum(c.n) > 0 order by n desc, code limit 10`),
       // Overdue = open participants with a follow-up date, minus those due today or later.
       // servicesInPeriod sums the same counter over the period's months.
-      rows<{ id: string; name: string; disabled: boolean; caseload: number; servicesInPeriod: number; services: number; overdue: number }>(sql`
+      // Open help requests are read from the rows: open ones are few (help_requests_open_idx),
+      // each joined to its participant by key, under the filter's dimensions.
+      rows<{
+        id: string;
+        name: string;
+        disabled: boolean;
+        caseload: number;
+        servicesInPeriod: number;
+        services: number;
+        overdue: number;
+        openHelp: number;
+      }>(sql`
         select u.id, u.name, u.disabled_at is not null as disabled,
           coalesce(load.n, 0)::int as caseload,
           coalesce(period.n, 0)::int as "servicesInPeriod",
           coalesce(done.n, 0)::int as services,
-          (coalesce(load.with_follow_up, 0) - coalesce(due.n, 0))::int as overdue
+          (coalesce(load.with_follow_up, 0) - coalesce(due.n, 0))::int as overdue,
+          coalesce(help.n, 0)::int as "openHelp"
         from users u
         left join (
           select c.caseworker_id, sum(c.n) as n, sum(c.n_follow_up) as with_follow_up
@@ -185,8 +201,23 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
           select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
           where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1
         ) due on due.caseworker_id = u.id
+        left join (
+          select p.caseworker_id, count(*) as n from help_requests hr join participants p on p.id = hr.participant_id
+          where hr.status = 'open' and p.caseworker_id is not null and ${counterDims(f, "p")} group by 1
+        ) help on help.caseworker_id = u.id
         where u.role = 'caseworker' and ${f.provinces ? provinceScope(f.provinces, sql`u.province_code`) : sql`true`}
         order by u.name`),
+      // Forward stage moves each caseworker recorded in the period, as a histogram of the
+      // days the participant had been in the stage left (dash_caseworker_moves, decision
+      // 027): one row per caseworker with its days and counts, the median taken here by
+      // histogramMedian, as for the stages.
+      rows<{ caseworker_id: string; days: number[]; counts: number[] }>(sql`
+        select x.caseworker_id, array_agg(x.days order by x.days) as days, array_agg(x.n order by x.days) as counts
+        from (
+          select mv.caseworker_id, mv.days, sum(mv.n)::int as n
+          from dash_caseworker_moves mv join users u on u.id = mv.caseworker_id and u.role = 'caseworker'
+          where ${inPeriod(f, "mv")} group by 1, 2 having sum(mv.n) > 0
+        ) x group by 1`),
       // Waiting for a caseworker, programme-wide whatever the filter (what the assignment
       // page lists): every participant minus the assigned ones, both from the counters. The
       // oldest wait is a min() over the unassigned, which PostgreSQL answers from an index
@@ -199,6 +230,14 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
           (select min(p.created_at) from participants p where p.caseworker_id is null
             and ${f.provinces ? provinceScope(f.provinces, sql`p.province_code`) : sql`true`}) as oldest`),
     ]);
+
+  const moves = new Map(
+    moveRows.map((r) => {
+      const bins = r.days.map((value, i) => ({ value: Number(value), count: Number(r.counts[i]) }));
+      return [r.caseworker_id, { moves: bins.reduce((sum, b) => sum + b.count, 0), medianDays: histogramMedian(bins) }];
+    }),
+  );
+  const caseworkers = caseworkerRows.map((c) => ({ ...c, moves: moves.get(c.id)?.moves ?? 0, medianDays: moves.get(c.id)?.medianDays ?? null }));
 
   const perMonth = months.map((month) => ({
     month,

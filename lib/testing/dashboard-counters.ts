@@ -1,4 +1,4 @@
-// The PMO dashboard's counters (migrations 0006 and 0015) against a full count of the rows they
+// The PMO dashboard's counters (migrations 0006, 0015 and 0016) against a full count of the rows they
 // count: both as sorted "table|key…|n" lines, so a test can compare them whole.
 import { sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
@@ -7,6 +7,9 @@ const month = (column: SQL) => sql`to_char(${column} at time zone 'Asia/Jakarta'
 const DIMS = sql`p.province_code as pc, p.migrant_status as ms, p.source as src, coalesce(p.cohort, '') as co`;
 const IN_FORCE = sql`not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
 const OPEN = sql`p.stage not in ('completed', 'withdrawn')`;
+/** A stage's place on the journey; null for withdrawn (and for no stage). */
+const ORDINAL = (stage: SQL) =>
+  sql`(case ${stage} when 'registration' then 1 when 'training' then 2 when 'lms' then 3 when 'completed' then 4 end)`;
 
 /** Every counter from a full count, as "table|key…|n" lines, sorted. */
 export async function fullCount(): Promise<string[]> {
@@ -49,6 +52,21 @@ export async function fullCount(): Promise<string[]> {
           join participants p on p.id = l.participant_id where ${IN_FORCE} group by 1, 2, 3, 4, 5, 6`,
     ],
     [
+      // Forward moves by whoever recorded them, with the Jakarta days since the change
+      // before (found by a subquery, not a window as the trigger does), or since the
+      // registration when there is none.
+      "dash_caseworker_moves",
+      sql`select ${month(sql`s.created_at`)} as m, s.changed_by, ${DIMS},
+            (s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
+              (select max(e.created_at) from stage_changes e
+               where e.participant_id = s.participant_id and (e.created_at, e.id) < (s.created_at, s.id)),
+              p.created_at) at time zone 'Asia/Jakarta')::date as days,
+            count(*) as n
+          from stage_changes s join participants p on p.id = s.participant_id
+          where s.changed_by is not null and ${ORDINAL(sql`s.to_stage`)} > ${ORDINAL(sql`s.from_stage`)}
+          group by 1, 2, 3, 4, 5, 6, 7`,
+    ],
+    [
       "dash_caseload",
       sql`select p.caseworker_id, ${DIMS}, count(*) as n, count(*) filter (where ${OPEN} and p.next_follow_up_on is not null) as f
           from participants p where p.caseworker_id is not null group by 1, 2, 3, 4, 5`,
@@ -80,6 +98,10 @@ export async function dashboardCounters(): Promise<string[]> {
     [
       "dash_caseworker_services",
       sql`select month::text, caseworker_id, province_code, migrant_status, source, cohort, n from dash_caseworker_services where n <> 0`,
+    ],
+    [
+      "dash_caseworker_moves",
+      sql`select month::text, caseworker_id, province_code, migrant_status, source, cohort, days, n from dash_caseworker_moves where n <> 0`,
     ],
     [
       "dash_caseload",

@@ -51,7 +51,10 @@ async function plainPeriod(sql: Sql, input: DashboardInput, today: string): Prom
  *   corrected records as a hashed list (`not in`) instead of a probe per log; no join to
  *   participants when nothing filters participants;
  * - each caseworker's caseload and overdue follow-ups in one grouped pass instead of two
- *   subqueries per caseworker.
+ *   subqueries per caseworker;
+ * - each caseworker's forward stage moves and their median days from the stage changes of
+ *   the participants with a change in the period (a window over each one's history), not
+ *   from a counter; open help requests joined to their participants.
  */
 export async function dashboardSql(sql: Sql, input: DashboardInput, today: string) {
   const { from, to } = await plainPeriod(sql, input, today);
@@ -109,6 +112,7 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
       months: { month: string; services: number }[] | null;
       blockers: { code: string; name_id: string; name_en: string; n: number }[] | null;
       per_caseworker: { caseworker_id: string; n: number }[] | null;
+      per_caseworker_period: { caseworker_id: string; n: number }[] | null;
     }[]
   >`
     with l as materialized (
@@ -125,7 +129,8 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
        ) x) as blockers,
       (select json_agg(x) from (
          select caseworker_id, count(*)::int as n from l where occurred_on >= ${monthStart}::date and occurred_on < ${monthEnd}::date group by 1
-       ) x) as per_caseworker`;
+       ) x) as per_caseworker,
+      (select json_agg(x) from (select caseworker_id, count(*)::int as n from l group by 1) x) as per_caseworker_period`;
 
   const caseworkers = await sql<{ id: string; name: string; disabled: boolean; caseload: number; overdue: number }[]>`
     select u.id, u.name, u.disabled_at is not null as disabled, coalesce(a.caseload, 0)::int as caseload, coalesce(a.overdue, 0)::int as overdue
@@ -135,6 +140,25 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
       from participants p where p.caseworker_id is not null ${scope} group by 1
     ) a on a.caseworker_id = u.id
     where u.role = 'caseworker' order by u.name`;
+  // Each caseworker's forward stage moves in the period, with the Jakarta days since the
+  // participant's change before (or registration), over every change of the participants
+  // who have one in the period; and the open help requests of each caseload.
+  const moves = await sql<{ caseworker_id: string; moves: number; median_days: number }[]>`
+    with m as (
+      select s.changed_by, s.from_stage, s.to_stage, s.created_at,
+             (s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
+               lag(s.created_at) over (partition by s.participant_id order by s.created_at, s.id), p.created_at) at time zone 'Asia/Jakarta')::date as days
+      from stage_changes s join participants p on p.id = s.participant_id ${scope}
+      where s.participant_id in (select participant_id from stage_changes where created_at >= ${startTs}::timestamptz and created_at < ${endTs}::timestamptz)
+    )
+    select changed_by as caseworker_id, count(*)::int as moves, percentile_cont(0.5) within group (order by days)::float as median_days
+    from m
+    where created_at >= ${startTs}::timestamptz and created_at < ${endTs}::timestamptz and changed_by is not null
+      and array_position(${JOURNEY as unknown as string[]}::text[], to_stage) > array_position(${JOURNEY as unknown as string[]}::text[], from_stage)
+    group by 1`;
+  const help = await sql<{ caseworker_id: string; n: number }[]>`
+    select p.caseworker_id, count(*)::int as n from help_requests h join participants p on p.id = h.participant_id
+    where h.status = 'open' and p.caseworker_id is not null ${scope} group by 1`;
   const targets = await sql<{ month: string; count: number }[]>`select month, count from targets where month >= ${from} and month <= ${to}`;
 
   const months = monthsBetween(from, to);
@@ -145,6 +169,9 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
   }));
   const reached = (s: string) => cohort.reached?.find((r) => r.stage === s)?.n ?? 0;
   const servicesThisMonth = new Map((logs.per_caseworker ?? []).map((r) => [r.caseworker_id, r.n]));
+  const servicesInPeriod = new Map((logs.per_caseworker_period ?? []).map((r) => [r.caseworker_id, r.n]));
+  const movesOf = new Map(moves.map((r) => [r.caseworker_id, r]));
+  const helpOf = new Map(help.map((r) => [r.caseworker_id, r.n]));
   return {
     filter: { from, to },
     headline: {
@@ -164,7 +191,14 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
     blockers: (logs.blockers ?? []).map((b) => ({ code: b.code, nameId: b.name_id, nameEn: b.name_en, count: b.n })),
     byProvince: cohort.provinces ?? [],
     byCountry: cohort.countries ?? [],
-    caseworkers: caseworkers.map((c) => ({ ...c, services: servicesThisMonth.get(c.id) ?? 0 })),
+    caseworkers: caseworkers.map((c) => ({
+      ...c,
+      services: servicesThisMonth.get(c.id) ?? 0,
+      servicesInPeriod: servicesInPeriod.get(c.id) ?? 0,
+      moves: movesOf.get(c.id)?.moves ?? 0,
+      medianDays: movesOf.get(c.id)?.median_days ?? null,
+      openHelp: helpOf.get(c.id) ?? 0,
+    })),
   };
 }
 
