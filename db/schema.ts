@@ -829,6 +829,19 @@ export const dashCaseworkerMoves = pgTable(
   (t) => [primaryKey({ columns: [t.month, t.caseworkerId, ...dimKey(t), t.days] })],
 );
 
+/**
+ * dash_caseworker_moves without the filter dimensions, for caseworkers only: per month and
+ * caseworker, counts[d + 1] moves after d days in the stage left. One row per caseworker
+ * and month (not one per move, as the dimensions make the table above at scale), so the
+ * dashboard reads a period's moves and medians from a few thousand rows. Kept from
+ * dash_caseworker_moves by a trigger on it (migration 0017, docs/decisions/027).
+ */
+export const dashCaseworkerMoveDays = pgTable(
+  "dash_caseworker_move_days",
+  { month: date("month").notNull(), caseworkerId: uuid("caseworker_id").notNull(), counts: integer("counts").array().notNull() },
+  (t) => [primaryKey({ columns: [t.month, t.caseworkerId] })],
+);
+
 /** Each caseworker's assigned participants, and how many of the open ones have a follow-up date. */
 export const dashCaseload = pgTable(
   "dash_caseload",

@@ -70,6 +70,7 @@ describe("the dashboard's counters equal a full count", () => {
     expect(counters.length).toBeGreaterThan(50);
     // The demo's caseworkers moved participants on: the moves counter is not empty.
     expect(counters.filter((line) => line.startsWith("dash_caseworker_moves|")).length).toBeGreaterThan(5);
+    expect(counters.filter((line) => line.startsWith("dash_caseworker_move_days|")).length).toBeGreaterThan(5);
     await expectInStep();
   });
 

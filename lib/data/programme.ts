@@ -127,6 +127,36 @@ export async function resolveDashboardFilter(input: DashboardFilterInput): Promi
 
 export type Dashboard = Awaited<ReturnType<typeof getDashboard>>;
 
+/**
+ * Forward stage moves each caseworker recorded in the period, as days spent in the stage
+ * left → moves (decision 027), for the caseworker table's count and median. Without a
+ * filter on the participants' dimensions it reads dash_caseworker_move_days, one array
+ * row per caseworker and month, and adds the arrays up here; with one, the per-move
+ * counter dash_caseworker_moves under the filter (many more rows: one per move at scale).
+ */
+async function caseworkerMoves(f: DashboardFilter, start: string, end: string): Promise<Map<string, Map<number, number>>> {
+  const out = new Map<string, Map<number, number>>();
+  const add = (caseworkerId: string, days: number, n: number) => {
+    const byDays = out.get(caseworkerId) ?? new Map<number, number>();
+    byDays.set(days, (byDays.get(days) ?? 0) + n);
+    out.set(caseworkerId, byDays);
+  };
+  const filtered = Boolean(f.provinceCode || f.migrantStatus || f.source || f.cohort);
+  if (!filtered) {
+    const found = await rows<{ caseworker_id: string; counts: (number | null)[] }>(sql`
+      select mv.caseworker_id, mv.counts from dash_caseworker_move_days mv
+      where mv.month >= ${start}::date and mv.month < ${end}::date`);
+    for (const r of found) r.counts.forEach((n, days) => n && add(r.caseworker_id, days, Number(n)));
+    return out;
+  }
+  const found = await rows<{ caseworker_id: string; days: number; n: number }>(sql`
+    select mv.caseworker_id, mv.days, sum(mv.n)::int as n
+    from dash_caseworker_moves mv join users u on u.id = mv.caseworker_id and u.role = 'caseworker'
+    where ${inPeriod(f, "mv")} group by 1, 2 having sum(mv.n) > 0`);
+  for (const r of found) add(r.caseworker_id, Number(r.days), Number(r.n));
+  return out;
+}
+
 export async function getDashboard(viewer: SessionUser, input: DashboardFilterInput) {
   const f = await dashboardFilterFor(viewer, input);
   const months = monthsBetween(f.from, f.to);
@@ -207,17 +237,7 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
         ) help on help.caseworker_id = u.id
         where u.role = 'caseworker' and ${f.provinces ? provinceScope(f.provinces, sql`u.province_code`) : sql`true`}
         order by u.name`),
-      // Forward stage moves each caseworker recorded in the period, as a histogram of the
-      // days the participant had been in the stage left (dash_caseworker_moves, decision
-      // 027): one row per caseworker with its days and counts, the median taken here by
-      // histogramMedian, as for the stages.
-      rows<{ caseworker_id: string; days: number[]; counts: number[] }>(sql`
-        select x.caseworker_id, array_agg(x.days order by x.days) as days, array_agg(x.n order by x.days) as counts
-        from (
-          select mv.caseworker_id, mv.days, sum(mv.n)::int as n
-          from dash_caseworker_moves mv join users u on u.id = mv.caseworker_id and u.role = 'caseworker'
-          where ${inPeriod(f, "mv")} group by 1, 2 having sum(mv.n) > 0
-        ) x group by 1`),
+      caseworkerMoves(f, start, end),
       // Waiting for a caseworker, programme-wide whatever the filter (what the assignment
       // page lists): every participant minus the assigned ones, both from the counters. The
       // oldest wait is a min() over the unassigned, which PostgreSQL answers from an index
@@ -232,9 +252,9 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
     ]);
 
   const moves = new Map(
-    moveRows.map((r) => {
-      const bins = r.days.map((value, i) => ({ value: Number(value), count: Number(r.counts[i]) }));
-      return [r.caseworker_id, { moves: bins.reduce((sum, b) => sum + b.count, 0), medianDays: histogramMedian(bins) }];
+    [...moveRows].map(([caseworkerId, byDays]) => {
+      const bins = [...byDays].filter(([, count]) => count > 0).map(([value, count]) => ({ value, count }));
+      return [caseworkerId, { moves: bins.reduce((sum, b) => sum + b.count, 0), medianDays: histogramMedian(bins) }];
     }),
   );
   const caseworkers = caseworkerRows.map((c) => ({ ...c, moves: moves.get(c.id)?.moves ?? 0, medianDays: moves.get(c.id)?.medianDays ?? null }));

@@ -1,4 +1,4 @@
-// The PMO dashboard's counters (migrations 0006, 0015 and 0016) against a full count of the rows they
+// The PMO dashboard's counters (migrations 0006, 0015, 0016 and 0017) against a full count of the rows they
 // count: both as sorted "table|key…|n" lines, so a test can compare them whole.
 import { sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
@@ -67,6 +67,21 @@ export async function fullCount(): Promise<string[]> {
           group by 1, 2, 3, 4, 5, 6, 7`,
     ],
     [
+      // The same moves without the dimensions, for caseworkers only: one line per month,
+      // caseworker and days.
+      "dash_caseworker_move_days",
+      sql`select ${month(sql`s.created_at`)} as m, s.changed_by,
+            (s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
+              (select max(e.created_at) from stage_changes e
+               where e.participant_id = s.participant_id and (e.created_at, e.id) < (s.created_at, s.id)),
+              p.created_at) at time zone 'Asia/Jakarta')::date as days,
+            count(*) as n
+          from stage_changes s join participants p on p.id = s.participant_id
+          join users u on u.id = s.changed_by and u.role = 'caseworker'
+          where ${ORDINAL(sql`s.to_stage`)} > ${ORDINAL(sql`s.from_stage`)}
+          group by 1, 2, 3`,
+    ],
+    [
       "dash_caseload",
       sql`select p.caseworker_id, ${DIMS}, count(*) as n, count(*) filter (where ${OPEN} and p.next_follow_up_on is not null) as f
           from participants p where p.caseworker_id is not null group by 1, 2, 3, 4, 5`,
@@ -102,6 +117,11 @@ export async function dashboardCounters(): Promise<string[]> {
     [
       "dash_caseworker_moves",
       sql`select month::text, caseworker_id, province_code, migrant_status, source, cohort, days, n from dash_caseworker_moves where n <> 0`,
+    ],
+    [
+      "dash_caseworker_move_days",
+      sql`select month::text, caseworker_id, (u.i - 1)::int as days, u.n from dash_caseworker_move_days,
+            unnest(counts) with ordinality as u(n, i) where coalesce(u.n, 0) <> 0`,
     ],
     [
       "dash_caseload",
