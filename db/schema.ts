@@ -332,7 +332,7 @@ export const regionProvinces = pgTable(
   (t) => [index("region_provinces_region_idx").on(t.regionId), check("region_provinces_province_check", sql`province_code ~ '^[1-9][0-9]$'`)],
 );
 
-/** The regions a coordinator works for (only coordinators: a trigger in migration 0017 checks the role). */
+/** The regions a coordinator works for (only coordinators: a trigger in migration 0018 checks the role). */
 export const coordinatorRegions = pgTable(
   "coordinator_regions",
   {

@@ -141,7 +141,8 @@ async function caseworkerMoves(f: DashboardFilter, start: string, end: string): 
     byDays.set(days, (byDays.get(days) ?? 0) + n);
     out.set(caseworkerId, byDays);
   };
-  const filtered = Boolean(f.provinceCode || f.migrantStatus || f.source || f.cohort);
+  // A coordinator's scope is a filter on the provinces like any other.
+  const filtered = Boolean(f.provinceCode || f.migrantStatus || f.source || f.cohort || f.provinces);
   if (!filtered) {
     const found = await rows<{ caseworker_id: string; counts: (number | null)[] }>(sql`
       select mv.caseworker_id, mv.counts from dash_caseworker_move_days mv
