@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getMessages, getTranslations } from "next-intl/server";
+import { ScrollRegion } from "@/components/scroll-region";
 import { can } from "@/lib/data/permissions";
 import { listRegions } from "@/lib/data/regions";
 import { getUser, requireUserWith } from "@/lib/data/session";
@@ -47,9 +48,11 @@ export default async function RegionsPage() {
           {overview.regions.length === 0 ? (
             <p>{t("noRegions")}</p>
           ) : (
-            <div className="overflow-x-auto" tabIndex={0} role="region" aria-labelledby="regions-h">
+            <ScrollRegion labelledBy="regions-table-caption">
               <table className="min-w-full text-sm" data-table="regions">
-                <caption className="sr-only">{t("regionsTitle")}</caption>
+                <caption id="regions-table-caption" className="sr-only">
+                  {t("regionsTable")}
+                </caption>
                 <thead>
                   <tr className="border-b border-slate-300 text-left">
                     <th scope="col" className={cell}>{t("regionName")}</th>
@@ -71,7 +74,7 @@ export default async function RegionsPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )}
           <p className="text-sm text-slate-700" data-unplaced={overview.unplaced.length}>
             {overview.unplaced.length ? t("unplaced", { provinces: provinceNames(overview.unplaced) }) : t("allPlaced")}
