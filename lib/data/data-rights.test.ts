@@ -442,9 +442,11 @@ describe("a completed deletion", () => {
   it("keeps every anonymous count of the dashboard", async () => {
     const after = await getDashboard(pmo, {});
     const cwRow = (d: typeof after) => d.caseworkers.find((c) => c.id === cw.id)!;
-    // Nobody follows up an erased person: their overdue follow-up leaves that one figure.
+    // Nobody follows up an erased person: their overdue follow-up leaves that one figure,
+    // and their open question, closed by the erasure, leaves the open help requests.
     expect(cwRow(after).overdue).toBe(cwRow(dashboardBefore).overdue - 1);
-    const withoutOverdue = (d: typeof after) => ({ ...d, caseworkers: d.caseworkers.map((c) => ({ ...c, overdue: 0 })) });
+    expect(cwRow(after).openHelp).toBe(cwRow(dashboardBefore).openHelp - 1);
+    const withoutOverdue = (d: typeof after) => ({ ...d, caseworkers: d.caseworkers.map((c) => ({ ...c, overdue: 0, openHelp: 0 })) });
     expect(withoutOverdue(after)).toEqual(withoutOverdue(dashboardBefore));
     expect(after.headline.registered).toBeGreaterThan(0);
     expect(after.headline.servicesDelivered).toBeGreaterThanOrEqual(3);
