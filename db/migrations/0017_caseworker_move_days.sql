@@ -61,3 +61,9 @@ LEFT JOIN (
   SELECT month, caseworker_id, days, sum(n)::int AS n FROM dash_caseworker_moves GROUP BY 1, 2, 3
 ) t ON t.month = m.month AND t.caseworker_id = m.caseworker_id AND t.days = g.d
 GROUP BY m.month, m.caseworker_id;
+--> statement-breakpoint
+-- ALWAYS: also under session_replication_role = replica, in which `npm run seed:scale`
+-- loads its rows and runs dash_rebuild(); this table must follow its source whatever writes it.
+ALTER TABLE dash_caseworker_moves ENABLE ALWAYS TRIGGER dash_caseworker_move_days_apply;
+--> statement-breakpoint
+ALTER TABLE dash_caseworker_moves ENABLE ALWAYS TRIGGER dash_caseworker_move_days_truncate;
