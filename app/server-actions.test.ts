@@ -539,6 +539,16 @@ const ACTIONS: Record<string, Spec> = {
       return { user: await someone(caller), form: form({ coordinatorId: target, regionIds: [await someRegion()] }) };
     },
   },
+  // cross: the PMO naming a caseworker's account as if it were a coordinator's.
+  "app/pmo/regions/actions.ts#setCoordinatorStatusAction": {
+    ...pmoOnly("ok", 404),
+    arrange: async (caller, cross) => {
+      const created = await createCoordinator(pmo, newCoordinatorSchema.parse({ name: "Tono Wira", email: `tono.${crypto.randomUUID().slice(0, 8)}@bp2mi.go.id`, regionIds: [await someRegion()] }));
+      if (!created.ok) throw new Error(JSON.stringify(created));
+      const target = cross ? (await createTestUser("caseworker")).id : created.userId;
+      return { user: await someone(caller), form: form({ coordinatorId: target, status: "disable" }) };
+    },
+  },
   // cross: the PMO answering, from its queue, a request that is a caseworker's.
   "app/pmo/help/actions.ts#answerQueueAction": {
     ...pmoOnly("redirect", "refused"),

@@ -100,3 +100,30 @@ test("a coordinator's regions are changed by the PMO without JavaScript", async 
   await expect(page.locator(`[data-coordinator="${demo.coordinator2}"]`)).toContainText("Wilayah kerja: Kantor Wilayah Jawa Tengah dan DIY");
   await context.close();
 });
+
+test("the PMO disables a coordinator, whose open session ends at once, and enables them again", async ({ browser }) => {
+  const coordinatorContext = await browser.newContext();
+  const coordinator = await coordinatorContext.newPage();
+  await signIn(coordinator, demo.coordinator2, demo.password);
+  await coordinator.goto("/pmo");
+  await expect(coordinator).toHaveURL(/\/pmo$/);
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, demo.pmo, demo.password);
+  await page.goto("/pmo/regions");
+  const item = () => page.locator(`[data-coordinator="${demo.coordinator2}"]`);
+  await item().getByRole("button", { name: /^Nonaktifkan akun/ }).click();
+  await expect(item()).toContainText("nonaktif");
+
+  await coordinator.goto("/pmo");
+  await expect(coordinator).toHaveURL(/\/login/);
+
+  await item().getByRole("button", { name: /^Aktifkan kembali/ }).click();
+  await expect(item()).toContainText("aktif");
+  await expect(item().getByRole("button", { name: /^Nonaktifkan akun/ })).toBeVisible();
+  await signIn(coordinator, demo.coordinator2, demo.password);
+  await expect(coordinator).toHaveURL(/\/pmo$/);
+  await coordinatorContext.close();
+  await context.close();
+});

@@ -67,6 +67,33 @@ export async function formError(
   };
 }
 
+/**
+ * A refusal whose keys come from a page's own catalogue (`namespace`, e.g.
+ * "pmoCaseworkers.errors") where it has them, and from the shared "validation" one
+ * otherwise; `params` fill the page's messages.
+ */
+export async function pageFormError(
+  namespace: string,
+  keys: Partial<Record<string, string[]>>,
+  formData: FormData,
+  params: Record<string, string> = {},
+): Promise<FormState> {
+  const t = await getTranslations(namespace as never);
+  const own: Record<string, string[]> = {};
+  const shared: Record<string, string[]> = {};
+  for (const [field, list] of Object.entries(keys)) {
+    for (const key of list ?? []) {
+      if (t.has(key as never)) (own[field] ??= []).push(t(key as never, params as never));
+      else (shared[field] ??= []).push(key);
+    }
+  }
+  const answer = await formError(shared, formData);
+  for (const [field, messages] of Object.entries(own)) {
+    answer.fieldErrors![field] = [...new Set([...(answer.fieldErrors![field] ?? []), ...messages])];
+  }
+  return answer;
+}
+
 /** A successful answer: a fresh attempt id (so forms reset) and a short confirmation. */
 export function formSuccess(message?: string): FormState {
   return { ok: true, attempt: crypto.randomUUID(), message };

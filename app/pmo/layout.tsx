@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SectionNav } from "@/components/section-nav";
-import { can, canAny, READ_DASHBOARD } from "@/lib/data/permissions";
+import { canAny, READ_DASHBOARD, type Permission } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 
 // The PMO's section menu. Only a navigation aid: every page and action below checks the
@@ -10,23 +10,23 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
   const user = await getUser();
   if (!canAny(user, READ_DASHBOARD)) return children;
   const t = await getTranslations("pmoNav");
-  // A regional coordinator has the pages that are scoped to their regions so far.
-  const coordinatorPages = new Set(["/pmo", "/pmo/reports", "/pmo/survey"]);
-  const all: [string, string][] = [
-    ["/pmo", t("dashboard")],
-    ["/pmo/participants", t("participants")],
-    ["/pmo/caseworkers", t("caseworkers")],
-    ["/pmo/regions", t("regions")],
-    ["/pmo/imports", t("imports")],
-    ["/pmo/reports", t("reports")],
-    ["/pmo/survey", t("survey")],
-    ["/pmo/help", t("help")],
-    ["/pmo/outbox", t("outbox")],
-    ["/pmo/jobs", t("jobs")],
-    ["/pmo/data-requests", t("dataRequests")],
-    ["/pmo/audit", t("audit")],
+  // Each page with the permission it asks for (as its page.tsx does): a regional
+  // coordinator sees the ones scoped to their regions, the PMO all of them.
+  const pages: [string, string, readonly Permission[]][] = [
+    ["/pmo", t("dashboard"), READ_DASHBOARD],
+    ["/pmo/participants", t("participants"), ["read:participant:any"]],
+    ["/pmo/caseworkers", t("caseworkers"), ["manage:caseworker:any"]],
+    ["/pmo/regions", t("regions"), ["manage:region:any"]],
+    ["/pmo/imports", t("imports"), ["create:import:any"]],
+    ["/pmo/reports", t("reports"), READ_DASHBOARD],
+    ["/pmo/survey", t("survey"), READ_DASHBOARD],
+    ["/pmo/help", t("help"), ["update:help_request:unassigned"]],
+    ["/pmo/outbox", t("outbox"), ["read:outbox:any"]],
+    ["/pmo/jobs", t("jobs"), ["read:jobs:any"]],
+    ["/pmo/data-requests", t("dataRequests"), ["read:data_request:any"]],
+    ["/pmo/audit", t("audit"), ["read:audit:any"]],
   ];
-  const links = can(user, "read:dashboard:any") ? all : all.filter(([href]) => coordinatorPages.has(href));
+  const links = pages.filter(([, , needs]) => canAny(user, needs)).map(([href, label]): [string, string] => [href, label]);
   return (
     <div className="space-y-6">
       <SectionNav label={t("label")} links={links} home="/pmo" />

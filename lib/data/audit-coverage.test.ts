@@ -89,8 +89,8 @@ import {
 } from "./verification-codes";
 import { insertServiceLog, recordService } from "./service-logs";
 import { getUser, requireUser, requireUserWith, requireUserWithAny } from "./session";
-import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince } from "./staff";
-import { createCoordinator, createRegion, listRegions, setCoordinatorRegions, updateRegion } from "./regions";
+import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, listCaseworkers, setCaseworkerProvince, setStaffDisabled } from "./staff";
+import { createCoordinator, createRegion, listRegions, setCoordinatorDisabled, setCoordinatorRegions, updateRegion } from "./regions";
 import { coordinatorProvinces, requireScope } from "./scope";
 import { getOwnSurvey, getSurveySummary, submitSurvey } from "./survey";
 import { clearFailures, deleteExpiredThrottleRows, identifierKey, ipKey, lockedUntil, recordFailure, throttleState } from "./throttle";
@@ -1337,6 +1337,15 @@ const TABLE: Record<string, Entry> = {
     coveredBy: ["staff.createCaseworker", "regions.createCoordinator"],
   },
   "staff.staffConstraintErrors": pure(),
+  "staff.setStaffDisabled": write(
+    scenario("a caseworker disabled through the shared function", async () => {
+      const other = await createTestUser("caseworker");
+      return {
+        act: () => setStaffDisabled(pmo, "caseworker", other.id, true),
+        events: [{ actor: pmo, action: "caseworker.disable", entityType: "user", entityId: other.id, before: true, after: true }],
+      };
+    }),
+  ),
   "staff.listCaseworkers": read("caseworker accounts with caseloads", () => listCaseworkers(pmo)),
   "staff.createCaseworker": write(
     scenario("a new caseworker account with its code", async () => {
@@ -1436,10 +1445,20 @@ const TABLE: Record<string, Entry> = {
     }),
   ),
 
+  "regions.setCoordinatorDisabled": write(
+    scenario("a coordinator disabled", async () => {
+      const made = await createCoordinator(pmo, newCoordinatorSchema.parse({ name: "Rina Wilayah", email: `rinaw${Date.now()}@bp2mi.go.id`, regionIds: [await newRegionId(1)] }));
+      if (!made.ok) throw new Error(JSON.stringify(made));
+      return {
+        act: () => setCoordinatorDisabled(pmo, made.userId, true),
+        events: [{ actor: pmo, action: "coordinator.disable", entityType: "user", entityId: made.userId, before: true, after: true }],
+      };
+    }),
+  ),
+
   // --- scope.ts ---
   "scope.coordinatorProvinces": read("the provinces of a coordinator's regions", () => coordinatorProvinces(pmo.id)),
   "scope.requireScope": read("the viewer's province scope for a permission", () => requireScope(pmo, "read:dashboard:any", "read:dashboard:any")),
-  "scope.inScope": pure(),
   "scope.provinceScope": pure("builds a SQL condition, runs nothing"),
 
   // --- survey.ts ---

@@ -5,7 +5,8 @@ import { auditEvents, coordinatorRegions, regionProvinces, regions, users } from
 import { createTestUser, freshDatabase, statusOf } from "@/db/test-utils";
 import { provinces } from "@/lib/reference/regions";
 import { coordinatorRegionsSchema, newCoordinatorSchema, newRegionSchema, regionUpdateSchema } from "@/lib/validation/regions";
-import { createCoordinator, createRegion, listRegions, setCoordinatorRegions, updateRegion } from "./regions";
+import { createCoordinator, createRegion, listRegions, setCoordinatorDisabled, setCoordinatorRegions, updateRegion } from "./regions";
+import { findSessionUser } from "./users";
 import { coordinatorProvinces, requireScope } from "./scope";
 
 beforeAll(freshDatabase);
@@ -168,6 +169,41 @@ describe("coordinators", () => {
     const region = await newRegion(pmo, 1);
     await expect(db.insert(coordinatorRegions).values({ userId: caseworker.id, regionId: region.id })).rejects.toThrow();
     await expect(db.insert(regions).values({ name: " padded " })).rejects.toThrow();
+  });
+});
+
+describe("disabling a coordinator", () => {
+  it("ends their sessions at once, is audited, and is undone by enabling; a second disable changes nothing", async () => {
+    const pmo = await createTestUser("pmo");
+    const region = await newRegion(pmo, 1);
+    const made = await createCoordinator(pmo, newCoordinatorSchema.parse({ name: "Rudi Koordinator", email: `rudi${++seq}@bp2mi.go.id`, regionIds: [region.id] }));
+    if (!made.ok) throw new Error(JSON.stringify(made));
+    const [before] = await db.select().from(users).where(eq(users.id, made.userId));
+    expect(await findSessionUser(made.userId, before.sessionVersion)).not.toBeNull();
+
+    expect(await setCoordinatorDisabled(pmo, made.userId, true)).toEqual({ ok: true, changed: true, name: "Rudi Koordinator" });
+    expect(await findSessionUser(made.userId, before.sessionVersion)).toBeNull();
+    expect(await setCoordinatorDisabled(pmo, made.userId, true)).toMatchObject({ changed: false });
+    expect(await setCoordinatorDisabled(pmo, made.userId, false)).toMatchObject({ changed: true });
+    const actions = (await eventsOf(made.userId)).map((e) => e.action);
+    expect(actions.filter((a) => a.startsWith("coordinator.") && a !== "coordinator.create")).toEqual(["coordinator.disable", "coordinator.enable"]);
+    // Their regions stay.
+    expect(await coordinatorProvinces(made.userId)).toEqual(region.provinceCodes);
+  });
+
+  it("answers 404 for an account that is not a coordinator's, and 403 to anyone but the PMO; nothing is written", async () => {
+    const pmo = await createTestUser("pmo");
+    const caseworker = await createTestUser("caseworker");
+    const before = await counts();
+    expect(await statusOf(() => setCoordinatorDisabled(pmo, caseworker.id, true))).toBe(404);
+    expect(await statusOf(() => setCoordinatorDisabled(pmo, pmo.id, true))).toBe(404);
+    for (const role of ["participant", "caseworker", "coordinator"] as const) {
+      const user = await createTestUser(role);
+      const after = await counts();
+      expect(await statusOf(() => setCoordinatorDisabled(user, user.id, true))).toBe(403);
+      expect(await counts()).toEqual(after);
+    }
+    expect((await counts()).events).toBe(before.events);
   });
 });
 

@@ -9,7 +9,7 @@ import type { IssuedCode } from "./activation";
 import { recordAudit } from "./audit";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
-import { insertStaffAccount, staffConstraintErrors, type StaffFieldErrors } from "./staff";
+import { insertStaffAccount, setStaffDisabled, staffConstraintErrors, type StaffFieldErrors, type StatusChange } from "./staff";
 
 // Regional offices (docs/decisions/028-regions.md): the PMO names a region and gives it
 // provinces (each province in at most one region), and makes coordinators who work for
@@ -277,4 +277,12 @@ export async function setCoordinatorRegions(viewer: SessionUser, input: Coordina
   });
   if (!result) notFound();
   return result;
+}
+
+/**
+ * Disables a coordinator's account and ends its sessions at once (the session version),
+ * or enables it again; their regions stay as they were. 404 for a non-coordinator.
+ */
+export function setCoordinatorDisabled(viewer: SessionUser, coordinatorId: string, disable: boolean): Promise<StatusChange> {
+  return setStaffDisabled(viewer, "coordinator", coordinatorId, disable);
 }

@@ -33,11 +33,6 @@ export async function requireScope(viewer: SessionUser | null | undefined, any: 
   forbidden();
 }
 
-/** Whether a province lies in a scope. */
-export function inScope(scope: ProvinceScope, provinceCode: string | null | undefined): boolean {
-  return scope === null || (provinceCode != null && scope.includes(provinceCode));
-}
-
 /** A province column kept to a scope's list, in SQL (an empty list: nothing). */
 export function provinceScope(provinces: string[], column: SQL): SQL {
   if (provinces.length === 0) return sql`false`;

@@ -182,16 +182,24 @@ export async function createCaseworker(viewer: SessionUser, input: NewCaseworker
 
 export type StatusChange = { ok: true; changed: boolean; name: string };
 
-async function setDisabled(viewer: SessionUser, caseworkerId: string, disable: boolean): Promise<StatusChange> {
-  requirePermission(viewer, "manage:caseworker:any");
-  if (!UUID.test(caseworkerId)) notFound();
+/** Who may disable and enable each kind of staff account. */
+const MANAGED_BY = { caseworker: "manage:caseworker:any", coordinator: "manage:region:any" } as const;
+
+/**
+ * Disables or enables a staff account of the role (a caseworker's, or a regional
+ * coordinator's from lib/data/regions.ts), audited as `<role>.disable` / `<role>.enable`.
+ * 404 for an id that is not an account of that role.
+ */
+export async function setStaffDisabled(viewer: SessionUser, role: keyof typeof MANAGED_BY, accountId: string, disable: boolean): Promise<StatusChange> {
+  requirePermission(viewer, MANAGED_BY[role]);
+  if (!UUID.test(accountId)) notFound();
   const result = await db.transaction(async (tx): Promise<StatusChange | null> => {
     // Locked: an assignment to this caseworker (which takes a share lock on the row)
     // waits for the change, so nobody is assigned to an account being disabled.
     const [account] = await tx
       .select({ id: users.id, name: users.name, disabledAt: users.disabledAt })
       .from(users)
-      .where(and(eq(users.id, caseworkerId), eq(users.role, "caseworker")))
+      .where(and(eq(users.id, accountId), eq(users.role, role)))
       .for("update");
     if (!account) return null;
     if ((account.disabledAt !== null) === disable) return { ok: true, changed: false, name: account.name };
@@ -199,7 +207,7 @@ async function setDisabled(viewer: SessionUser, caseworkerId: string, disable: b
       .update(users)
       .set(
         disable
-          ? // The version bump ends every session the caseworker has open, at their next request.
+          ? // The version bump ends every session the account has open, at its next request.
             { disabledAt: sql`now()`, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }
           : { disabledAt: null, updatedAt: new Date() },
       )
@@ -207,7 +215,7 @@ async function setDisabled(viewer: SessionUser, caseworkerId: string, disable: b
       .returning({ disabledAt: users.disabledAt });
     await recordAudit(tx, {
       actor: viewer,
-      action: disable ? "caseworker.disable" : "caseworker.enable",
+      action: `${role}.${disable ? "disable" : "enable"}`,
       entityType: "user",
       entityId: account.id,
       before: { disabledAt: account.disabledAt?.toISOString() ?? null },
@@ -215,7 +223,7 @@ async function setDisabled(viewer: SessionUser, caseworkerId: string, disable: b
     });
     return { ok: true, changed: true, name: account.name };
   });
-  // Not a caseworker's id (a participant's or the PMO's own included): nothing to change.
+  // Not an id of that role (a participant's or the PMO's own included): nothing to change.
   if (!result) notFound();
   return result;
 }
@@ -226,12 +234,12 @@ async function setDisabled(viewer: SessionUser, caseworkerId: string, disable: b
  * the PMO moves them. Doing it twice changes nothing the second time.
  */
 export function disableCaseworker(viewer: SessionUser, caseworkerId: string): Promise<StatusChange> {
-  return setDisabled(viewer, caseworkerId, true);
+  return setStaffDisabled(viewer, "caseworker", caseworkerId, true);
 }
 
 /** Enables a disabled caseworker account again: they sign in with their password. */
 export function enableCaseworker(viewer: SessionUser, caseworkerId: string): Promise<StatusChange> {
-  return setDisabled(viewer, caseworkerId, false);
+  return setStaffDisabled(viewer, "caseworker", caseworkerId, false);
 }
 
 export type CaseworkerCodeResult =

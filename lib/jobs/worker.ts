@@ -39,6 +39,12 @@ export type WorkerOptions = {
   queues?: QueueName[];
   extra?: ExtraKind[];
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * Run the cron schedules (default: yes, as every worker does). A test's worker does not:
+   * a schedule falling due during the test (the hourly data-rights job at minute 5) would
+   * add a job the test did not ask for.
+   */
+  schedule?: boolean;
 };
 
 export type Worker = {
@@ -81,7 +87,7 @@ async function settle(write: () => Promise<unknown>, log: (line: Record<string, 
 
 export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
   const log = opts.log ?? defaultLog;
-  const engine = newEngine({ supervise: true, schedule: true });
+  const engine = newEngine({ supervise: true, schedule: opts.schedule ?? true });
   engine.on("error", (error: unknown) => log({ event: "engine-error", error: safeErrorSummary(error) }));
   await engine.start();
   const settings = queueSettings();

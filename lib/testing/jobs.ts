@@ -42,7 +42,8 @@ async function unfinished(queues?: string[]): Promise<number> {
  * stops it. Throws after timeoutMs.
  */
 export async function drainJobs(opts: { queues?: QueueName[]; extra?: ExtraKind[]; timeoutMs?: number } = {}): Promise<void> {
-  const worker = await startWorker({ pollSeconds: 0.5, queues: opts.queues, extra: opts.extra, log: () => {} });
+  // No cron schedules: only the jobs the test queued run (a schedule due meanwhile would add one).
+  const worker = await startWorker({ pollSeconds: 0.5, queues: opts.queues, extra: opts.extra, log: () => {}, schedule: false });
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   const names = opts.queues ? [...opts.queues, ...(opts.extra ?? []).map((e) => e.queue)] : undefined;
   try {

@@ -25,26 +25,26 @@ const caseworkerProvince = z
   .refine((v) => v === "" || isProvinceCode(v), { error: "caseworker.provinceUnknown" })
   .transform((v) => (v === "" ? null : v));
 
+/** A staff account's name, email and phone as typed (caseworkers, regional coordinators). */
+export const staffContactFields = {
+  name: z.string({ error: "fullName.required" }).max(200, { error: "tooLong" }).default(""),
+  email: z.string({ error: "required" }).max(254, { error: "tooLong" }).default(""),
+  phone: z.string().max(40, { error: "tooLong" }).optional().default(""),
+};
+
+/** Checks the contact fields beside each field and returns them normalised (phone in E.164 or null). */
+export function staffContact(v: { name: string; email: string; phone: string }, ctx: z.RefinementCtx) {
+  for (const message of checkFullName(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message });
+  if (isBlank(v.email)) ctx.addIssue({ code: "custom", path: ["email"], message: "required" });
+  else for (const message of checkEmail(v.email)) ctx.addIssue({ code: "custom", path: ["email"], message });
+  const phone = isBlank(v.phone) ? null : normalizePhone(v.phone);
+  if (phone && !phone.ok) ctx.addIssue({ code: "custom", path: ["phone"], message: phone.error });
+  return { name: normalizeFullName(v.name), email: normalizeEmail(v.email), phone: phone?.ok ? phone.e164 : null };
+}
+
 export const newCaseworkerSchema = z
-  .object({
-    name: z.string({ error: "fullName.required" }).max(200, { error: "tooLong" }).default(""),
-    email: z.string({ error: "required" }).max(254, { error: "tooLong" }).default(""),
-    phone: z.string().max(40, { error: "tooLong" }).optional().default(""),
-    provinceCode: caseworkerProvince,
-  })
-  .transform((v, ctx) => {
-    for (const message of checkFullName(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message });
-    if (isBlank(v.email)) ctx.addIssue({ code: "custom", path: ["email"], message: "required" });
-    else for (const message of checkEmail(v.email)) ctx.addIssue({ code: "custom", path: ["email"], message });
-    const phone = isBlank(v.phone) ? null : normalizePhone(v.phone);
-    if (phone && !phone.ok) ctx.addIssue({ code: "custom", path: ["phone"], message: phone.error });
-    return {
-      name: normalizeFullName(v.name),
-      email: normalizeEmail(v.email),
-      phone: phone?.ok ? phone.e164 : null,
-      provinceCode: v.provinceCode,
-    };
-  });
+  .object({ ...staffContactFields, provinceCode: caseworkerProvince })
+  .transform((v, ctx) => ({ ...staffContact(v, ctx), provinceCode: v.provinceCode }));
 export type NewCaseworker = z.infer<typeof newCaseworkerSchema>;
 
 /** A new code: which caseworker. */

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { isProvinceCode } from "@/lib/reference/regions";
-import { checkEmail, checkFullName, isBlank, normalizeEmail, normalizeFullName } from "./common";
-import { normalizePhone } from "./phone";
+import { staffContact, staffContactFields } from "./pmo-staff";
 
 // Schemas of the PMO's regions page (/pmo/regions): regional offices as sets of provinces,
 // and the coordinators who work for them. Messages are keys of pmoRegions.errors where
@@ -37,30 +36,19 @@ const regionIds = z
   .transform((ids) => [...new Set(ids)]);
 
 export const newCoordinatorSchema = z
-  .object({
-    name: z.string({ error: "fullName.required" }).max(200, { error: "tooLong" }).default(""),
-    email: z.string({ error: "required" }).max(254, { error: "tooLong" }).default(""),
-    phone: z.string().max(40, { error: "tooLong" }).optional().default(""),
-    regionIds,
-  })
-  .transform((v, ctx) => {
-    for (const message of checkFullName(v.name)) ctx.addIssue({ code: "custom", path: ["name"], message });
-    if (isBlank(v.email)) ctx.addIssue({ code: "custom", path: ["email"], message: "required" });
-    else for (const message of checkEmail(v.email)) ctx.addIssue({ code: "custom", path: ["email"], message });
-    const phone = isBlank(v.phone) ? null : normalizePhone(v.phone);
-    if (phone && !phone.ok) ctx.addIssue({ code: "custom", path: ["phone"], message: phone.error });
-    return {
-      name: normalizeFullName(v.name),
-      email: normalizeEmail(v.email),
-      phone: phone?.ok ? phone.e164 : null,
-      regionIds: v.regionIds,
-    };
-  });
+  .object({ ...staffContactFields, regionIds })
+  .transform((v, ctx) => ({ ...staffContact(v, ctx), regionIds: v.regionIds }));
 export type NewCoordinator = z.infer<typeof newCoordinatorSchema>;
 
 /** The regions a coordinator works for, replaced by the ticked ones. */
 export const coordinatorRegionsSchema = z.object({ coordinatorId: uuid, regionIds });
 export type CoordinatorRegionsInput = z.infer<typeof coordinatorRegionsSchema>;
+
+/** Disable or enable: which coordinator, and which of the two. */
+export const coordinatorStatusSchema = z.object({
+  coordinatorId: uuid,
+  status: z.enum(["disable", "enable"], { error: "form.error" }),
+});
 
 /** The form's fields with the repeated checkboxes kept as lists. */
 export function regionFormFields(formData: FormData, fields: Record<string, string>, lists: string[]) {

@@ -9,7 +9,7 @@ import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerC
 import { requireUser, requireUserWith } from "@/lib/data/session";
 import { sealQuery } from "@/lib/crypto/search-seal";
 import { redirect } from "next/navigation";
-import { formError, formFields, type FormState } from "@/lib/forms";
+import { formError, formFields, pageFormError, type FormState } from "@/lib/forms";
 import {
   assignmentQuerySchema,
   assignmentRuleSchema,
@@ -32,22 +32,7 @@ const PATH = "/pmo/caseworkers";
  * refusals (assignment.*, caseworker.*) live in pmoCaseworkers.errors; the rest are
  * keys of the shared "validation" catalogue.
  */
-async function refused(keys: Partial<Record<string, string[]>>, formData: FormData): Promise<FormState> {
-  const t = await getTranslations("pmoCaseworkers.errors");
-  const own: Record<string, string[]> = {};
-  const shared: Record<string, string[]> = {};
-  for (const [field, list] of Object.entries(keys)) {
-    for (const key of list ?? []) {
-      if (t.has(key as never)) (own[field] ??= []).push(t(key as never));
-      else (shared[field] ??= []).push(key);
-    }
-  }
-  const answer = await formError(shared, formData);
-  for (const [field, messages] of Object.entries(own)) {
-    answer.fieldErrors![field] = [...new Set([...(answer.fieldErrors![field] ?? []), ...messages])];
-  }
-  return answer;
-}
+const refused = (keys: Partial<Record<string, string[]>>, formData: FormData) => pageFormError("pmoCaseworkers.errors", keys, formData);
 
 async function shown(activation: { code: string; expiresAt: Date }): Promise<ShownCode> {
   return { code: activation.code, expiresAtText: await expiryText(activation.expiresAt), activateUrl: await activateUrl() };

@@ -4,30 +4,20 @@ import { getTranslations } from "next-intl/server";
 import { revalidatePath } from "next/cache";
 import { activateUrl, expiryText } from "@/app/activate/display";
 import type { ShownCode } from "@/components/activation-code";
-import { createCoordinator, createRegion, setCoordinatorRegions, updateRegion, type RegionResult } from "@/lib/data/regions";
+import { createCoordinator, createRegion, setCoordinatorDisabled, setCoordinatorRegions, updateRegion, type RegionResult } from "@/lib/data/regions";
 import { requireUser } from "@/lib/data/session";
-import { formError, formFields, type FormState } from "@/lib/forms";
+import { formFields, pageFormError, type FormState } from "@/lib/forms";
 import { findProvince } from "@/lib/reference/regions";
-import { coordinatorRegionsSchema, newCoordinatorSchema, newRegionSchema, regionFormFields, regionUpdateSchema } from "@/lib/validation/regions";
+import { coordinatorRegionsSchema, coordinatorStatusSchema, newCoordinatorSchema, newRegionSchema, regionFormFields, regionUpdateSchema } from "@/lib/validation/regions";
 
 // The actions of /pmo/regions: parse with zod, call the data layer (which checks the
 // permission and writes the audit event in the same transaction), answer with form state.
 
 const PATH = "/pmo/regions";
 
-/** Field errors by key → the reader's language: this page's own keys, else the shared catalogue's. */
+/** Field errors by key → the reader's language (pmoRegions.errors, else the shared catalogue). */
 async function refused(keys: Partial<Record<string, string[]>>, formData: FormData, lists: string[], detail: Record<string, string> = {}): Promise<FormState> {
-  const t = await getTranslations("pmoRegions.errors");
-  const own: Record<string, string[]> = {};
-  const shared: Record<string, string[]> = {};
-  for (const [field, list] of Object.entries(keys)) {
-    for (const key of list ?? []) {
-      if (t.has(key as never)) (own[field] ??= []).push(t(key as never, detail as never));
-      else (shared[field] ??= []).push(key);
-    }
-  }
-  const answer = await formError(shared, formData);
-  for (const [field, messages] of Object.entries(own)) answer.fieldErrors![field] = [...new Set([...(answer.fieldErrors![field] ?? []), ...messages])];
+  const answer = await pageFormError("pmoRegions.errors", keys, formData, detail);
   // The ticked boxes come back ticked: repeated fields are kept as a comma-separated list.
   for (const name of lists) answer.values![name] = formData.getAll(name).filter((v) => typeof v === "string").join(",");
   return answer;
@@ -88,6 +78,18 @@ export async function setCoordinatorRegionsAction(_prev: RegionState, formData: 
   revalidatePath(PATH);
   const t = await getTranslations("pmoRegions");
   return { ok: true, attempt: crypto.randomUUID(), message: result.changed ? t("coordinatorSaved", { name: result.name }) : t("nothingChanged") };
+}
+
+export async function setCoordinatorStatusAction(_prev: RegionState, formData: FormData): Promise<RegionState> {
+  const viewer = await requireUser();
+  const parsed = coordinatorStatusSchema.safeParse(formFields(formData));
+  if (!parsed.success) return refused({ form: ["form.error"] }, formData, []);
+  const disable = parsed.data.status === "disable";
+  const result = await setCoordinatorDisabled(viewer, parsed.data.coordinatorId, disable);
+  revalidatePath(PATH);
+  const t = await getTranslations("pmoRegions");
+  if (!result.changed) return { ok: true, attempt: crypto.randomUUID(), message: t("nothingChanged") };
+  return { ok: true, attempt: crypto.randomUUID(), message: t(disable ? "coordinatorDisabled" : "coordinatorEnabled", { name: result.name }) };
 }
 
 /** zod issues → keys by field (several per field kept). */

@@ -11,6 +11,7 @@ import {
   createCoordinatorAction,
   createRegionAction,
   setCoordinatorRegionsAction,
+  setCoordinatorStatusAction,
   updateRegionAction,
   type CreateCoordinatorState,
   type RegionState,
@@ -171,6 +172,28 @@ export function CoordinatorRegionsForm({ coordinator, regions }: { coordinator: 
         />
       </div>
       <SubmitButton pending={pending}>{t("saveCoordinator")}</SubmitButton>
+    </ActionForm>
+  );
+}
+
+/** Disable a coordinator (their sessions end at once) or enable them again: one button. */
+export function CoordinatorStatusForm({ coordinator }: { coordinator: { id: string; name: string; disabled: boolean } }) {
+  const t = useTranslations("pmoRegions");
+  const [state, action, pending] = useActionState(setCoordinatorStatusAction, {} as RegionState);
+  const label = coordinator.disabled ? t("enableCoordinator") : t("disableCoordinator");
+  return (
+    <ActionForm action={action} className="space-y-2">
+      <Answer key={state.attempt} state={state} order={[]} idBase={`coordinator-${coordinator.id}-status`} />
+      <input type="hidden" name="coordinatorId" value={coordinator.id} />
+      <input type="hidden" name="status" value={coordinator.disabled ? "enable" : "disable"} />
+      <button
+        type="submit"
+        disabled={pending}
+        aria-label={`${label}: ${coordinator.name}`}
+        className="rounded-md border border-slate-400 px-3 py-1.5 text-sm font-medium text-slate-900"
+      >
+        {label}
+      </button>
     </ActionForm>
   );
 }

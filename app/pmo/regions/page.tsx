@@ -6,7 +6,7 @@ import { can } from "@/lib/data/permissions";
 import { listRegions } from "@/lib/data/regions";
 import { getUser, requireUserWith } from "@/lib/data/session";
 import { findProvince, provinces } from "@/lib/reference/regions";
-import { CoordinatorRegionsForm, CreateCoordinatorForm, RegionForm } from "./forms";
+import { CoordinatorRegionsForm, CoordinatorStatusForm, CreateCoordinatorForm, RegionForm } from "./forms";
 
 export async function generateMetadata(): Promise<Metadata> {
   if (!can(await getUser(), "manage:region:any")) return {};
@@ -114,6 +114,7 @@ export default async function RegionsPage() {
                   <p className="text-sm text-slate-700">
                     {t("worksFor", { regions: c.regionIds.map((id) => regionName.get(id) ?? "").join(", ") || t("none") })}
                   </p>
+                  <CoordinatorStatusForm coordinator={c} />
                   {regionChoices.length ? (
                     <details>
                       <summary className="cursor-pointer text-sm font-medium text-teal-800">{t("changeRegions", { name: c.name })}</summary>
