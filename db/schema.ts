@@ -346,6 +346,44 @@ export const coordinatorRegions = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.regionId] }), index("coordinator_regions_region_idx").on(t.regionId)],
 );
 
+/**
+ * A partner system (the Prakerja PMO, BP2MI) that calls /api/v1 with a key the PMO gave
+ * it. Only a hash of the secret is kept; the scopes say what it may do, the region (if
+ * any) which participants it may see. See docs/decisions for the partner API.
+ */
+export const API_SCOPES = ["progress:read", "participants:read", "prakerja-status:write"] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export const apiClients = pgTable(
+  "api_clients",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    organisation: text("organisation").notNull(),
+    scopes: text("scopes").array().$type<ApiScope[]>().notNull(),
+    // null: every province; otherwise the provinces of this region only.
+    regionId: uuid("region_id").references(() => regions.id),
+    // The key's public part (shown in lists, used to find the row) and the SHA-256 of the whole key.
+    keyPrefix: text("key_prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("api_clients_key_prefix_key").on(t.keyPrefix),
+    uniqueIndex("api_clients_secret_hash_key").on(t.secretHash),
+    check("api_clients_name_check", sql`name = btrim(name) and length(name) between 2 and 80`),
+    check("api_clients_organisation_check", sql`organisation = btrim(organisation) and length(organisation) between 2 and 120`),
+    check(
+      "api_clients_scopes_check",
+      sql`cardinality(scopes) >= 1 and scopes <@ array[${sql.raw(API_SCOPES.map((s) => `'${s}'`).join(", "))}]::text[]`,
+    ),
+  ],
+);
+
 export const targets = pgTable(
   "targets",
   {
@@ -381,6 +419,8 @@ export const auditEvents = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     actorId: uuid("actor_id").references(() => users.id),
     actorRole: text("actor_role"),
+    // Set when the actor is a partner system calling /api/v1 (actor_role 'api_client').
+    apiClientId: uuid("api_client_id").references((): AnyPgColumn => apiClients.id),
     action: text("action").notNull(),
     entityType: text("entity_type").notNull(),
     entityId: text("entity_id"),
@@ -392,6 +432,7 @@ export const auditEvents = pgTable(
     index("audit_events_entity_idx").on(t.entityType, t.entityId),
     index("audit_events_actor_idx").on(t.actorId, t.createdAt),
     index("audit_events_created_idx").on(t.createdAt),
+    index("audit_events_api_client_idx").on(t.apiClientId, t.createdAt),
   ],
 );
 

@@ -1,10 +1,12 @@
 import "server-only";
 import type { Tx } from "@/db";
 import { auditEvents } from "@/db/schema";
+import type { ApiClientActor } from "./api-actor";
 import type { SessionUser } from "./permissions";
 
 export type AuditInput = {
-  actor: Pick<SessionUser, "id" | "role"> | null;
+  // A signed-in user, a partner system (/api/v1), or null for the system itself (jobs).
+  actor: Pick<SessionUser, "id" | "role"> | Pick<ApiClientActor, "kind" | "id"> | null;
   action: string;
   entityType: string;
   entityId?: string | null;
@@ -18,9 +20,13 @@ export type AuditInput = {
  * personal data already masked where the whole value is not needed to reconstruct history.
  */
 export async function recordAudit(tx: Tx, event: AuditInput): Promise<void> {
+  const actor = event.actor;
+  const partner = actor && "kind" in actor ? actor : null;
+  const user = actor && !("kind" in actor) ? actor : null;
   await tx.insert(auditEvents).values({
-    actorId: event.actor?.id ?? null,
-    actorRole: event.actor?.role ?? "system",
+    actorId: user?.id ?? null,
+    actorRole: partner ? "api_client" : (user?.role ?? "system"),
+    apiClientId: partner?.id ?? null,
     action: event.action,
     entityType: event.entityType,
     entityId: event.entityId ?? null,
