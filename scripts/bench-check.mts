@@ -144,6 +144,10 @@ try {
     comparedOff.map((l) => `${l.filter}: ${l.same_answer}`).join("; ") || `${compared.length} filters`);
   check("every search and caseload figure is printed",
     reads.lines.filter((l) => l.figure === "search").length === 10 && reads.lines.filter((l) => l.figure === "caseload").length === 6);
+  const scoped = reads.lines.filter((l) => String(l.figure).startsWith("coordinator dashboard"));
+  const scopedOff = scoped.filter((l) => l.same_answer !== true);
+  check("a regional coordinator's dashboard, weekly and comparisons match plain SQL over their provinces", scoped.length === 18 && scopedOff.length === 0,
+    scopedOff.map((l) => `${l.figure} ${l.filter}: ${l.same_answer}`).join("; ") || `${scoped.length} figures`);
   const reports = reads.lines.filter((l) => l.figure === "reports");
   const reportsOff = reports.filter((l) => l.same_answer !== true || !(Number(l.bytes) > 0));
   check("the month's report, as xlsx and PDF for each filter, matches the dashboard's plain SQL", reports.length === 10 && reportsOff.length === 0,

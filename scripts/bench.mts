@@ -222,6 +222,74 @@ if (only.has("dashboard")) {
       300,
     );
   }
+
+  // A regional coordinator's dashboard (issue 19): the same figures for the provinces of
+  // their region only, beside plain SQL restricted to those provinces.
+  const coordinator = await benchCoordinator();
+  const scoped: [string, DashboardInput][] = [
+    ["default period (6 months)", {}],
+    ["whole programme", { from: span?.first, to: span?.last }],
+    ["province", { provinceCode: coordinator.provinces[0] }],
+    ["migrant status", { migrantStatus: "mantan" }],
+    ["source", { source: "assisted" }],
+    ...(cohort ? ([["cohort", { cohort: cohort.cohort }]] as [string, DashboardInput][]) : []),
+  ];
+  const region = { region: coordinator.provinces.join("+") };
+  for (const [kind, input] of scoped) {
+    const plainInput = { ...input, provinces: coordinator.provinces };
+    await figure(
+      "coordinator dashboard",
+      { filter: kind, ...region },
+      () => getDashboard(coordinator.user, input),
+      () => dashboardSql(sql, plainInput, today),
+      300,
+      (a, p) => ({ same_answer: sameDashboard(a, p) }),
+    );
+    await figure(
+      "coordinator dashboard weekly",
+      { filter: kind, ...region },
+      () => getWeeklyRegistrations(coordinator.user, input),
+      () => weeklySql(sql, plainInput, today),
+      300,
+      (a, p) => ({ same_answer: sameWeeks(a, p) }),
+    );
+    await figure(
+      "coordinator dashboard comparisons",
+      { filter: kind, ...region },
+      () => getComparisons(coordinator.user, input),
+      () => comparisonsSql(sql, plainInput, today),
+      300,
+      (a, p) => ({ same_answer: sameComparisons(a, p) }),
+    );
+  }
+}
+
+/**
+ * A coordinator of a two-province region (the second and third largest provinces), made
+ * once in the bench database (seed:scale makes no regions): committed, as the data layer
+ * reads the coordinator's regions on its own connection.
+ */
+async function benchCoordinator() {
+  const provinces = (
+    await sql<{ code: string }[]>`select province_code as code from participants group by 1 order by count(*) desc offset 1 limit 2`
+  )
+    .map((r) => r.code)
+    .sort();
+  const user = await sql.begin(async (tx) => {
+    const [region] = await tx<{ id: string }[]>`
+      insert into regions (name) values ('Wilayah bench') on conflict (lower(name)) do update set updated_at = now() returning id`;
+    await tx`delete from region_provinces where region_id = ${region.id}`;
+    for (const code of provinces) {
+      await tx`insert into region_provinces (province_code, region_id) values (${code}, ${region.id})
+               on conflict (province_code) do update set region_id = excluded.region_id`;
+    }
+    const [account] = await tx<{ id: string; name: string }[]>`
+      insert into users (role, name, email) values ('coordinator', 'Koordinator Bench', 'bench-koordinator@pendamping.test')
+      on conflict (email) do update set disabled_at = null returning id, name`;
+    await tx`insert into coordinator_regions (user_id, region_id) values (${account.id}, ${region.id}) on conflict do nothing`;
+    return account;
+  });
+  return { provinces, user: { id: user.id, role: "coordinator" as const, name: user.name, locale: "id" as const } };
 }
 
 type Weeks = { filter: { from: string; to: string }; weeks: { week: string; calon: number; mantan: number }[] };

@@ -37,6 +37,7 @@ import {
   cardOf,
   dayOf,
   FAMILY,
+  caseworkerProvince,
   FEMALE,
   isoOf,
   jakarta,
@@ -187,14 +188,15 @@ await sql.begin(async (loader) => {
     copyRows(
       loader,
       "users",
-      userColumns,
+      [...userColumns, "province_code"],
       (function* () {
         const created = jakarta(startDay - 30, 9 * 60);
-        yield line([pmoId, "pmo", "Ratna Kusumawati", SCALE_PMO_EMAIL, "+6281000000001", passwordHash, created, created]);
+        yield line([pmoId, "pmo", "Ratna Kusumawati", SCALE_PMO_EMAIL, "+6281000000001", passwordHash, created, created, null]);
         for (let c = 0; c < caseworkers; c++) {
           const r = new Rng(c + 17);
           const name = `${r.next() < 0.5 ? r.pick(FEMALE) : r.pick(MALE)} ${r.pick(FAMILY)}`;
-          yield line([cwId(c), "caseworker", name, scaleCaseworkerEmail(c), `+62811${String(c + 1).padStart(8, "0")}`, passwordHash, created, created]);
+          const phone = `+62811${String(c + 1).padStart(8, "0")}`;
+          yield line([cwId(c), "caseworker", name, scaleCaseworkerEmail(c), phone, passwordHash, created, created, caseworkerProvince(c)]);
         }
       })(),
       progress,

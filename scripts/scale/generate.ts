@@ -70,6 +70,23 @@ export const MALE = ["Agus", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Imam", "
 export const FEMALE = ["Ani", "Dewi", "Eka", "Fitri", "Indah", "Kartini", "Lestari", "Maya", "Nining", "Puji", "Rina", "Siti", "Sri", "Tuti", "Wulan", "Yuni"];
 export const FAMILY = ["Susanti", "Rahayu", "Wijaya", "Saputra", "Hidayat", "Kusuma", "Pratama", "Setiawan", "Handayani", "Nurhayati", "Santoso", "Lubis", "Siregar", "Hasibuan", "Wati", "Maulana"];
 export const PROVINCES = ["35", "35", "35", "33", "33", "32", "32", "52", "52", "53", "18", "12", "36", "31"];
+/**
+ * A caseworker works in one province (users.province_code: the region they belong to,
+ * docs/decisions/028), the provinces shared out as the participants are; a participant
+ * is assigned to a caseworker of their own province, as the assignment rule does.
+ */
+export const caseworkerProvince = (c: number) => PROVINCES[c % PROVINCES.length];
+const caseworkersByProvince = new Map<string, number[]>();
+function caseworkerFor(rng: Rng, provinceCode: string, total: number): number {
+  const key = `${total}:${provinceCode}`;
+  let list = caseworkersByProvince.get(key);
+  if (!list) {
+    list = Array.from({ length: total }, (_, c) => c).filter((c) => caseworkerProvince(c) === provinceCode);
+    caseworkersByProvince.set(key, list);
+  }
+  // Fewer caseworkers than province slots (a tiny seed): anyone.
+  return list.length > 0 ? list[rng.int(0, list.length - 1)] : rng.int(0, total - 1);
+}
 export const COUNTRIES = ["MY", "MY", "MY", "HK", "HK", "TW", "TW", "SA", "SG", "KR", "JP", "AE"];
 export const SECTORS = ["Pekerja rumah tangga", "Perkebunan", "Pabrik", "Perawat lansia", "Konstruksi", "Perikanan"];
 export const CHANNELS: Channel[] = ["in_person", "phone", "whatsapp", "whatsapp", "video"];
@@ -207,7 +224,7 @@ export function planParticipant(o: Options, i: number): Plan {
   const regDay = o.startDay + Math.floor(rng.next() * Math.max(1, o.regEndDay - o.startDay));
   const regMinute = 8 * 60 + rng.int(0, 9 * 60);
   const waiting = !imported && rng.next() < 1 / 6;
-  const caseworker = waiting ? -1 : rng.int(0, o.caseworkers - 1);
+  const caseworker = waiting ? -1 : caseworkerFor(rng, region.provinceCode, o.caseworkers);
   const lastEntry = STAGE_DAY[stage];
   let speed = 1 + rng.next() * 2;
   if (lastEntry > 0) speed = Math.min(speed, Math.max(0, o.endDay - regDay) / lastEntry);

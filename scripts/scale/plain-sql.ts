@@ -13,6 +13,8 @@ export type DashboardInput = {
   migrantStatus?: "calon" | "mantan";
   source?: "self" | "assisted" | "import";
   cohort?: string;
+  // A regional coordinator's provinces (the dashboard of their regions); absent: everywhere.
+  provinces?: string[];
 };
 
 const JOURNEY = ["registration", "training", "lms", "completed"] as const;
@@ -65,8 +67,9 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
   const thisMonth = to;
   const monthStart = `${thisMonth}-01`;
   const monthEnd = `${shiftMonth(thisMonth, 1)}-01`;
-  const filtered = Boolean(input.provinceCode || input.migrantStatus || input.source || input.cohort);
+  const filtered = Boolean(input.provinceCode || input.migrantStatus || input.source || input.cohort || input.provinces);
   const scope = sql`${input.provinceCode ? sql`and p.province_code = ${input.provinceCode}` : sql``}
+    ${input.provinces ? sql`and p.province_code = any(${input.provinces})` : sql``}
     ${input.migrantStatus ? sql`and p.migrant_status = ${input.migrantStatus}` : sql``}
     ${input.source ? sql`and p.source = ${input.source}` : sql``}
     ${input.cohort ? sql`and p.cohort = ${input.cohort}` : sql``}`;
@@ -139,7 +142,7 @@ export async function dashboardSql(sql: Sql, input: DashboardInput, today: strin
              count(*) filter (where p.next_follow_up_on < ${today}::date and p.stage not in ('completed', 'withdrawn')) as overdue
       from participants p where p.caseworker_id is not null ${scope} group by 1
     ) a on a.caseworker_id = u.id
-    where u.role = 'caseworker' order by u.name`;
+    where u.role = 'caseworker' ${input.provinces ? sql`and u.province_code = any(${input.provinces})` : sql``} order by u.name`;
   // Each caseworker's forward stage moves in the period, with the Jakarta days since the
   // participant's change before (or registration), over every change of the participants
   // who have one in the period; and the open help requests of each caseload.
@@ -218,6 +221,7 @@ export async function weeklySql(sql: Sql, input: DashboardInput, today: string) 
     from participants p
     where p.created_at >= ${`${start} 00:00:00+07`}::timestamptz and p.created_at < ${`${end} 00:00:00+07`}::timestamptz
       ${input.provinceCode ? sql`and p.province_code = ${input.provinceCode}` : sql``}
+      ${input.provinces ? sql`and p.province_code = any(${input.provinces})` : sql``}
       ${input.migrantStatus ? sql`and p.migrant_status = ${input.migrantStatus}` : sql``}
       ${input.source ? sql`and p.source = ${input.source}` : sql``}
       ${input.cohort ? sql`and p.cohort = ${input.cohort}` : sql``}
@@ -259,7 +263,8 @@ export async function comparisonsSql(sql: Sql, input: DashboardInput, today: str
   const statusOk = input.migrantStatus ? sql`migrant_status = ${input.migrantStatus}` : sql`true`;
   const sourceOk = input.source ? sql`source = ${input.source}` : sql`true`;
   const cohortOk = input.cohort ? sql`cohort = ${input.cohort}` : sql`true`;
-  const province = input.provinceCode ? sql`and p.province_code = ${input.provinceCode}` : sql``;
+  const province = sql`${input.provinceCode ? sql`and p.province_code = ${input.provinceCode}` : sql``}
+    ${input.provinces ? sql`and p.province_code = any(${input.provinces})` : sql``}`;
   const groups = (table: string) => sql`
       select id, 'status' as cmp, migrant_status as grp from ${sql(table)} where ${sourceOk} and ${cohortOk}
       union all select id, 'source', source from ${sql(table)} where ${statusOk} and ${cohortOk}
