@@ -200,7 +200,8 @@ export type AssignmentRule = { autoAssign: boolean; updatedAt: Date | null };
 /**
  * The automatic assignment rule (docs/decisions/020): while on, a self-registered
  * participant goes at once to an enabled caseworker of their province with the smallest
- * open caseload (any province when the province has none). The rule itself runs in the
+ * open caseload (when the province has none, of another province of its region: decision
+ * 030; outside every region, of no region). The rule itself runs in the
  * registration's statement (register_participant, migration 0009). No settings row reads
  * as off.
  */
