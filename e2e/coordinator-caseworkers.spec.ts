@@ -46,13 +46,17 @@ async function createCaseworker(page: Page, name: string, email: string): Promis
 
 /** Ticks the participant in the assignment list (searched by name) and moves them to the caseworker. */
 async function assign(page: Page, worker: string, to: string, assigned: "unassigned" | "all") {
-  await page.goto("/pmo/caseworkers");
-  await page.locator("#assigned").selectOption(assigned);
-  await page.locator("#q").fill(worker);
-  await page.getByRole("button", { name: "Tampilkan" }).click();
+  // A clear search is sealed into the link by a redirect (lib/crypto/search-seal.ts).
+  await page.goto(`/pmo/caseworkers?assigned=${assigned}&q=${encodeURIComponent(worker)}`);
+  await page.waitForLoadState("networkidle");
   const table = assignTable(page);
   await expect(table.locator("tbody tr")).toHaveCount(1);
-  await table.getByLabel(worker).check();
+  // Ticked once the page's script has taken over the box (a tick before that is lost).
+  const box = table.getByLabel(worker);
+  await expect(async () => {
+    await box.check();
+    await expect(box).toBeChecked({ timeout: 1_000 });
+  }).toPass();
   await page.locator('select[name="caseworkerId"]').selectOption({ label: to });
   await page.getByRole("button", { name: "Simpan penugasan" }).click();
   await expect(page.locator("#assign").getByRole("status")).toHaveText(`1 peserta dipindahkan ke ${to}.`);
