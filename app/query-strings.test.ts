@@ -13,6 +13,8 @@ import { auth } from "@/lib/auth";
 import { credentialsSignIn } from "@/lib/auth/credentials";
 import { sealSearch } from "@/lib/crypto/search-seal";
 import { uploadImport } from "@/lib/data/imports";
+import { createCoordinator, createRegion } from "@/lib/data/regions";
+import { newCoordinatorSchema, newRegionSchema } from "@/lib/validation/regions";
 import type { SessionUser } from "@/lib/data/permissions";
 import { FORBIDDEN_STORED, hostileQuery, hostileString, withControlCharacter } from "@/lib/testing/hostile";
 import { makeNik, makePhone } from "@/lib/testing/identity";
@@ -72,7 +74,7 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 10);
 // Who opens what
 // ---------------------------------------------------------------------------
 
-type Caller = "anonymous" | "participant" | "caseworker" | "pmo";
+type Caller = "anonymous" | "participant" | "caseworker" | "pmo" | "coordinator";
 /** Anonymous: the public pages (/login, /reset-password) read their query before anyone signs in. */
 const callers = { anonymous: null } as Record<Caller, SessionUser | null>;
 /** Records the dynamic segments name: a participant of the caseworker, an import. */
@@ -99,6 +101,12 @@ beforeAll(async () => {
   callers.pmo = await createTestUser("pmo");
   callers.caseworker = await createTestUser("caseworker");
   callers.participant = (await createTestParticipant()).user;
+  // A regional coordinator of Jakarta, whose pages are the PMO's scoped (issue 19).
+  const region = await createRegion(callers.pmo, newRegionSchema.parse({ name: "Wilayah Jakarta", provinceCodes: ["31"] }));
+  if (!region.ok) throw new Error(JSON.stringify(region));
+  const coordinator = await createCoordinator(callers.pmo, newCoordinatorSchema.parse({ name: "Koordinator Jakarta", email: "koordinator.jakarta@bp2mi.go.id", regionIds: [region.regionId] }));
+  if (!coordinator.ok) throw new Error(JSON.stringify(coordinator));
+  callers.coordinator = { id: coordinator.userId, role: "coordinator", name: "Koordinator Jakarta", locale: "id" };
   records.participantId = (await createTestParticipant({ caseworkerId: callers.caseworker.id })).participantId;
   const upload = await uploadImport(callers.pmo, { cohort: "Wisma Atlet", fileName: "kohort.csv", body: [goodCsv()] });
   if (!upload.ok) throw new Error(JSON.stringify(upload));
@@ -112,6 +120,8 @@ afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true 
 
 type PageSpec = {
   caller: Caller;
+  /** Other callers who open the page too (a regional coordinator, on a page scoped to their regions). */
+  also?: readonly Caller[];
   /** The parameters the page reads (hostile values go to these first). */
   params: readonly string[];
   /** The record its [id] names, one the caller may open. */
@@ -132,9 +142,9 @@ const PAGES: Record<string, PageSpec> = {
   "app/me/data/page.tsx": { caller: "participant", params: ["sent"] },
   // `actor` (part of an email) is no filter any more; an old link may still carry it.
   "app/pmo/audit/page.tsx": { caller: "pmo", params: ["actorId", "actor", "action", "record", "from", "to", "page"] },
-  "app/pmo/caseworkers/page.tsx": { caller: "pmo", params: ["assigned", "stage", "province", "q", "s", "page"] },
+  "app/pmo/caseworkers/page.tsx": { caller: "pmo", also: ["coordinator"], params: ["assigned", "stage", "province", "q", "s", "page"] },
   "app/pmo/data-requests/page.tsx": { caller: "pmo", params: ["status", "kind", "done"] },
-  "app/pmo/help/page.tsx": { caller: "pmo", params: ["answered"] },
+  "app/pmo/help/page.tsx": { caller: "pmo", also: ["coordinator"], params: ["answered"] },
   "app/pmo/imports/[id]/page.tsx": { caller: "pmo", params: ["page"], id: "importId" },
   "app/pmo/imports/page.tsx": {
     caller: "pmo",
@@ -436,18 +446,20 @@ function nulQueries(names: readonly string[], viewer: SessionUser | null): Recor
 }
 
 describe("hostile query strings get a clean page", () => {
-  for (const [file, spec] of Object.entries(PAGES)) {
-    it(`${file} › ${spec.caller}`, async () => {
-      for (const query of nulQueries(spec.params, callers[spec.caller])) {
-        expectCleanPage(await openPage(file, spec, query), `${file}?${JSON.stringify(query)}`);
-      }
-      await fc.assert(
-        fc.asyncProperty(hostileQuery(spec.params), async (query) => {
-          expectCleanPage(await openPage(file, spec, query), `${file}?${JSON.stringify(query).slice(0, 400)}`);
-        }),
-        { numRuns: RUNS },
-      );
-    }, 180_000);
+  for (const [file, page] of Object.entries(PAGES)) {
+    for (const spec of [page, ...(page.also ?? []).map((caller) => ({ ...page, caller }))]) {
+      it(`${file} › ${spec.caller}`, async () => {
+        for (const query of nulQueries(spec.params, callers[spec.caller])) {
+          expectCleanPage(await openPage(file, spec, query), `${file}?${JSON.stringify(query)}`);
+        }
+        await fc.assert(
+          fc.asyncProperty(hostileQuery(spec.params), async (query) => {
+            expectCleanPage(await openPage(file, spec, query), `${file}?${JSON.stringify(query).slice(0, 400)}`);
+          }),
+          { numRuns: RUNS },
+        );
+      }, 180_000);
+    }
   }
 });
 

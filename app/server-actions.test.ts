@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
 import { programmeSettings, regionProvinces, users } from "@/db/schema";
 import { createCoordinator, createRegion } from "@/lib/data/regions";
-import { provinces } from "@/lib/reference/regions";
+import { provinces, regenciesOf } from "@/lib/reference/regions";
 import { newCoordinatorSchema, newRegionSchema } from "@/lib/validation/regions";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { auth } from "@/lib/auth";
@@ -81,8 +81,8 @@ const APP = path.join(ROOT, "app");
 // Callers and fixtures
 // ---------------------------------------------------------------------------
 
-type Caller = "anonymous" | "participant" | "caseworker" | "pmo";
-const CALLERS: Caller[] = ["anonymous", "participant", "caseworker", "pmo"];
+type Caller = "anonymous" | "participant" | "caseworker" | "pmo" | "coordinator";
+const CALLERS: Caller[] = ["anonymous", "participant", "caseworker", "pmo", "coordinator"];
 
 /** The answer an action gives: sent to /login, 403, 404, a form answer refusing, done, or done and sent on. */
 type Answer = "login" | 403 | 404 | "refused" | "ok" | "redirect";
@@ -124,12 +124,55 @@ async function someRegion(): Promise<string> {
   return made.regionId;
 }
 
-/** A fresh signed-in user of the role (a participant with their own record). */
+/** Two provinces in no region; when too few are left, the regions are emptied first (outside any snapshot). */
+async function freeProvinces(): Promise<[string, string]> {
+  let placed = new Set((await db.select().from(regionProvinces)).map((r) => r.provinceCode));
+  if (provinces.filter((p) => !placed.has(p.code)).length < 2) {
+    await db.delete(regionProvinces);
+    placed = new Set();
+  }
+  const [a, b] = provinces.filter((p) => !placed.has(p.code));
+  return [a.code, b.code];
+}
+
+/**
+ * A regional coordinator of a new region of two free provinces (issue 19), with a
+ * caseworker of the first; `elsewhere` is a province outside their region.
+ */
+async function regionalCoordinator() {
+  const [home, second] = await freeProvinces();
+  const made = await createRegion(pmo, newRegionSchema.parse({ name: `Wilayah ${crypto.randomUUID().slice(0, 8)}`, provinceCodes: [home, second] }));
+  if (!made.ok) throw new Error(JSON.stringify(made));
+  const created = await createCoordinator(pmo, newCoordinatorSchema.parse({ name: "Wulan Sari", email: `wulan.${crypto.randomUUID().slice(0, 8)}@bp2mi.go.id`, regionIds: [made.regionId] }));
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  const user: SessionUser = { id: created.userId, role: "coordinator", name: "Wulan Sari", locale: "id" };
+  const elsewhere = provinces.find((p) => p.code !== home && p.code !== second)!.code;
+  return { user, home, second, elsewhere };
+}
+
+/** A caseworker of the province (none: no province, in no region). */
+async function caseworkerIn(provinceCode: string | null): Promise<SessionUser> {
+  const made = await createTestUser("caseworker");
+  if (provinceCode) await db.update(users).set({ provinceCode }).where(eq(users.id, made.id));
+  return made;
+}
+
+/** A participant living in the province. */
+function participantIn(provinceCode: string, opts: { caseworker?: SessionUser | null } = {}): Promise<TestParticipant> {
+  const regencyCode = regenciesOf(provinceCode)[0].code;
+  return createTestParticipant({ caseworkerId: opts.caseworker?.id ?? null, form: { provinceCode, regencyCode }, set: { createdAt: JUNE } });
+}
+
+/**
+ * A fresh signed-in user of the role (a participant with their own record). A coordinator
+ * from here has no region: enough for the actions that refuse the role outright (403
+ * comes before any scope); the actions a coordinator may post arrange one with a region.
+ */
 async function someone(caller: Caller): Promise<SessionUser | null> {
   if (caller === "anonymous") return null;
   if (caller === "participant") return (await participant()).user;
   if (caller === "pmo") return pmo;
-  return createTestUser("caseworker");
+  return createTestUser(caller);
 }
 
 function form(fields: Record<string, string | string[]>): FormData {
@@ -207,16 +250,24 @@ type Spec = {
 };
 
 const participantOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => ({
-  answers: { anonymous: "login", participant: ok, caseworker: 403, pmo: 403 },
+  answers: { anonymous: "login", participant: ok, caseworker: 403, pmo: 403, coordinator: 403 },
   cross: { participant: 404 },
 });
 const caseworkerOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => ({
-  answers: { anonymous: "login", participant: 403, caseworker: ok, pmo: 403 },
+  answers: { anonymous: "login", participant: 403, caseworker: ok, pmo: 403, coordinator: 403 },
   cross: { caseworker: 404 },
 });
 const pmoOnly = (ok: Answer = "ok", cross?: Answer): Pick<Spec, "answers" | "cross"> => ({
-  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok },
+  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok, coordinator: 403 },
   ...(cross ? { cross: { pmo: cross } } : {}),
+});
+/**
+ * A PMO action a regional coordinator posts too, in their regions (issue 19); `cross`
+ * for each: naming a record outside their scope (for the coordinator: another region's).
+ */
+const pmoAndCoordinator = (ok: Answer, cross?: Partial<Record<"pmo" | "coordinator", Answer>>): Pick<Spec, "answers" | "cross"> => ({
+  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok, coordinator: ok },
+  ...(cross ? { cross } : {}),
 });
 
 /** The participant's own record, or (cross) another participant's; others post the same id. */
@@ -252,13 +303,13 @@ const ACTIONS: Record<string, Spec> = {
   // --- app/actions.ts: the language switch and sign-out, in every page's header ---
   "app/actions.ts#switchLocale": {
     public: "the language switch: sets a cookie, writes nothing",
-    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
+    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect", coordinator: "redirect" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({ locale: "en", returnTo: "/me" }) }),
   },
   "app/actions.ts#signOutEverywhere": {
     public: "sign-out: ends the caller's own sessions and nobody else's",
-    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
-    arrange: async (caller) => ({ user: caller === "pmo" ? await createTestUser("pmo") : await someone(caller), form: form({}) }),
+    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect", coordinator: "redirect" },
+    arrange: async (caller) => ({ user: caller === "pmo" || caller === "coordinator" ? await createTestUser(caller) : await someone(caller), form: form({}) }),
     // The caller's own users row (session version) and the auth.sign_out event, nothing else.
     allowed: (post, changes) =>
       changes.every(
@@ -269,7 +320,7 @@ const ACTIONS: Record<string, Spec> = {
   },
   // --- one's own password, for every role (/account/password): sent back to the page ---
   "app/account/password/actions.ts#changePasswordAction": {
-    answers: { anonymous: "login", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
+    answers: { anonymous: "login", participant: "redirect", caseworker: "redirect", pmo: "redirect", coordinator: "redirect" },
     arrange: async (caller) => {
       const user =
         caller === "anonymous" ? null : caller === "participant" ? (await participant()).user : await createTestUser(caller, { password: TEST_PASSWORD });
@@ -280,27 +331,27 @@ const ACTIONS: Record<string, Spec> = {
   // --- the public forms: an empty post is refused by every caller and writes nothing ---
   "app/activate/actions.ts#activateAction": {
     public: "activation with a one-time code: for people who cannot sign in yet",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/login/actions.ts#signInAction": {
     public: "sign-in",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/reset-password/actions.ts#requestResetAction": {
     public: "a forgotten password: for people who cannot sign in",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/reset-password/actions.ts#resetAction": {
     public: "a forgotten password, second step: the code proves who the person is",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/register/actions.ts#registerAction": {
     public: "self-registration: how a worker gets an account",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
 
@@ -429,7 +480,7 @@ const ACTIONS: Record<string, Spec> = {
     },
   },
   "app/caseworker/register/actions.ts#registerAssistedAction": {
-    answers: { anonymous: "login", participant: 403, caseworker: "ok", pmo: 403 },
+    answers: { anonymous: "login", participant: 403, caseworker: "ok", pmo: 403, coordinator: 403 },
     arrange: async (caller) => {
       const { password: _p, ...fields } = registrationForm();
       return { user: await someone(caller), form: form(fields) };
@@ -449,7 +500,7 @@ const ACTIONS: Record<string, Spec> = {
     arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "3174011705900001", stage: "lms" }) }),
   },
   "app/pmo/caseworkers/actions.ts#searchAssignableAction": {
-    ...pmoOnly("redirect"),
+    ...pmoAndCoordinator("redirect"),
     readOnly: "seals the search and redirects to the assignment list",
     arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "Siti", assigned: "all" }) }),
   },
@@ -459,32 +510,51 @@ const ACTIONS: Record<string, Spec> = {
     ...pmoOnly(),
     arrange: async (caller) => ({ user: await someone(caller), form: form({ month: "2021-07", count: String(60 + Math.floor(Math.random() * 1000)) }) }),
   },
+  // cross: a coordinator giving the new caseworker a province outside their region.
   "app/pmo/caseworkers/actions.ts#createCaseworkerAction": {
-    ...pmoOnly(),
-    arrange: async (caller) => ({
-      user: await someone(caller),
-      form: form({ name: "Rina Wati", email: `rina.${crypto.randomUUID().slice(0, 8)}@bp2mi.go.id`, phone: "" }),
-    }),
+    ...pmoAndCoordinator("ok", { coordinator: "refused" }),
+    arrange: async (caller, cross) => {
+      const fields = { name: "Rina Wati", email: `rina.${crypto.randomUUID().slice(0, 8)}@bp2mi.go.id`, phone: "" };
+      if (caller !== "coordinator") return { user: await someone(caller), form: form(fields) };
+      const c = await regionalCoordinator();
+      return { user: c.user, form: form({ ...fields, provinceCode: cross ? c.elsewhere : c.home }) };
+    },
   },
   // cross: the PMO naming a participant's account as if it were a caseworker's.
   "app/pmo/caseworkers/actions.ts#setCaseworkerStatusAction": {
-    ...pmoOnly("ok", 404),
+    ...pmoAndCoordinator("ok", { pmo: 404, coordinator: 404 }),
     arrange: async (caller, cross) => {
+      if (caller === "coordinator") {
+        const c = await regionalCoordinator();
+        const target = await caseworkerIn(cross ? c.elsewhere : c.home);
+        return { user: c.user, form: form({ caseworkerId: target.id, status: "disable" }) };
+      }
       const target = cross ? (await participant()).user : await createTestUser("caseworker");
       return { user: await someone(caller), form: form({ caseworkerId: target.id, status: "disable" }) };
     },
   },
   "app/pmo/caseworkers/actions.ts#issueCaseworkerCodeAction": {
-    ...pmoOnly("ok", 404),
+    ...pmoAndCoordinator("ok", { pmo: 404, coordinator: 404 }),
     arrange: async (caller, cross) => {
+      if (caller === "coordinator") {
+        const c = await regionalCoordinator();
+        const target = await caseworkerIn(cross ? c.elsewhere : c.home);
+        return { user: c.user, form: form({ caseworkerId: target.id }) };
+      }
       const target = cross ? (await participant()).user : await createTestUser("caseworker");
       return { user: await someone(caller), form: form({ caseworkerId: target.id }) };
     },
   },
   // cross: the PMO naming a participant's account as if it were a caseworker's.
+  // cross for a coordinator: another region's caseworker.
   "app/pmo/caseworkers/actions.ts#setCaseworkerProvinceAction": {
-    ...pmoOnly("ok", 404),
+    ...pmoAndCoordinator("ok", { pmo: 404, coordinator: 404 }),
     arrange: async (caller, cross) => {
+      if (caller === "coordinator") {
+        const c = await regionalCoordinator();
+        const target = await caseworkerIn(cross ? c.elsewhere : c.home);
+        return { user: c.user, form: form({ caseworkerId: target.id, provinceCode: c.second }) };
+      }
       const target = cross ? (await participant()).user : await createTestUser("caseworker");
       return { user: await someone(caller), form: form({ caseworkerId: target.id, provinceCode: "31" }) };
     },
@@ -503,9 +573,16 @@ const ACTIONS: Record<string, Spec> = {
       return { user: await someone(caller), form: form({ autoAssign: "off" }) };
     },
   },
+  // cross for a coordinator: another region's participant ticked beside their own (the whole form is refused).
   "app/pmo/caseworkers/actions.ts#assignParticipantsAction": {
-    ...pmoOnly(),
-    arrange: async (caller) => {
+    ...pmoAndCoordinator("ok", { coordinator: "refused" }),
+    arrange: async (caller, cross) => {
+      if (caller === "coordinator") {
+        const c = await regionalCoordinator();
+        const [mine, target] = [await participantIn(c.home), await caseworkerIn(c.second)];
+        const ids = cross ? [mine.participantId, (await participantIn(c.elsewhere)).participantId] : [mine.participantId];
+        return { user: c.user, form: form({ participantIds: ids, caseworkerId: target.id }) };
+      }
       const [p, target] = [await participant(), await createTestUser("caseworker")];
       return { user: await someone(caller), form: form({ participantIds: [p.participantId], caseworkerId: target.id }) };
     },
@@ -550,9 +627,15 @@ const ACTIONS: Record<string, Spec> = {
     },
   },
   // cross: the PMO answering, from its queue, a request that is a caseworker's.
+  // cross for a coordinator: a waiting participant of another region.
   "app/pmo/help/actions.ts#answerQueueAction": {
-    ...pmoOnly("redirect", "refused"),
+    ...pmoAndCoordinator("redirect", { pmo: "refused", coordinator: 404 }),
     arrange: async (caller, cross) => {
+      if (caller === "coordinator") {
+        const c = await regionalCoordinator();
+        const requestId = await openRequest(await participantIn(cross ? c.elsewhere : c.home));
+        return { user: c.user, form: form({ requestId, answer: "Silakan hubungi kantor wilayah" }) };
+      }
       const p = await participant({ caseworker: cross ? await createTestUser("caseworker") : null });
       const requestId = await openRequest(p);
       return { user: await someone(caller), form: form({ requestId, answer: "Silakan hubungi pusat bantuan" }) };

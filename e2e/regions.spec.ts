@@ -67,7 +67,7 @@ test("the PMO makes a region and its coordinator, who activates and sees only th
   await coordinator.locator("form").filter({ has: coordinator.locator('[name="code"]') }).locator('button[type="submit"]').click();
   await coordinator.waitForURL("**/pmo");
   const nav = coordinator.getByRole("navigation", { name: "Menu PMO" });
-  await expect(nav.getByRole("link")).toHaveText(["Dasbor", "Laporan bulanan", "Survei"]);
+  await expect(nav.getByRole("link")).toHaveText(["Dasbor", "Pendamping", "Laporan bulanan", "Survei", "Pertanyaan peserta"]);
   // The province table beside the map: figures for their provinces only.
   const shown = await coordinator.locator('[data-table="provinces"] tbody tr[data-province]').evaluateAll((rows) =>
     rows

@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SectionNav } from "@/components/section-nav";
-import { canAny, READ_DASHBOARD, type Permission } from "@/lib/data/permissions";
+import { ANSWER_HELP_QUEUE, canAny, MANAGE_CASEWORKERS, READ_DASHBOARD, type Permission } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 
 // The PMO's section menu. Only a navigation aid: every page and action below checks the
@@ -15,12 +15,12 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
   const pages: [string, string, readonly Permission[]][] = [
     ["/pmo", t("dashboard"), READ_DASHBOARD],
     ["/pmo/participants", t("participants"), ["read:participant:any"]],
-    ["/pmo/caseworkers", t("caseworkers"), ["manage:caseworker:any"]],
+    ["/pmo/caseworkers", t("caseworkers"), MANAGE_CASEWORKERS],
     ["/pmo/regions", t("regions"), ["manage:region:any"]],
     ["/pmo/imports", t("imports"), ["create:import:any"]],
     ["/pmo/reports", t("reports"), READ_DASHBOARD],
     ["/pmo/survey", t("survey"), READ_DASHBOARD],
-    ["/pmo/help", t("help"), ["update:help_request:unassigned"]],
+    ["/pmo/help", t("help"), ANSWER_HELP_QUEUE],
     ["/pmo/outbox", t("outbox"), ["read:outbox:any"]],
     ["/pmo/jobs", t("jobs"), ["read:jobs:any"]],
     ["/pmo/data-requests", t("dataRequests"), ["read:data_request:any"]],

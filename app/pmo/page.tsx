@@ -7,7 +7,7 @@ import { BarTable, TargetBar } from "@/components/charts";
 import { DashboardFilterFields } from "@/components/dashboard-filter-fields";
 import { MonthPicker, pickerYears } from "@/components/month-picker";
 import { ScrollRegion } from "@/components/scroll-region";
-import { can, canAny, READ_DASHBOARD } from "@/lib/data/permissions";
+import { ASSIGN, can, canAny, READ_DASHBOARD } from "@/lib/data/permissions";
 import { listCohorts } from "@/lib/data/imports";
 import { getDashboard } from "@/lib/data/programme";
 import { getUser, requireUserWithAny } from "@/lib/data/session";
@@ -153,7 +153,7 @@ export default async function PmoDashboardPage({ searchParams }: { searchParams:
                 })}
               </p>
             ) : null}
-            {can(viewer, "update:assignment:any") ? (
+            {canAny(viewer, ASSIGN) ? (
               <p className="mt-2">
                 <Link href="/pmo/caseworkers#assign" className="font-medium text-teal-800 underline">
                   {tDash("assignLink")}

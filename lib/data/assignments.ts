@@ -7,9 +7,11 @@ import { maskNikLast4 } from "@/lib/validation";
 import type { AssignmentInput, AssignmentQuery, AssignmentRuleInput } from "@/lib/validation/pmo-staff";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
+import { provinceScope, requireScope, type ProvinceScope } from "./scope";
 
-// Which caseworker assists which participant, set by the PMO: one participant or many
-// at once, always all or nothing.
+// Which caseworker assists which participant, set by the PMO everywhere, or by a regional
+// coordinator among the participants and caseworkers of their provinces (docs/decisions/
+// 030): one participant or many at once, always all or nothing.
 
 export const ASSIGNMENT_PAGE_SIZE = 50;
 
@@ -37,6 +39,16 @@ export type AssignableList = {
 
 const caseworker = alias(users, "caseworker");
 
+/** Where the viewer assigns: everywhere (the PMO), their regions' provinces (a coordinator); 403 otherwise. */
+const assignmentScope = (viewer: SessionUser) => requireScope(viewer, "update:assignment:any", "update:assignment:region");
+
+/** Participants kept to the scope, by the province of their address. */
+const participantsIn = (scope: ProvinceScope): SQL | undefined =>
+  scope === null ? undefined : provinceScope(scope, sql`${participants.provinceCode}`);
+
+/** Caseworker accounts kept to the scope, by their province (none: in no region). */
+const caseworkersIn = (scope: ProvinceScope): SQL | undefined => (scope === null ? undefined : provinceScope(scope, sql`${users.provinceCode}`));
+
 function listCondition(query: Partial<AssignmentQuery>): SQL | undefined {
   const assigned = query.assigned ?? "unassigned";
   const q = query.q?.trim();
@@ -53,16 +65,17 @@ function listCondition(query: Partial<AssignmentQuery>): SQL | undefined {
 }
 
 /**
- * Participants to assign: by default those waiting for a caseworker, longest waiting
- * first; or everyone, or one caseworker's caseload; by stage, province and name.
+ * Participants to assign, in the viewer's scope: by default those waiting for a
+ * caseworker, longest waiting first; or everyone, or one caseworker's caseload; by stage,
+ * province and name.
  */
 export async function listAssignable(viewer: SessionUser, query: Partial<AssignmentQuery> = {}): Promise<AssignableList> {
-  requirePermission(viewer, "update:assignment:any");
-  const where = listCondition(query);
+  const scope = await assignmentScope(viewer);
+  const where = and(listCondition(query), participantsIn(scope));
   const page = Math.max(1, query.page ?? 1);
   const [[{ n: total }], [{ n: unassigned }], rows] = await Promise.all([
     db.select({ n: count() }).from(participants).where(where),
-    db.select({ n: count() }).from(participants).where(isNull(participants.caseworkerId)),
+    db.select({ n: count() }).from(participants).where(and(isNull(participants.caseworkerId), participantsIn(scope))),
     db
       .select({
         id: participants.id,
@@ -90,13 +103,13 @@ export async function listAssignable(viewer: SessionUser, query: Partial<Assignm
   };
 }
 
-/** Active caseworkers: who may receive participants. */
+/** Active caseworkers in the viewer's scope: who may receive participants. */
 export async function listAssignableCaseworkers(viewer: SessionUser): Promise<{ id: string; name: string; email: string | null }[]> {
-  requirePermission(viewer, "update:assignment:any");
+  const scope = await assignmentScope(viewer);
   return db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
-    .where(and(eq(users.role, "caseworker"), isNull(users.disabledAt)))
+    .where(and(eq(users.role, "caseworker"), isNull(users.disabledAt), caseworkersIn(scope)))
     .orderBy(asc(users.name), asc(users.id));
 }
 
@@ -111,10 +124,12 @@ export type AssignmentResult =
  * an active caseworker, nothing changes. Each participant that moves gets its version
  * bumped (an edit open in the old caseworker's browser is then refused as stale) and
  * its own audit event with the caseworker before and after, so the participant's
- * history in the audit log (filtered by record) shows every move.
+ * history in the audit log (filtered by record) shows every move. A coordinator's
+ * participants and target must all be of their provinces: an id outside them reads as
+ * unknown, and the whole submission is refused.
  */
 export async function assignParticipants(viewer: SessionUser, input: AssignmentInput): Promise<AssignmentResult> {
-  requirePermission(viewer, "update:assignment:any");
+  const scope = await assignmentScope(viewer);
   const ids = [...new Set(input.participantIds.map((id) => id.toLowerCase()))];
   const target = input.caseworkerId?.toLowerCase() ?? null;
   if (ids.length === 0) return { ok: false, fieldErrors: { participantIds: ["assignment.noneSelected"] } };
@@ -129,7 +144,7 @@ export async function assignParticipants(viewer: SessionUser, input: AssignmentI
       const [account] = await tx
         .select({ role: users.role, name: users.name, disabledAt: users.disabledAt })
         .from(users)
-        .where(eq(users.id, target))
+        .where(and(eq(users.id, target), caseworkersIn(scope)))
         .for("share");
       if (!account || account.role !== "caseworker" || account.disabledAt) {
         return { ok: false, fieldErrors: { caseworkerId: ["assignment.caseworkerUnavailable"] } };
@@ -141,7 +156,7 @@ export async function assignParticipants(viewer: SessionUser, input: AssignmentI
     const current = await tx
       .select({ id: participants.id, caseworkerId: participants.caseworkerId })
       .from(participants)
-      .where(inArray(participants.id, ids))
+      .where(and(inArray(participants.id, ids), participantsIn(scope)))
       .orderBy(asc(participants.id))
       .for("update");
     if (current.length !== ids.length) {
@@ -185,7 +200,8 @@ export type AssignmentRule = { autoAssign: boolean; updatedAt: Date | null };
 /**
  * The automatic assignment rule (docs/decisions/020): while on, a self-registered
  * participant goes at once to an enabled caseworker of their province with the smallest
- * open caseload (any province when the province has none). The rule itself runs in the
+ * open caseload (when the province has none, of another province of its region: decision
+ * 030; outside every region, of no region). The rule itself runs in the
  * registration's statement (register_participant, migration 0009). No settings row reads
  * as off.
  */

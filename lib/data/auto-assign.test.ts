@@ -7,10 +7,12 @@ import { registrationForm } from "@/lib/testing/identity";
 import { createTestParticipant, TEST_PASSWORD } from "@/lib/testing/participants";
 import { assignmentRuleSchema, caseworkerProvinceSchema, newCaseworkerSchema } from "@/lib/validation/pmo-staff";
 import { assistedRegistrationSchema, selfRegistrationSchema } from "@/lib/validation/registration";
+import { newRegionSchema } from "@/lib/validation/regions";
 import { getAssignmentRule, setAssignmentRule } from "./assignments";
 import { registerAssisted } from "./assisted";
 import { getOwnHome, registerSelf } from "./participants";
 import type { SessionUser } from "./permissions";
+import { createRegion } from "./regions";
 import { createCaseworker, disableCaseworker, listCaseworkers, setCaseworkerProvince } from "./staff";
 
 // The automatic assignment rule (docs/decisions/020): a self-registered participant goes
@@ -257,5 +259,90 @@ describe("a caseworker's province", () => {
   it("may be set on caseworkers only (a check in the database)", async () => {
     const p = await createTestParticipant();
     await expect(db.update(users).set({ provinceCode: "31" }).where(eq(users.id, p.user.id))).rejects.toThrow();
+  });
+});
+
+// Issue 19 (docs/decisions/030): a caseworker belongs to the region of their province, and
+// the rule assigns within the participant's region: their province first, then the other
+// provinces of the region, never another region. A province in no region falls back to
+// the caseworkers outside every region. Last in the file: the regions stay.
+describe("the rule within regions", () => {
+  const east = { provinceCode: "35", regencyCode: "3578" };
+  const bali = { provinceCode: "51", regencyCode: "5171" };
+  const jakarta = { provinceCode: "31", regencyCode: "3174" };
+
+  beforeAll(async () => {
+    for (const [name, provinceCodes] of [
+      ["Wilayah Timur", ["35", "51"]],
+      ["Wilayah Tengah", ["33"]],
+    ] as const) {
+      const made = await createRegion(pmo, newRegionSchema.parse({ name, provinceCodes }));
+      if (!made.ok) throw new Error(JSON.stringify(made));
+    }
+  });
+
+  it("prefers the participant's own province inside the region", async () => {
+    const inBali = await caseworker("51");
+    const inEast = await caseworker("35");
+    await caseload(inEast, 3);
+    await on();
+    const { row, participantId } = await register(east);
+    expect(row.caseworkerId).toBe(inEast.id);
+    expect((await assignEvents(participantId))[0].after).toMatchObject({ sameProvince: true });
+    expect(inBali.id).toBeTruthy();
+  });
+
+  it("falls back to the least-loaded caseworker of another province of the same region", async () => {
+    const busy = await caseworker("35");
+    const light = await caseworker("35");
+    const otherRegion = await caseworker("33");
+    const regionless = await caseworker("31");
+    const noProvince = await caseworker(null);
+    await caseload(busy, 2);
+    await on();
+    const { row, participantId } = await register(bali);
+    expect(row.caseworkerId).toBe(light.id);
+    expect((await assignEvents(participantId))[0].after).toMatchObject({ caseworkerId: light.id, sameProvince: false });
+    expect([otherRegion.id, regionless.id, noProvince.id]).not.toContain(row.caseworkerId);
+  });
+
+  it("never assigns outside the region: a region without an enabled caseworker leaves the participant waiting", async () => {
+    const disabledInRegion = await caseworker("51");
+    await disableCaseworker(pmo, disabledInRegion.id);
+    await caseworker("33");
+    await caseworker("31");
+    await caseworker(null);
+    await on();
+    const { row, participantId } = await register(east);
+    expect(row.caseworkerId).toBeNull();
+    expect(await assignEvents(participantId)).toEqual([]);
+  });
+
+  it("gives a participant of a province in no region to a caseworker outside every region, never to a region's", async () => {
+    const inRegion = await caseworker("33");
+    const regionless = await caseworker("52");
+    const noProvince = await caseworker(null);
+    await caseload(regionless, 1);
+    await on();
+    const first = await register(jakarta);
+    expect(first.row.caseworkerId).toBe(noProvince.id);
+    const second = await register(jakarta);
+    expect([regionless.id, noProvince.id]).toContain(second.row.caseworkerId);
+    // With no caseworker outside the regions, the participant waits.
+    await disableCaseworker(pmo, regionless.id);
+    await disableCaseworker(pmo, noProvince.id);
+    expect((await register(jakarta)).row.caseworkerId).toBeNull();
+    expect(inRegion.id).toBeTruthy();
+  });
+
+  it("serves a burst of one region's registrations from its caseworkers only, evenly", async () => {
+    const a = await caseworker("35");
+    const b = await caseworker("35");
+    await caseworker("33");
+    await on();
+    const made = await Promise.all(Array.from({ length: 4 }, () => register(bali)));
+    const counts = new Map<string | null, number>();
+    for (const m of made) counts.set(m.row.caseworkerId, (counts.get(m.row.caseworkerId) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({ [a.id]: 2, [b.id]: 2 });
   });
 });

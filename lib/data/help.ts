@@ -12,6 +12,7 @@ import { assignedParticipant } from "./casework";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { queueMessage } from "./outbox";
 import { requirePermission, type SessionUser } from "./permissions";
+import { provinceScope, requireScope } from "./scope";
 import { findOwnParticipant, ownParticipant } from "./self-service";
 import { insertServiceLog } from "./service-logs";
 
@@ -74,8 +75,13 @@ const toView = (r: ViewRow): HelpRequestView => ({
   status: r.status === "answered" ? "answered" : "open",
   answer: r.answer,
   answeredAt: r.answeredAt,
+  // A regional coordinator answers the queue for the programme office: the participant reads it as the PMO's answer.
   answeredBy:
-    r.answererRole === "caseworker" || r.answererRole === "pmo" ? { role: r.answererRole, name: r.answererName ?? "" } : null,
+    r.answererRole === "caseworker" || r.answererRole === "pmo"
+      ? { role: r.answererRole, name: r.answererName ?? "" }
+      : r.answererRole === "coordinator"
+        ? { role: "pmo", name: r.answererName ?? "" }
+        : null,
   createdAt: r.createdAt,
 });
 
@@ -254,9 +260,18 @@ export type PmoQueueRow = {
   stage: Stage;
 };
 
-/** The PMO's queue: open requests of participants who have no caseworker, oldest first. */
+/** Where the viewer answers the queue: all of it (the PMO), their regions' provinces (a coordinator); 403 otherwise. */
+const queueScope = async (viewer: SessionUser) => {
+  const scope = await requireScope(viewer, "update:help_request:unassigned", "update:help_request:region");
+  return scope === null ? undefined : provinceScope(scope, sql`${participants.provinceCode}`);
+};
+
+/**
+ * The PMO's queue: open requests of participants who have no caseworker, oldest first; a
+ * regional coordinator's: those of participants of their provinces.
+ */
 export async function listPmoHelpQueue(viewer: SessionUser): Promise<PmoQueueRow[]> {
-  requirePermission(viewer, "update:help_request:unassigned");
+  const inScope = await queueScope(viewer);
   const found = await db
     .select({
       id: helpRequests.id,
@@ -273,23 +288,26 @@ export async function listPmoHelpQueue(viewer: SessionUser): Promise<PmoQueueRow
     .from(helpRequests)
     .innerJoin(participants, eq(participants.id, helpRequests.participantId))
     .leftJoin(users, eq(users.id, participants.userId))
-    .where(and(eq(helpRequests.status, "open"), isNull(participants.caseworkerId)))
+    .where(and(eq(helpRequests.status, "open"), isNull(participants.caseworkerId), inScope))
     .orderBy(asc(helpRequests.createdAt), asc(helpRequests.id))
     .limit(200);
   return found.map(({ nikLast4, phone, ...r }) => ({ ...r, nikMasked: maskNikLast4(nikLast4), phoneMasked: phone ? maskPhone(phone) : null }));
 }
 
 /**
- * The PMO answers a request from a participant who has no caseworker. Once a caseworker
- * is assigned the request is theirs (it shows in their caseload), and the PMO is refused.
+ * The PMO (or the coordinator of the participant's region) answers a request from a
+ * participant who has no caseworker. Once a caseworker is assigned the request is theirs
+ * (it shows in their caseload), and the PMO is refused. A request of a participant
+ * outside a coordinator's provinces is 404.
  */
 export async function answerUnassignedHelpRequest(viewer: SessionUser, input: HelpAnswerInput): Promise<HelpResult> {
-  requirePermission(viewer, "update:help_request:unassigned");
+  const inScope = await queueScope(viewer);
   if (!UUID.test(input.requestId)) notFound();
   const [found] = await db
     .select({ participantId: helpRequests.participantId })
     .from(helpRequests)
-    .where(eq(helpRequests.id, input.requestId));
+    .innerJoin(participants, eq(participants.id, helpRequests.participantId))
+    .where(and(eq(helpRequests.id, input.requestId), inScope));
   if (!found) notFound();
   return db.transaction(async (tx): Promise<HelpResult> => {
     // The participant first, then the request: the same order as the caseworker's answer.

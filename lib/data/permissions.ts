@@ -49,7 +49,16 @@ export const PERMISSIONS = {
   // A regional coordinator: the PMO's reads and caseworker management, in the provinces
   // of their regions only (lib/data/scope.ts). Each ":region" permission is granted once
   // the data functions behind it scope their queries.
-  coordinator: ["read:dashboard:region", "update:account:own"],
+  coordinator: [
+    "read:dashboard:region",
+    // The caseworkers of their provinces: list, create, disable, enable, new codes, and
+    // assignment among them; the help queue of their unassigned participants
+    // (docs/decisions/030).
+    "manage:caseworker:region",
+    "update:assignment:region",
+    "update:help_request:region",
+    "update:account:own",
+  ],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Permission = (typeof PERMISSIONS)[Role][number];
@@ -73,6 +82,15 @@ export function canAny(user: Pick<SessionUser, "role"> | null | undefined, permi
 
 /** Reading the dashboard's figures: everywhere (the PMO) or in one's regions (a coordinator). */
 export const READ_DASHBOARD = ["read:dashboard:any", "read:dashboard:region"] as const satisfies readonly Permission[];
+
+/** Managing caseworker accounts: everywhere (the PMO) or in one's regions (a coordinator). */
+export const MANAGE_CASEWORKERS = ["manage:caseworker:any", "manage:caseworker:region"] as const satisfies readonly Permission[];
+
+/** Assigning participants to caseworkers: everywhere or in one's regions. */
+export const ASSIGN = ["update:assignment:any", "update:assignment:region"] as const satisfies readonly Permission[];
+
+/** The help queue of participants without a caseworker: all of it, or one's regions' part. */
+export const ANSWER_HELP_QUEUE = ["update:help_request:unassigned", "update:help_request:region"] as const satisfies readonly Permission[];
 
 /** Stops the request with HTTP 403 unless the user holds the permission. */
 export function requirePermission(user: Pick<SessionUser, "role"> | null | undefined, permission: Permission): void {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { notFound } from "next/navigation";
 import { db, type Tx } from "@/db";
 import { participants, STAGES, users, type Stage } from "@/db/schema";
@@ -9,13 +9,27 @@ import { createActivationCode, type IssuedCode } from "./activation";
 import { recordAudit } from "./audit";
 import { isUniqueViolation, pgErrorInfo } from "./db-errors";
 import { requirePermission, type SessionUser } from "./permissions";
+import { provinceScope, requireScope, type ProvinceScope } from "./scope";
 
-// Caseworker accounts, managed by the PMO: the list with caseload sizes, new accounts
-// (no password, a one-time activation code instead), disabling and enabling.
+// Caseworker accounts, managed by the PMO everywhere and by a regional coordinator in the
+// provinces of their regions (a caseworker belongs to the region of their province;
+// docs/decisions/028 and 030): the list with caseload sizes, new accounts (no password, a
+// one-time activation code instead), disabling and enabling.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type StaffFieldErrors = Partial<Record<"name" | "email" | "phone" | "form", string[]>>;
+export type StaffFieldErrors = Partial<Record<"name" | "email" | "phone" | "provinceCode" | "form", string[]>>;
+
+/** Where the viewer manages caseworkers: everywhere (the PMO), their regions' provinces (a coordinator); 403 otherwise. */
+const caseworkerScope = (viewer: SessionUser) => requireScope(viewer, "manage:caseworker:any", "manage:caseworker:region");
+
+/** A caseworker account's province kept to the scope, in SQL (none: everywhere). A caseworker with no province is in no region. */
+function inScope(scope: ProvinceScope): SQL | undefined {
+  return scope === null ? undefined : provinceScope(scope, sql`${users.provinceCode}`);
+}
+
+/** A province a coordinator may give a new (or moved) caseworker: one of theirs; anything for the PMO. */
+const provinceAllowed = (scope: ProvinceScope, provinceCode: string | null) => scope === null || (provinceCode !== null && scope.includes(provinceCode));
 
 export type CaseworkerRow = {
   id: string;
@@ -35,20 +49,31 @@ export type CaseworkerRow = {
 
 export type CaseworkerOverview = {
   rows: CaseworkerRow[];
-  /** Participants waiting for a caseworker. */
+  /** Participants waiting for a caseworker (a coordinator: those of their provinces). */
   unassigned: number;
   /** The largest caseload, for drawing the bars to one scale. */
   largest: number;
+  /** The provinces the viewer manages: null for everywhere (the PMO), a coordinator's list. */
+  scope: ProvinceScope;
 };
 
 const emptyStages = () => Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
 
 /**
- * Every caseworker account with its caseload by stage: active accounts first, then by
- * name. The counts are one grouped scan of the (caseworker, stage) index.
+ * Every caseworker account in the viewer's scope with its caseload by stage: active
+ * accounts first, then by name. The counts are one grouped scan of the (caseworker, stage)
+ * index; a coordinator's are those of their caseworkers (whoever assigned the
+ * participants) and of their provinces' unassigned participants.
  */
 export async function listCaseworkers(viewer: SessionUser): Promise<CaseworkerOverview> {
-  requirePermission(viewer, "manage:caseworker:any");
+  const scope = await caseworkerScope(viewer);
+  const loadScope =
+    scope === null
+      ? undefined
+      : or(
+          sql`${participants.caseworkerId} in (select u.id from users u where u.role = 'caseworker' and ${provinceScope(scope, sql`u.province_code`)})`,
+          and(isNull(participants.caseworkerId), provinceScope(scope, sql`${participants.provinceCode}`)),
+        );
   const [accounts, loads] = await Promise.all([
     db
       .select({
@@ -62,11 +87,12 @@ export async function listCaseworkers(viewer: SessionUser): Promise<CaseworkerOv
         lastLoginAt: users.lastLoginAt,
       })
       .from(users)
-      .where(eq(users.role, "caseworker"))
+      .where(and(eq(users.role, "caseworker"), inScope(scope)))
       .orderBy(sql`${users.disabledAt} is not null`, asc(users.name), asc(users.id)),
     db
       .select({ caseworkerId: participants.caseworkerId, stage: participants.stage, n: count() })
       .from(participants)
+      .where(loadScope)
       .groupBy(participants.caseworkerId, participants.stage),
   ]);
   const byCaseworker = new Map<string | null, Record<Stage, number>>();
@@ -95,6 +121,7 @@ export async function listCaseworkers(viewer: SessionUser): Promise<CaseworkerOv
     rows,
     unassigned: sum(byCaseworker.get(null)),
     largest: Math.max(0, ...rows.map((r) => r.caseload)),
+    scope,
   };
 }
 
@@ -168,9 +195,14 @@ export function staffConstraintErrors(error: unknown): StaffFieldErrors | null {
   return null;
 }
 
-/** A new caseworker account (see insertStaffAccount), optionally with a province. */
+/**
+ * A new caseworker account (see insertStaffAccount), optionally with a province; a
+ * coordinator's must have one of their provinces (a caseworker without one is in no
+ * region, and out of their reach at once).
+ */
 export async function createCaseworker(viewer: SessionUser, input: NewCaseworker): Promise<CreateCaseworkerResult> {
-  requirePermission(viewer, "manage:caseworker:any");
+  const scope = await caseworkerScope(viewer);
+  if (!provinceAllowed(scope, input.provinceCode)) return { ok: false, fieldErrors: { provinceCode: ["caseworker.provinceOutsideScope"] } };
   try {
     return await db.transaction((tx) => insertStaffAccount(tx, viewer, { role: "caseworker", ...input }));
   } catch (error) {
@@ -182,16 +214,23 @@ export async function createCaseworker(viewer: SessionUser, input: NewCaseworker
 
 export type StatusChange = { ok: true; changed: boolean; name: string };
 
-/** Who may disable and enable each kind of staff account. */
-const MANAGED_BY = { caseworker: "manage:caseworker:any", coordinator: "manage:region:any" } as const;
+/**
+ * Where the viewer manages accounts of the role: caseworkers everywhere or in a
+ * coordinator's provinces; coordinators (lib/data/regions.ts) only by the PMO, everywhere.
+ */
+async function managedScope(viewer: SessionUser, role: "caseworker" | "coordinator"): Promise<ProvinceScope> {
+  if (role === "caseworker") return caseworkerScope(viewer);
+  requirePermission(viewer, "manage:region:any");
+  return null;
+}
 
 /**
  * Disables or enables a staff account of the role (a caseworker's, or a regional
  * coordinator's from lib/data/regions.ts), audited as `<role>.disable` / `<role>.enable`.
- * 404 for an id that is not an account of that role.
+ * 404 for an id that is not an account of that role in the viewer's scope.
  */
-export async function setStaffDisabled(viewer: SessionUser, role: keyof typeof MANAGED_BY, accountId: string, disable: boolean): Promise<StatusChange> {
-  requirePermission(viewer, MANAGED_BY[role]);
+export async function setStaffDisabled(viewer: SessionUser, role: "caseworker" | "coordinator", accountId: string, disable: boolean): Promise<StatusChange> {
+  const scope = await managedScope(viewer, role);
   if (!UUID.test(accountId)) notFound();
   const result = await db.transaction(async (tx): Promise<StatusChange | null> => {
     // Locked: an assignment to this caseworker (which takes a share lock on the row)
@@ -199,7 +238,7 @@ export async function setStaffDisabled(viewer: SessionUser, role: keyof typeof M
     const [account] = await tx
       .select({ id: users.id, name: users.name, disabledAt: users.disabledAt })
       .from(users)
-      .where(and(eq(users.id, accountId), eq(users.role, role)))
+      .where(and(eq(users.id, accountId), eq(users.role, role), inScope(scope)))
       .for("update");
     if (!account) return null;
     if ((account.disabledAt !== null) === disable) return { ok: true, changed: false, name: account.name };
@@ -223,7 +262,8 @@ export async function setStaffDisabled(viewer: SessionUser, role: keyof typeof M
     });
     return { ok: true, changed: true, name: account.name };
   });
-  // Not an id of that role (a participant's or the PMO's own included): nothing to change.
+  // Not an id of that role in scope (a participant's, the PMO's own, another region's
+  // caseworker included): nothing to change.
   if (!result) notFound();
   return result;
 }
@@ -251,13 +291,13 @@ export type CaseworkerCodeResult =
  * password; older codes stop working. Not for a disabled account (it could not be used).
  */
 export async function issueCaseworkerCode(viewer: SessionUser, caseworkerId: string): Promise<CaseworkerCodeResult> {
-  requirePermission(viewer, "manage:caseworker:any");
+  const scope = await caseworkerScope(viewer);
   if (!UUID.test(caseworkerId)) notFound();
   const result = await db.transaction(async (tx): Promise<CaseworkerCodeResult | null> => {
     const [account] = await tx
       .select({ id: users.id, name: users.name, disabledAt: users.disabledAt })
       .from(users)
-      .where(and(eq(users.id, caseworkerId), eq(users.role, "caseworker")))
+      .where(and(eq(users.id, caseworkerId), eq(users.role, "caseworker"), inScope(scope)))
       .for("update");
     if (!account) return null;
     if (account.disabledAt) return { ok: false, fieldErrors: { form: ["caseworker.disabled"] } };
@@ -275,22 +315,26 @@ export async function issueCaseworkerCode(viewer: SessionUser, caseworkerId: str
   return result;
 }
 
+export type ProvinceChange = StatusChange | { ok: false; fieldErrors: StaffFieldErrors };
+
 /**
  * Sets or clears a caseworker's province (docs/decisions/020): the automatic assignment
  * rule gives a new participant to a caseworker of their province first. Their current
- * caseload stays where it is. 404 for an id that is not a caseworker's.
+ * caseload stays where it is. 404 for an id that is not a caseworker's in the viewer's
+ * scope; a coordinator moves a caseworker only between their own provinces.
  */
-export async function setCaseworkerProvince(viewer: SessionUser, input: CaseworkerProvinceInput): Promise<StatusChange> {
-  requirePermission(viewer, "manage:caseworker:any");
+export async function setCaseworkerProvince(viewer: SessionUser, input: CaseworkerProvinceInput): Promise<ProvinceChange> {
+  const scope = await caseworkerScope(viewer);
   if (!UUID.test(input.caseworkerId)) notFound();
-  const result = await db.transaction(async (tx): Promise<StatusChange | null> => {
+  const result = await db.transaction(async (tx): Promise<ProvinceChange | null> => {
     const [account] = await tx
       .select({ id: users.id, name: users.name, provinceCode: users.provinceCode })
       .from(users)
-      .where(and(eq(users.id, input.caseworkerId), eq(users.role, "caseworker")))
+      .where(and(eq(users.id, input.caseworkerId), eq(users.role, "caseworker"), inScope(scope)))
       .for("update");
     if (!account) return null;
     if (account.provinceCode === input.provinceCode) return { ok: true, changed: false, name: account.name };
+    if (!provinceAllowed(scope, input.provinceCode)) return { ok: false, fieldErrors: { provinceCode: ["caseworker.provinceOutsideScope"] } };
     await tx.update(users).set({ provinceCode: input.provinceCode, updatedAt: new Date() }).where(eq(users.id, account.id));
     await recordAudit(tx, {
       actor: viewer,

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { activateUrl, expiryText } from "@/app/activate/display";
 import { assignParticipants, setAssignmentRule } from "@/lib/data/assignments";
 import { createCaseworker, disableCaseworker, enableCaseworker, issueCaseworkerCode, setCaseworkerProvince } from "@/lib/data/staff";
-import { requireUser, requireUserWith } from "@/lib/data/session";
+import { ASSIGN } from "@/lib/data/permissions";
+import { requireUser, requireUserWithAny } from "@/lib/data/session";
 import { sealQuery } from "@/lib/crypto/search-seal";
 import { redirect } from "next/navigation";
 import { formError, formFields, pageFormError, type FormState } from "@/lib/forms";
@@ -64,7 +65,7 @@ export async function setCaseworkerStatusAction(_prev: CaseworkerStatusState, fo
   const parsed = caseworkerStatusSchema.safeParse(formFields(formData));
   if (!parsed.success) return refused({ form: ["form.error"] }, formData);
   const { caseworkerId, status } = parsed.data;
-  // 403 for other roles, 404 for an id that is not a caseworker's.
+  // 403 for other roles, 404 for an id that is not a caseworker's in the viewer's scope.
   const result = status === "disable" ? await disableCaseworker(viewer, caseworkerId) : await enableCaseworker(viewer, caseworkerId);
   revalidatePath(PATH);
   const t = await getTranslations("pmoCaseworkers");
@@ -84,8 +85,9 @@ export async function setCaseworkerProvinceAction(_prev: CaseworkerProvinceState
   const viewer = await requireUser();
   const parsed = caseworkerProvinceSchema.safeParse(formFields(formData));
   if (!parsed.success) return refused(z.flattenError(parsed.error).fieldErrors, formData);
-  // 403 for other roles, 404 for an id that is not a caseworker's.
+  // 403 for other roles, 404 for an id that is not a caseworker's in the viewer's scope.
   const result = await setCaseworkerProvince(viewer, parsed.data);
+  if (!result.ok) return refused(result.fieldErrors, formData);
   revalidatePath(PATH);
   const t = await getTranslations("pmoCaseworkers");
   return {
@@ -159,7 +161,7 @@ export async function assignParticipantsAction(_prev: AssignState, formData: For
 
 /** The assignment list's filter form: the name search is sealed into the link, never in clear. */
 export async function searchAssignableAction(formData: FormData): Promise<never> {
-  const viewer = await requireUserWith("update:assignment:any");
+  const viewer = await requireUserWithAny(ASSIGN);
   const query = assignmentQuerySchema.parse({ ...formFields(formData), page: undefined });
   const sealed = sealQuery(assignmentQuery(query), viewer.id);
   redirect(`${PATH}${sealed ? `?${sealed}` : ""}#assign`);

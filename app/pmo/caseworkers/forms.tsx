@@ -65,8 +65,23 @@ export function AssignmentRuleForm({ on }: { on: boolean }) {
   );
 }
 
-/** One caseworker's province: a select and a save button (works without JavaScript). */
-export function CaseworkerProvinceForm({ id, name, provinceCode, provinces }: { id: string; name: string; provinceCode: string | null; provinces: ProvinceOption[] }) {
+/**
+ * One caseworker's province: a select and a save button (works without JavaScript).
+ * `required`: no "none" (a regional coordinator's caseworkers keep one of their provinces).
+ */
+export function CaseworkerProvinceForm({
+  id,
+  name,
+  provinceCode,
+  provinces,
+  required = false,
+}: {
+  id: string;
+  name: string;
+  provinceCode: string | null;
+  provinces: ProvinceOption[];
+  required?: boolean;
+}) {
   const t = useTranslations("pmoCaseworkers");
   const [state, action, pending] = useActionState(setCaseworkerProvinceAction, {} as CaseworkerProvinceState);
   const selectId = `province-${id}`;
@@ -89,7 +104,7 @@ export function CaseworkerProvinceForm({ id, name, provinceCode, provinces }: { 
           aria-invalid={errorId ? true : undefined}
           className="max-w-56 rounded-md border border-slate-400 px-2 py-1.5 text-sm"
         >
-          <option value="">{t("provinceNone")}</option>
+          {required ? null : <option value="">{t("provinceNone")}</option>}
           {provinces.map((p) => (
             <option key={p.code} value={p.code}>
               {p.name}
@@ -109,7 +124,8 @@ export function CaseworkerProvinceForm({ id, name, provinceCode, provinces }: { 
   );
 }
 
-export function CreateCaseworkerForm({ provinces }: { provinces: ProvinceOption[] }) {
+/** `provinceRequired`: a regional coordinator's new caseworker must have one of their provinces. */
+export function CreateCaseworkerForm({ provinces, provinceRequired = false }: { provinces: ProvinceOption[]; provinceRequired?: boolean }) {
   const [state, action, pending] = useActionState(createCaseworkerAction, {} as CreateCaseworkerState);
   const t = useTranslations("pmoCaseworkers");
   const e = state.ok ? {} : (state.fieldErrors ?? {});
@@ -126,7 +142,7 @@ export function CreateCaseworkerForm({ provinces }: { provinces: ProvinceOption[
       <ActionForm action={action} className="max-w-xl space-y-3" noValidate>
         {/* Remounted on each answer: cleared after success, what was typed after an error. */}
         <div key={state.attempt ?? "first"} className="space-y-3">
-          {state.ok ? null : <Answer state={state} order={["name", "email", "phone"]} />}
+          {state.ok ? null : <Answer state={state} order={["name", "email", "phone", "provinceCode"]} />}
           <Field name="name" label={t("name")} errors={e.name} required>
             {(p) => <input {...p} type="text" autoComplete="off" maxLength={200} defaultValue={v.name ?? ""} />}
           </Field>
@@ -136,10 +152,17 @@ export function CreateCaseworkerForm({ provinces }: { provinces: ProvinceOption[
           <Field name="phone" label={t("phone")} hint={t("phoneHint")} errors={e.phone} optionalLabel={t("optional")}>
             {(p) => <input {...p} type="tel" autoComplete="off" maxLength={40} defaultValue={v.phone ?? ""} />}
           </Field>
-          <Field name="provinceCode" label={t("provinceOf")} hint={t("provinceHint")} errors={e.provinceCode} optionalLabel={t("optional")}>
+          <Field
+            name="provinceCode"
+            label={t("provinceOf")}
+            hint={t("provinceHint")}
+            errors={e.provinceCode}
+            required={provinceRequired}
+            optionalLabel={provinceRequired ? undefined : t("optional")}
+          >
             {(p) => (
               <select {...p} defaultValue={v.provinceCode ?? ""}>
-                <option value="">{t("provinceNone")}</option>
+                {provinceRequired ? null : <option value="">{t("provinceNone")}</option>}
                 {provinces.map((o) => (
                   <option key={o.code} value={o.code}>
                     {o.name}

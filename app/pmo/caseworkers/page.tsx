@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getMessages, getTranslations } from "next-intl/server";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { STAGES } from "@/db/schema";
 import { hasClearSearch, openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { getAssignmentRule, listAssignable, listAssignableCaseworkers } from "@/lib/data/assignments";
-import { can, requirePermission } from "@/lib/data/permissions";
-import { getUser, requireUserWith } from "@/lib/data/session";
+import { ASSIGN, can, canAny, MANAGE_CASEWORKERS } from "@/lib/data/permissions";
+import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { listCaseworkers } from "@/lib/data/staff";
 import { findProvince, provinces } from "@/lib/reference/regions";
 import { assignmentQuerySchema, UNASSIGN, type AssignmentQuery } from "@/lib/validation/pmo-staff";
@@ -18,7 +18,7 @@ import { assignmentQuery } from "./query";
 
 export async function generateMetadata(): Promise<Metadata> {
   // Metadata renders before the page refuses: other roles get the site's default title.
-  if (!can(await getUser(), "manage:caseworker:any")) return {};
+  if (!canAny(await getUser(), MANAGE_CASEWORKERS)) return {};
   return { title: (await getTranslations("pmoCaseworkers"))("title") };
 }
 
@@ -31,9 +31,12 @@ function listHref(userId: string, query: AssignmentQuery, page = 1): string {
 }
 
 export default async function CaseworkersPage({ searchParams }: { searchParams: SearchParams }) {
-  // Both permissions: the page manages accounts and assignments (the PMO holds both).
-  const viewer = await requireUserWith("manage:caseworker:any");
-  requirePermission(viewer, "update:assignment:any");
+  // Both permissions: the page manages accounts and assignments (the PMO holds both
+  // everywhere, a regional coordinator both in their provinces; the data layer scopes).
+  const viewer = await requireUserWithAny(MANAGE_CASEWORKERS);
+  if (!canAny(viewer, ASSIGN)) forbidden();
+  // The automatic assignment rule is the PMO's alone (docs/decisions/020, 030).
+  const ownsRule = can(viewer, "update:assignment_rule:any");
   const given = queryFields(await searchParams);
   if (hasClearSearch(given)) {
     const clear = assignmentQuerySchema.parse({ assigned: given.assigned, stage: given.stage, province: given.province, q: given.q });
@@ -44,9 +47,11 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
     listCaseworkers(viewer),
     listAssignable(viewer, query),
     listAssignableCaseworkers(viewer),
-    getAssignmentRule(viewer),
+    ownsRule ? getAssignmentRule(viewer) : null,
   ]);
-  const provinceOptions = provinces.map((p) => ({ code: p.code, name: p.name }));
+  // A coordinator picks among their own provinces only (the data layer refuses others).
+  const scoped = overview.scope;
+  const provinceOptions = provinces.filter((p) => scoped === null || scoped.includes(p.code)).map((p) => ({ code: p.code, name: p.name }));
   const t = await getTranslations("pmoCaseworkers");
   const tStage = await getTranslations("stage");
   const format = await getFormatter();
@@ -58,16 +63,18 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
       <div className="space-y-10">
         <div>
           <h1 className="text-2xl font-bold">{t("title")}</h1>
-          <p className="mt-2 text-slate-700">{t("intro")}</p>
+          <p className="mt-2 text-slate-700">{scoped === null ? t("intro") : t("introRegion")}</p>
         </div>
 
-        <section id="rule" aria-labelledby="rule-h" className="space-y-3">
-          <h2 id="rule-h" className="text-xl font-semibold">
-            {t("ruleTitle")}
-          </h2>
-          <p className="max-w-3xl text-slate-700">{t("ruleIntro")}</p>
-          <AssignmentRuleForm on={rule.autoAssign} />
-        </section>
+        {rule ? (
+          <section id="rule" aria-labelledby="rule-h" className="space-y-3">
+            <h2 id="rule-h" className="text-xl font-semibold">
+              {t("ruleTitle")}
+            </h2>
+            <p className="max-w-3xl text-slate-700">{t("ruleIntro")}</p>
+            <AssignmentRuleForm on={rule.autoAssign} />
+          </section>
+        ) : null}
 
         <section aria-labelledby="accounts-h" className="space-y-3">
           <h2 id="accounts-h" className="text-xl font-semibold">
@@ -144,7 +151,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
                   </div>
                   <div className="space-y-3">
                     <CaseworkerActions id={c.id} name={c.name} disabled={c.disabled} />
-                    <CaseworkerProvinceForm id={c.id} name={c.name} provinceCode={c.provinceCode} provinces={provinceOptions} />
+                    <CaseworkerProvinceForm id={c.id} name={c.name} provinceCode={c.provinceCode} provinces={provinceOptions} required={scoped !== null} />
                   </div>
                 </li>
               ))}
@@ -157,7 +164,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
             {t("createTitle")}
           </h2>
           <p className="max-w-3xl text-slate-700">{t("createIntro")}</p>
-          <CreateCaseworkerForm provinces={provinceOptions} />
+          <CreateCaseworkerForm provinces={provinceOptions} provinceRequired={scoped !== null} />
         </section>
 
         <section id="assign" aria-labelledby="assign-h" className="space-y-4">
@@ -212,7 +219,7 @@ export default async function CaseworkersPage({ searchParams }: { searchParams: 
               </label>
               <select id="province" name="province" defaultValue={query.province ?? ""} className="max-w-56 rounded-md border border-slate-400 px-3 py-2">
                 <option value="">{t("allProvinces")}</option>
-                {provinces.map((p) => (
+                {provinceOptions.map((p) => (
                   <option key={p.code} value={p.code}>
                     {p.name}
                   </option>

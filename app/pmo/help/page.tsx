@@ -5,22 +5,24 @@ import { NextIntlClientProvider } from "next-intl";
 import { getFormatter, getMessages, getTranslations } from "next-intl/server";
 import { FormMessage } from "@/components/field";
 import { listPmoHelpQueue } from "@/lib/data/help";
-import { can } from "@/lib/data/permissions";
-import { getUser, requireUserWith } from "@/lib/data/session";
+import { ANSWER_HELP_QUEUE, can, canAny } from "@/lib/data/permissions";
+import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { findProvince } from "@/lib/reference/regions";
 import { queryFields } from "@/lib/validation/query";
 import { QueueAnswerForm } from "./answer-form";
 
 export async function generateMetadata(): Promise<Metadata> {
-  if (!can(await getUser(), "update:help_request:unassigned")) return {};
+  if (!canAny(await getUser(), ANSWER_HELP_QUEUE)) return {};
   return { title: (await getTranslations("pmoHelp"))("title") };
 }
 
-/** The PMO's queue: questions from participants who have no caseworker yet. */
+/** The PMO's queue: questions from participants who have no caseworker yet (a coordinator's: of their provinces). */
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function PmoHelpPage({ searchParams }: { searchParams: SearchParams }) {
-  const viewer = await requireUserWith("update:help_request:unassigned");
+  const viewer = await requireUserWithAny(ANSWER_HELP_QUEUE);
+  // The case file link only for whoever may open it.
+  const readsCaseFiles = can(viewer, "read:participant:any");
   const answered = queryFields(await searchParams).answered !== undefined;
   const queue = await listPmoHelpQueue(viewer);
   const t = await getTranslations("pmoHelp");
@@ -55,9 +57,11 @@ export default async function PmoHelpPage({ searchParams }: { searchParams: Sear
                 <Link href={`/pmo/caseworkers?${sealQuery(`q=${encodeURIComponent(r.fullName)}`, viewer.id)}#assign`} className="font-medium text-teal-800 underline">
                   {t("assign")}
                 </Link>
-                <Link href={`/pmo/participants/${r.participantId}`} className="font-medium text-teal-800 underline">
-                  {t("profile")}
-                </Link>
+                {readsCaseFiles ? (
+                  <Link href={`/pmo/participants/${r.participantId}`} className="font-medium text-teal-800 underline">
+                    {t("profile")}
+                  </Link>
+                ) : null}
               </p>
               <QueueAnswerForm requestId={r.id} />
             </li>
