@@ -49,7 +49,16 @@ export const PERMISSIONS = {
   // A regional coordinator: the PMO's reads and caseworker management, in the provinces
   // of their regions only (lib/data/scope.ts). Each ":region" permission is granted once
   // the data functions behind it scope their queries.
-  coordinator: ["read:dashboard:region", "update:account:own"],
+  coordinator: [
+    "read:dashboard:region",
+    // The participant list, read-only case files (NIK masked), the export (masked; whole
+    // NIKs only with a stated purpose), the audit log of their participants
+    // (docs/decisions/029-coordinator-reads.md).
+    "read:participant:region",
+    "read:export:region",
+    "read:audit:region",
+    "update:account:own",
+  ],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Permission = (typeof PERMISSIONS)[Role][number];
@@ -73,6 +82,15 @@ export function canAny(user: Pick<SessionUser, "role"> | null | undefined, permi
 
 /** Reading the dashboard's figures: everywhere (the PMO) or in one's regions (a coordinator). */
 export const READ_DASHBOARD = ["read:dashboard:any", "read:dashboard:region"] as const satisfies readonly Permission[];
+
+/** Reading participants (the list, case files): everywhere (the PMO) or in one's regions (a coordinator). */
+export const READ_PARTICIPANTS = ["read:participant:any", "read:participant:region"] as const satisfies readonly Permission[];
+
+/** Exporting the participant list: everywhere or in one's regions. */
+export const READ_EXPORT = ["read:export:any", "read:export:region"] as const satisfies readonly Permission[];
+
+/** Reading the audit log: all of it, or the events on one's regions' participants. */
+export const READ_AUDIT = ["read:audit:any", "read:audit:region"] as const satisfies readonly Permission[];
 
 /** Stops the request with HTTP 403 unless the user holds the permission. */
 export function requirePermission(user: Pick<SessionUser, "role"> | null | undefined, permission: Permission): void {
