@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { after } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
-import { programmeSettings, regionProvinces, users } from "@/db/schema";
+import { coordinatorRegions, programmeSettings, regionProvinces, users } from "@/db/schema";
 import { createCoordinator, createRegion } from "@/lib/data/regions";
 import { provinces } from "@/lib/reference/regions";
 import { newCoordinatorSchema, newRegionSchema } from "@/lib/validation/regions";
@@ -81,13 +81,15 @@ const APP = path.join(ROOT, "app");
 // Callers and fixtures
 // ---------------------------------------------------------------------------
 
-type Caller = "anonymous" | "participant" | "caseworker" | "pmo";
-const CALLERS: Caller[] = ["anonymous", "participant", "caseworker", "pmo"];
+// A regional coordinator (issue 19) works for a region with one province of its own.
+type Caller = "anonymous" | "participant" | "caseworker" | "pmo" | "coordinator";
+const CALLERS: Caller[] = ["anonymous", "participant", "caseworker", "pmo", "coordinator"];
 
 /** The answer an action gives: sent to /login, 403, 404, a form answer refusing, done, or done and sent on. */
 type Answer = "login" | 403 | 404 | "refused" | "ok" | "redirect";
 
 let pmo: SessionUser;
+let coordinator: SessionUser;
 /** The session auth() hands over for the next call. */
 async function signedIn(user: SessionUser | null): Promise<void> {
   if (!user) {
@@ -101,6 +103,8 @@ async function signedIn(user: SessionUser | null): Promise<void> {
 beforeAll(async () => {
   await freshDatabase();
   pmo = await createTestUser("pmo");
+  coordinator = await createTestUser("coordinator");
+  await db.insert(coordinatorRegions).values({ userId: coordinator.id, regionId: await someRegion() });
 });
 
 const JUNE = new Date("2021-06-01T09:00:00+07:00");
@@ -129,6 +133,7 @@ async function someone(caller: Caller): Promise<SessionUser | null> {
   if (caller === "anonymous") return null;
   if (caller === "participant") return (await participant()).user;
   if (caller === "pmo") return pmo;
+  if (caller === "coordinator") return coordinator;
   return createTestUser("caseworker");
 }
 
@@ -207,15 +212,16 @@ type Spec = {
 };
 
 const participantOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => ({
-  answers: { anonymous: "login", participant: ok, caseworker: 403, pmo: 403 },
+  answers: { anonymous: "login", participant: ok, caseworker: 403, pmo: 403, coordinator: 403 },
   cross: { participant: 404 },
 });
 const caseworkerOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => ({
-  answers: { anonymous: "login", participant: 403, caseworker: ok, pmo: 403 },
+  answers: { anonymous: "login", participant: 403, caseworker: ok, pmo: 403, coordinator: 403 },
   cross: { caseworker: 404 },
 });
-const pmoOnly = (ok: Answer = "ok", cross?: Answer): Pick<Spec, "answers" | "cross"> => ({
-  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok },
+/** A PMO form; a coordinator is refused (403) unless `coordinator` says otherwise (a form scoped to their regions). */
+const pmoOnly = (ok: Answer = "ok", cross?: Answer, coordinator: Answer = 403): Pick<Spec, "answers" | "cross"> => ({
+  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok, coordinator },
   ...(cross ? { cross: { pmo: cross } } : {}),
 });
 
@@ -252,13 +258,13 @@ const ACTIONS: Record<string, Spec> = {
   // --- app/actions.ts: the language switch and sign-out, in every page's header ---
   "app/actions.ts#switchLocale": {
     public: "the language switch: sets a cookie, writes nothing",
-    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
+    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect", coordinator: "redirect" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({ locale: "en", returnTo: "/me" }) }),
   },
   "app/actions.ts#signOutEverywhere": {
     public: "sign-out: ends the caller's own sessions and nobody else's",
-    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
-    arrange: async (caller) => ({ user: caller === "pmo" ? await createTestUser("pmo") : await someone(caller), form: form({}) }),
+    answers: { anonymous: "redirect", participant: "redirect", caseworker: "redirect", pmo: "redirect", coordinator: "redirect" },
+    arrange: async (caller) => ({ user: caller === "pmo" || caller === "coordinator" ? await createTestUser(caller) : await someone(caller), form: form({}) }),
     // The caller's own users row (session version) and the auth.sign_out event, nothing else.
     allowed: (post, changes) =>
       changes.every(
@@ -269,7 +275,7 @@ const ACTIONS: Record<string, Spec> = {
   },
   // --- one's own password, for every role (/account/password): sent back to the page ---
   "app/account/password/actions.ts#changePasswordAction": {
-    answers: { anonymous: "login", participant: "redirect", caseworker: "redirect", pmo: "redirect" },
+    answers: { anonymous: "login", participant: "redirect", caseworker: "redirect", pmo: "redirect", coordinator: "redirect" },
     arrange: async (caller) => {
       const user =
         caller === "anonymous" ? null : caller === "participant" ? (await participant()).user : await createTestUser(caller, { password: TEST_PASSWORD });
@@ -280,27 +286,27 @@ const ACTIONS: Record<string, Spec> = {
   // --- the public forms: an empty post is refused by every caller and writes nothing ---
   "app/activate/actions.ts#activateAction": {
     public: "activation with a one-time code: for people who cannot sign in yet",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/login/actions.ts#signInAction": {
     public: "sign-in",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/reset-password/actions.ts#requestResetAction": {
     public: "a forgotten password: for people who cannot sign in",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/reset-password/actions.ts#resetAction": {
     public: "a forgotten password, second step: the code proves who the person is",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
   "app/register/actions.ts#registerAction": {
     public: "self-registration: how a worker gets an account",
-    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused" },
+    answers: { anonymous: "refused", participant: "refused", caseworker: "refused", pmo: "refused", coordinator: "refused" },
     arrange: async (caller) => ({ user: await someone(caller), form: form({}) }),
   },
 
@@ -429,7 +435,7 @@ const ACTIONS: Record<string, Spec> = {
     },
   },
   "app/caseworker/register/actions.ts#registerAssistedAction": {
-    answers: { anonymous: "login", participant: 403, caseworker: "ok", pmo: 403 },
+    answers: { anonymous: "login", participant: 403, caseworker: "ok", pmo: 403, coordinator: 403 },
     arrange: async (caller) => {
       const { password: _p, ...fields } = registrationForm();
       return { user: await someone(caller), form: form(fields) };
@@ -444,7 +450,8 @@ const ACTIONS: Record<string, Spec> = {
     arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "Siti", stage: "lms" }) }),
   },
   "app/pmo/participants/actions.ts#searchParticipantsAction": {
-    ...pmoOnly("redirect"),
+    // A coordinator searches their regions' list (the list itself is scoped).
+    ...pmoOnly("redirect", undefined, "redirect"),
     readOnly: "seals the search and redirects to the list",
     arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "3174011705900001", stage: "lms" }) }),
   },
