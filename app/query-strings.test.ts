@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
-import { imports, users } from "@/db/schema";
+import { coordinatorRegions, imports, regionProvinces, regions, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { auth } from "@/lib/auth";
 import { credentialsSignIn } from "@/lib/auth/credentials";
@@ -72,7 +72,7 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 10);
 // Who opens what
 // ---------------------------------------------------------------------------
 
-type Caller = "anonymous" | "participant" | "caseworker" | "pmo";
+type Caller = "anonymous" | "participant" | "caseworker" | "pmo" | "coordinator";
 /** Anonymous: the public pages (/login, /reset-password) read their query before anyone signs in. */
 const callers = { anonymous: null } as Record<Caller, SessionUser | null>;
 /** Records the dynamic segments name: a participant of the caseworker, an import. */
@@ -99,6 +99,11 @@ beforeAll(async () => {
   callers.pmo = await createTestUser("pmo");
   callers.caseworker = await createTestUser("caseworker");
   callers.participant = (await createTestParticipant()).user;
+  // A regional coordinator of the province the test participants live in (31).
+  callers.coordinator = await createTestUser("coordinator");
+  const [region] = await db.insert(regions).values({ name: "Kantor Wilayah Jakarta" }).returning();
+  await db.insert(regionProvinces).values({ provinceCode: "31", regionId: region.id });
+  await db.insert(coordinatorRegions).values({ userId: callers.coordinator.id, regionId: region.id });
   records.participantId = (await createTestParticipant({ caseworkerId: callers.caseworker.id })).participantId;
   const upload = await uploadImport(callers.pmo, { cohort: "Wisma Atlet", fileName: "kohort.csv", body: [goodCsv()] });
   if (!upload.ok) throw new Error(JSON.stringify(upload));
@@ -112,6 +117,8 @@ afterAll(() => rm(process.env.IMPORT_SPOOL_DIR!, { recursive: true, force: true 
 
 type PageSpec = {
   caller: Caller;
+  /** Others who open it too (a coordinator, on the pages scoped to their regions). */
+  also?: Caller[];
   /** The parameters the page reads (hostile values go to these first). */
   params: readonly string[];
   /** The record its [id] names, one the caller may open. */
@@ -131,7 +138,7 @@ const PAGES: Record<string, PageSpec> = {
   "app/caseworker/participants/[id]/page.tsx": { caller: "caseworker", params: ["correct", "answer", "answered", "corrected"], id: "participantId" },
   "app/me/data/page.tsx": { caller: "participant", params: ["sent"] },
   // `actor` (part of an email) is no filter any more; an old link may still carry it.
-  "app/pmo/audit/page.tsx": { caller: "pmo", params: ["actorId", "actor", "action", "record", "from", "to", "page"] },
+  "app/pmo/audit/page.tsx": { caller: "pmo", also: ["coordinator"], params: ["actorId", "actor", "action", "record", "from", "to", "page"] },
   "app/pmo/caseworkers/page.tsx": { caller: "pmo", params: ["assigned", "stage", "province", "q", "s", "page"] },
   "app/pmo/data-requests/page.tsx": { caller: "pmo", params: ["status", "kind", "done"] },
   "app/pmo/help/page.tsx": { caller: "pmo", params: ["answered"] },
@@ -143,7 +150,7 @@ const PAGES: Record<string, PageSpec> = {
   "app/pmo/jobs/page.tsx": { caller: "pmo", params: ["page"] },
   "app/pmo/outbox/page.tsx": { caller: "pmo", params: ["state", "page"] },
   "app/pmo/page.tsx": { caller: "pmo", params: [...DASHBOARD, "mapBy", "cwSort", "cwDir"] },
-  "app/pmo/participants/page.tsx": { caller: "pmo", params: [...FILTER_KEYS, "s", "page", "exportError"] },
+  "app/pmo/participants/page.tsx": { caller: "pmo", also: ["coordinator"], params: [...FILTER_KEYS, "s", "page", "exportError"] },
   "app/pmo/reports/page.tsx": { caller: "pmo", params: REPORT },
   "app/pmo/survey/page.tsx": { caller: "pmo", params: DASHBOARD },
 };
@@ -277,21 +284,24 @@ const ROUTES: Record<string, RouteSpec> = {
   "app/pmo/participants/export/route.ts": {
     reads: "the list's filter and the format in the query string (GET and POST), and a purpose and a format (POST)",
     hostile: async (route) => {
-      await signedIn(callers.pmo);
-      const names = [...FILTER_KEYS, "s", "page", "format"];
-      const get = (query: Query) => route.GET(new NextRequest(exportUrl(query)) as never);
-      const post = (query: Query, purpose: string) => route.POST(formPost(exportUrl(query), { purpose }) as never);
-      for (const query of nulQueries(names, callers.pmo)) {
-        await expectCleanRoute(() => get(query), JSON.stringify(query));
-        await expectCleanRoute(() => post(query, "Laporan bulanan\u0000 untuk BP2MI"), JSON.stringify(query));
+      // The PMO's export and a coordinator's (scoped to their regions).
+      for (const viewer of [callers.pmo, callers.coordinator]) {
+        await signedIn(viewer);
+        const names = [...FILTER_KEYS, "s", "page", "format"];
+        const get = (query: Query) => route.GET(new NextRequest(exportUrl(query)) as never);
+        const post = (query: Query, purpose: string) => route.POST(formPost(exportUrl(query), { purpose }) as never);
+        for (const query of nulQueries(names, viewer)) {
+          await expectCleanRoute(() => get(query), JSON.stringify(query));
+          await expectCleanRoute(() => post(query, "Laporan bulanan\u0000 untuk BP2MI"), JSON.stringify(query));
+        }
+        await fc.assert(
+          fc.asyncProperty(hostileQuery(names), hostileText, async (query, purpose) => {
+            await expectCleanRoute(() => get(query));
+            await expectCleanRoute(() => post(query, purpose));
+          }),
+          { numRuns: RUNS },
+        );
       }
-      await fc.assert(
-        fc.asyncProperty(hostileQuery(names), hostileText, async (query, purpose) => {
-          await expectCleanRoute(() => get(query));
-          await expectCleanRoute(() => post(query, purpose));
-        }),
-        { numRuns: RUNS },
-      );
     },
   },
   "app/pmo/reports/pdf/route.ts": { reads: "the report's month and the dashboard's filters (GET)", hostile: hostileReport("pdf") },
@@ -380,9 +390,9 @@ function controlCharacters(node: unknown, where = "page", seen = new Set<object>
 /** A location as the browser reads it, its query string decoded. */
 const decoded = (location: string) => location.replace(/[^?&=#]+/g, (part) => decodeURIComponent(part.replace(/\+/g, " ")));
 
-async function openPage(file: string, spec: PageSpec, query: Query): Promise<Answer> {
+async function openPage(file: string, spec: PageSpec, query: Query, caller = spec.caller): Promise<Answer> {
   const page = (await import(path.join(ROOT, file))) as { default: (props: unknown) => Promise<unknown> };
-  await signedIn(callers[spec.caller]);
+  await signedIn(callers[caller]);
   try {
     const element = await page.default({
       params: Promise.resolve(spec.id ? { id: records[spec.id] } : {}),
@@ -437,17 +447,19 @@ function nulQueries(names: readonly string[], viewer: SessionUser | null): Recor
 
 describe("hostile query strings get a clean page", () => {
   for (const [file, spec] of Object.entries(PAGES)) {
-    it(`${file} › ${spec.caller}`, async () => {
-      for (const query of nulQueries(spec.params, callers[spec.caller])) {
-        expectCleanPage(await openPage(file, spec, query), `${file}?${JSON.stringify(query)}`);
-      }
-      await fc.assert(
-        fc.asyncProperty(hostileQuery(spec.params), async (query) => {
-          expectCleanPage(await openPage(file, spec, query), `${file}?${JSON.stringify(query).slice(0, 400)}`);
-        }),
-        { numRuns: RUNS },
-      );
-    }, 180_000);
+    for (const caller of [spec.caller, ...(spec.also ?? [])]) {
+      it(`${file} › ${caller}`, async () => {
+        for (const query of nulQueries(spec.params, callers[caller])) {
+          expectCleanPage(await openPage(file, spec, query, caller), `${file}?${JSON.stringify(query)}`);
+        }
+        await fc.assert(
+          fc.asyncProperty(hostileQuery(spec.params), async (query) => {
+            expectCleanPage(await openPage(file, spec, query, caller), `${file}?${JSON.stringify(query).slice(0, 400)}`);
+          }),
+          { numRuns: RUNS },
+        );
+      }, 180_000);
+    }
   }
 });
 
