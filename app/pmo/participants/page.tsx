@@ -74,7 +74,7 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-2xl font-bold">{t("title")}</h1>
+        <h1 className="text-2xl font-bold">{list.provinces ? t("titleRegion") : t("title")}</h1>
         <p className="text-slate-700">
           {list.totalIsAtLeast
             ? t("matchingMore", { count: list.total })
@@ -104,7 +104,7 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
           <div>
             <label htmlFor="provinceCode" className="block text-sm font-medium">{t("province")}</label>
             <select id="provinceCode" name="provinceCode" defaultValue={filter.provinceCode ?? ""} className={selectClass}>
-              <option value="">{t("allProvinces")}</option>
+              <option value="">{list.provinces ? t("allProvincesRegion") : t("allProvinces")}</option>
               {provinceChoices.map((p) => (
                 <option key={p.code} value={p.code}>{p.name}</option>
               ))}
