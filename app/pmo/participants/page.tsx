@@ -232,38 +232,38 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
       ) : null}
 
       {mayExport ? (
-      <section aria-labelledby="export-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="export-h" className="text-lg font-semibold">{t("exportTitle")}</h2>
-        <p className="text-sm text-slate-700">
-          {list.totalIsAtLeast ? t("exportScopeMore", { count: list.total }) : t("exportScope", { count: list.total })}
-        </p>
-        <p className="flex flex-wrap gap-3">
-          {/* Plain links, not <Link>: the answer is a file, and each download is audited. */}
-          <a href={exportHref} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
-            {t("exportMasked")}
-          </a>
-          <a href={`${exportHref}${query ? "&" : "?"}format=xlsx`} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
-            {t("exportXlsx")}
-          </a>
-        </p>
-        <div id="full-export" className="space-y-2 border-t border-slate-200 pt-4">
-          <h3 className="font-semibold">{t("exportFullTitle")}</h3>
-          <p className="text-sm text-slate-700">{t("exportFullHint")}</p>
-          <FullExportForm
-            key={exportError ?? "form"}
-            action={exportHref}
-            min={PURPOSE_MIN}
-            max={PURPOSE_MAX}
-            serverError={exportError ? t(exportError, { min: PURPOSE_MIN, max: PURPOSE_MAX }) : undefined}
-            labels={{ purpose: t("purpose"), hint: t("purposeHint", { min: PURPOSE_MIN, max: PURPOSE_MAX }), submit: t("exportFullSubmit"), submitXlsx: t("exportFullXlsx") }}
-            errors={{
-              purposeRequired: t("purposeRequired", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
-              purposeTooShort: t("purposeTooShort", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
-              purposeTooLong: t("purposeTooLong", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
-            }}
-          />
-        </div>
-      </section>
+        <section aria-labelledby="export-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="export-h" className="text-lg font-semibold">{t("exportTitle")}</h2>
+          <p className="text-sm text-slate-700">
+            {list.totalIsAtLeast ? t("exportScopeMore", { count: list.total }) : t("exportScope", { count: list.total })}
+          </p>
+          <p className="flex flex-wrap gap-3">
+            {/* Plain links, not <Link>: the answer is a file, and each download is audited. */}
+            <a href={exportHref} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
+              {t("exportMasked")}
+            </a>
+            <a href={`${exportHref}${query ? "&" : "?"}format=xlsx`} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
+              {t("exportXlsx")}
+            </a>
+          </p>
+          <div id="full-export" className="space-y-2 border-t border-slate-200 pt-4">
+            <h3 className="font-semibold">{t("exportFullTitle")}</h3>
+            <p className="text-sm text-slate-700">{t("exportFullHint")}</p>
+            <FullExportForm
+              key={exportError ?? "form"}
+              action={exportHref}
+              min={PURPOSE_MIN}
+              max={PURPOSE_MAX}
+              serverError={exportError ? t(exportError, { min: PURPOSE_MIN, max: PURPOSE_MAX }) : undefined}
+              labels={{ purpose: t("purpose"), hint: t("purposeHint", { min: PURPOSE_MIN, max: PURPOSE_MAX }), submit: t("exportFullSubmit"), submitXlsx: t("exportFullXlsx") }}
+              errors={{
+                purposeRequired: t("purposeRequired", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
+                purposeTooShort: t("purposeTooShort", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
+                purposeTooLong: t("purposeTooLong", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
+              }}
+            />
+          </div>
+        </section>
       ) : null}
     </div>
   );
