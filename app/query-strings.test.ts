@@ -141,7 +141,7 @@ const PAGES: Record<string, PageSpec> = {
   "app/caseworker/participants/[id]/page.tsx": { caller: "caseworker", params: ["correct", "answer", "answered", "corrected"], id: "participantId" },
   "app/me/data/page.tsx": { caller: "participant", params: ["sent"] },
   // `actor` (part of an email) is no filter any more; an old link may still carry it.
-  "app/pmo/audit/page.tsx": { caller: "pmo", params: ["actorId", "actor", "action", "record", "from", "to", "page"] },
+  "app/pmo/audit/page.tsx": { caller: "pmo", also: ["coordinator"], params: ["actorId", "actor", "action", "record", "from", "to", "page"] },
   "app/pmo/caseworkers/page.tsx": { caller: "pmo", also: ["coordinator"], params: ["assigned", "stage", "province", "q", "s", "page"] },
   "app/pmo/data-requests/page.tsx": { caller: "pmo", params: ["status", "kind", "done"] },
   "app/pmo/help/page.tsx": { caller: "pmo", also: ["coordinator"], params: ["answered"] },
@@ -153,7 +153,7 @@ const PAGES: Record<string, PageSpec> = {
   "app/pmo/jobs/page.tsx": { caller: "pmo", params: ["page"] },
   "app/pmo/outbox/page.tsx": { caller: "pmo", params: ["state", "page"] },
   "app/pmo/page.tsx": { caller: "pmo", params: [...DASHBOARD, "mapBy", "cwSort", "cwDir"] },
-  "app/pmo/participants/page.tsx": { caller: "pmo", params: [...FILTER_KEYS, "s", "page", "exportError"] },
+  "app/pmo/participants/page.tsx": { caller: "pmo", also: ["coordinator"], params: [...FILTER_KEYS, "s", "page", "exportError"] },
   "app/pmo/reports/page.tsx": { caller: "pmo", params: REPORT },
   "app/pmo/survey/page.tsx": { caller: "pmo", params: DASHBOARD },
 };
@@ -287,21 +287,24 @@ const ROUTES: Record<string, RouteSpec> = {
   "app/pmo/participants/export/route.ts": {
     reads: "the list's filter and the format in the query string (GET and POST), and a purpose and a format (POST)",
     hostile: async (route) => {
-      await signedIn(callers.pmo);
-      const names = [...FILTER_KEYS, "s", "page", "format"];
-      const get = (query: Query) => route.GET(new NextRequest(exportUrl(query)) as never);
-      const post = (query: Query, purpose: string) => route.POST(formPost(exportUrl(query), { purpose }) as never);
-      for (const query of nulQueries(names, callers.pmo)) {
-        await expectCleanRoute(() => get(query), JSON.stringify(query));
-        await expectCleanRoute(() => post(query, "Laporan bulanan\u0000 untuk BP2MI"), JSON.stringify(query));
+      // The PMO's export and a coordinator's (scoped to their regions).
+      for (const viewer of [callers.pmo, callers.coordinator]) {
+        await signedIn(viewer);
+        const names = [...FILTER_KEYS, "s", "page", "format"];
+        const get = (query: Query) => route.GET(new NextRequest(exportUrl(query)) as never);
+        const post = (query: Query, purpose: string) => route.POST(formPost(exportUrl(query), { purpose }) as never);
+        for (const query of nulQueries(names, viewer)) {
+          await expectCleanRoute(() => get(query), JSON.stringify(query));
+          await expectCleanRoute(() => post(query, "Laporan bulanan\u0000 untuk BP2MI"), JSON.stringify(query));
+        }
+        await fc.assert(
+          fc.asyncProperty(hostileQuery(names), hostileText, async (query, purpose) => {
+            await expectCleanRoute(() => get(query));
+            await expectCleanRoute(() => post(query, purpose));
+          }),
+          { numRuns: RUNS },
+        );
       }
-      await fc.assert(
-        fc.asyncProperty(hostileQuery(names), hostileText, async (query, purpose) => {
-          await expectCleanRoute(() => get(query));
-          await expectCleanRoute(() => post(query, purpose));
-        }),
-        { numRuns: RUNS },
-      );
     },
   },
   "app/pmo/reports/pdf/route.ts": { reads: "the report's month and the dashboard's filters (GET)", hostile: hostileReport("pdf") },
@@ -390,9 +393,9 @@ function controlCharacters(node: unknown, where = "page", seen = new Set<object>
 /** A location as the browser reads it, its query string decoded. */
 const decoded = (location: string) => location.replace(/[^?&=#]+/g, (part) => decodeURIComponent(part.replace(/\+/g, " ")));
 
-async function openPage(file: string, spec: PageSpec, query: Query): Promise<Answer> {
+async function openPage(file: string, spec: PageSpec, query: Query, caller = spec.caller): Promise<Answer> {
   const page = (await import(path.join(ROOT, file))) as { default: (props: unknown) => Promise<unknown> };
-  await signedIn(callers[spec.caller]);
+  await signedIn(callers[caller]);
   try {
     const element = await page.default({
       params: Promise.resolve(spec.id ? { id: records[spec.id] } : {}),

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { after } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
-import { programmeSettings, regionProvinces, users } from "@/db/schema";
+import { coordinatorRegions, programmeSettings, regionProvinces, users } from "@/db/schema";
 import { createCoordinator, createRegion } from "@/lib/data/regions";
 import { provinces, regenciesOf } from "@/lib/reference/regions";
 import { newCoordinatorSchema, newRegionSchema } from "@/lib/validation/regions";
@@ -81,6 +81,7 @@ const APP = path.join(ROOT, "app");
 // Callers and fixtures
 // ---------------------------------------------------------------------------
 
+// A regional coordinator (issue 19) works for a region with one province of its own.
 type Caller = "anonymous" | "participant" | "caseworker" | "pmo" | "coordinator";
 const CALLERS: Caller[] = ["anonymous", "participant", "caseworker", "pmo", "coordinator"];
 
@@ -88,6 +89,7 @@ const CALLERS: Caller[] = ["anonymous", "participant", "caseworker", "pmo", "coo
 type Answer = "login" | 403 | 404 | "refused" | "ok" | "redirect";
 
 let pmo: SessionUser;
+let coordinator: SessionUser;
 /** The session auth() hands over for the next call. */
 async function signedIn(user: SessionUser | null): Promise<void> {
   if (!user) {
@@ -101,6 +103,8 @@ async function signedIn(user: SessionUser | null): Promise<void> {
 beforeAll(async () => {
   await freshDatabase();
   pmo = await createTestUser("pmo");
+  coordinator = await createTestUser("coordinator");
+  await db.insert(coordinatorRegions).values({ userId: coordinator.id, regionId: await someRegion() });
 });
 
 const JUNE = new Date("2021-06-01T09:00:00+07:00");
@@ -172,7 +176,8 @@ async function someone(caller: Caller): Promise<SessionUser | null> {
   if (caller === "anonymous") return null;
   if (caller === "participant") return (await participant()).user;
   if (caller === "pmo") return pmo;
-  return createTestUser(caller);
+  if (caller === "coordinator") return coordinator;
+  return createTestUser("caseworker");
 }
 
 function form(fields: Record<string, string | string[]>): FormData {
@@ -257,8 +262,9 @@ const caseworkerOnly = (ok: Answer = "ok"): Pick<Spec, "answers" | "cross"> => (
   answers: { anonymous: "login", participant: 403, caseworker: ok, pmo: 403, coordinator: 403 },
   cross: { caseworker: 404 },
 });
-const pmoOnly = (ok: Answer = "ok", cross?: Answer): Pick<Spec, "answers" | "cross"> => ({
-  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok, coordinator: 403 },
+/** A PMO form; a coordinator is refused (403) unless `coordinator` says otherwise (a form scoped to their regions). */
+const pmoOnly = (ok: Answer = "ok", cross?: Answer, coordinator: Answer = 403): Pick<Spec, "answers" | "cross"> => ({
+  answers: { anonymous: "login", participant: 403, caseworker: 403, pmo: ok, coordinator },
   ...(cross ? { cross: { pmo: cross } } : {}),
 });
 /**
@@ -495,7 +501,8 @@ const ACTIONS: Record<string, Spec> = {
     arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "Siti", stage: "lms" }) }),
   },
   "app/pmo/participants/actions.ts#searchParticipantsAction": {
-    ...pmoOnly("redirect"),
+    // A coordinator searches their regions' list (the list itself is scoped).
+    ...pmoOnly("redirect", undefined, "redirect"),
     readOnly: "seals the search and redirects to the list",
     arrange: async (caller) => ({ user: await someone(caller), form: form({ q: "3174011705900001", stage: "lms" }) }),
   },

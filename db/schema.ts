@@ -426,10 +426,15 @@ export const auditEvents = pgTable(
     entityId: text("entity_id"),
     before: jsonb("before"),
     after: jsonb("after"),
+    // The provinces the event concerns (a participant's, before and after a move; a
+    // caseworker account's), filled by a trigger on insert: what a regional coordinator's
+    // audit log is scoped by (docs/decisions/029-coordinator-reads.md). Null: no province.
+    provinceCodes: text("province_codes").array(),
     createdAt: createdAt(),
   },
   (t) => [
     index("audit_events_entity_idx").on(t.entityType, t.entityId),
+    index("audit_events_provinces_idx").using("gin", t.provinceCodes),
     index("audit_events_actor_idx").on(t.actorId, t.createdAt),
     index("audit_events_created_idx").on(t.createdAt),
     index("audit_events_api_client_idx").on(t.apiClientId, t.createdAt),

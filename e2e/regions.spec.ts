@@ -43,6 +43,8 @@ test("the PMO makes a region and its coordinator, who activates and sees only th
     }
   }
   expect(chosen).toHaveLength(2);
+  const NAMES: Record<string, string> = { "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur", "32": "Jawa Barat", "18": "Lampung", "12": "Sumatera Utara", "36": "Banten", "31": "DKI Jakarta" };
+  const chosenNames = chosen.map((c) => NAMES[c]);
   await create.getByRole("button", { name: "Buat wilayah" }).click();
   await expect(create.getByText(`Wilayah ${regionName} dibuat.`)).toBeVisible();
   await expect(table.locator(`[data-region="${regionName}"]`)).toBeVisible();
@@ -67,7 +69,7 @@ test("the PMO makes a region and its coordinator, who activates and sees only th
   await coordinator.locator("form").filter({ has: coordinator.locator('[name="code"]') }).locator('button[type="submit"]').click();
   await coordinator.waitForURL("**/pmo");
   const nav = coordinator.getByRole("navigation", { name: "Menu PMO" });
-  await expect(nav.getByRole("link")).toHaveText(["Dasbor", "Pendamping", "Laporan bulanan", "Survei", "Pertanyaan peserta"]);
+  await expect(nav.getByRole("link")).toHaveText(["Dasbor", "Peserta", "Pendamping", "Laporan bulanan", "Survei", "Pertanyaan peserta", "Log audit"]);
   // The province table beside the map: figures for their provinces only.
   const shown = await coordinator.locator('[data-table="provinces"] tbody tr[data-province]').evaluateAll((rows) =>
     rows
@@ -75,7 +77,12 @@ test("the PMO makes a region and its coordinator, who activates and sees only th
       .map((r) => r.getAttribute("data-province")),
   );
   for (const province of shown) expect(chosen).toContain(province);
-  const refused = await coordinator.goto("/pmo/participants");
+  // Their participant list holds their provinces' participants only (a new region: maybe none).
+  await coordinator.goto("/pmo/participants");
+  for (const province of await coordinator.locator("main table tbody tr td:nth-child(5)").allInnerTexts()) {
+    expect(chosenNames).toContain(province.trim());
+  }
+  const refused = await coordinator.goto("/pmo/imports");
   expect(refused?.status()).toBe(403);
   await context.close();
 });

@@ -8,7 +8,10 @@ import { fillRegistration, registrationForm, submitRegistration } from "./pages"
 
 const PAGES = ["/pmo", "/pmo/participants", "/pmo/caseworkers", "/pmo/regions", "/pmo/audit", "/pmo/help", "/pmo/outbox", "/pmo/data-requests", "/pmo/jobs", "/pmo/reports", "/pmo/survey"];
 // The pages a regional coordinator reads too, scoped to their regions (issue 19).
-const SHARED_WITH_COORDINATORS = new Set(["/pmo", "/pmo/reports", "/pmo/survey", "/pmo/caseworkers", "/pmo/help"]);
+const SHARED_WITH_COORDINATORS = new Set(["/pmo", "/pmo/reports", "/pmo/survey", "/pmo/participants", "/pmo/audit", "/pmo/caseworkers", "/pmo/help"]);
+
+/** The participant list's search form: a coordinator may post it (it seals their search and redirects; their list is scoped). */
+const isParticipantSearch = (form: CapturedForm) => new URL(form.url).pathname === "/pmo/participants" && form.fields.some(([k]) => k === "q");
 
 async function noJsContext(browser: Browser, email: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -130,7 +133,8 @@ test("every PMO action posted by a participant, a caseworker or a regional coord
         headers: { origin: new URL(form.url).origin },
         maxRedirects: 0,
       });
-      expect([403, 404], `${form.url} ${form.fields.map(([k]) => k).join(",")}`).toContain(response.status());
+      const allowed = intruder === coordinator && isParticipantSearch(form) ? [303] : [403, 404];
+      expect(allowed, `${form.url} ${form.fields.map(([k]) => k).join(",")}`).toContain(response.status());
     }
   }
   expect(await newestAuditEvent(pmo.page)).toBe(before);
@@ -185,3 +189,24 @@ test("every caseworker and help-queue action of one region, posted by another re
   for (const c of [pmo, east, central]) await c.context.close();
 });
 
+test("a coordinator of another region opening a participant by URL gets 404, and the newest audit event is unchanged", async ({ browser }) => {
+  const pmo = await noJsContext(browser, demo.pmo);
+  // A Central Java participant (region of koordinator2), and one of a province in no region.
+  const ids: string[] = [];
+  for (const province of ["33", "31"]) {
+    await pmo.page.goto(`/pmo/participants?provinceCode=${province}`);
+    ids.push((await pmo.page.locator("main table tbody tr a").first().getAttribute("href"))!.split("/").pop()!);
+  }
+  // Signed in first: the sign-in is an audit event of its own.
+  const coordinator = await noJsContext(browser, demo.coordinator1);
+  const before = await newestAuditEvent(pmo.page);
+  for (const id of ids) {
+    const response = await coordinator.page.goto(`/pmo/participants/${id}`);
+    expect(response?.status(), id).toBe(404);
+    expect(await coordinator.page.content(), id).not.toMatch(/•{8}\d{4}|\d{16}/);
+    await coordinator.page.goto(`/pmo/audit?record=${id}`);
+    await expect(coordinator.page.locator("[data-event-id]")).toHaveCount(0);
+  }
+  expect(await newestAuditEvent(pmo.page)).toBe(before);
+  for (const c of [pmo, coordinator]) await c.context.close();
+});

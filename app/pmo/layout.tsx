@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SectionNav } from "@/components/section-nav";
-import { ANSWER_HELP_QUEUE, canAny, MANAGE_CASEWORKERS, READ_DASHBOARD, type Permission } from "@/lib/data/permissions";
+import { ANSWER_HELP_QUEUE, canAny, MANAGE_CASEWORKERS, READ_AUDIT, READ_DASHBOARD, READ_PARTICIPANTS, type Permission } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 
 // The PMO's section menu. Only a navigation aid: every page and action below checks the
@@ -14,7 +14,7 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
   // coordinator sees the ones scoped to their regions, the PMO all of them.
   const pages: [string, string, readonly Permission[]][] = [
     ["/pmo", t("dashboard"), READ_DASHBOARD],
-    ["/pmo/participants", t("participants"), ["read:participant:any"]],
+    ["/pmo/participants", t("participants"), READ_PARTICIPANTS],
     ["/pmo/caseworkers", t("caseworkers"), MANAGE_CASEWORKERS],
     ["/pmo/regions", t("regions"), ["manage:region:any"]],
     ["/pmo/imports", t("imports"), ["create:import:any"]],
@@ -24,7 +24,7 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
     ["/pmo/outbox", t("outbox"), ["read:outbox:any"]],
     ["/pmo/jobs", t("jobs"), ["read:jobs:any"]],
     ["/pmo/data-requests", t("dataRequests"), ["read:data_request:any"]],
-    ["/pmo/audit", t("audit"), ["read:audit:any"]],
+    ["/pmo/audit", t("audit"), READ_AUDIT],
   ];
   const links = pages.filter(([, , needs]) => canAny(user, needs)).map(([href, label]): [string, string] => [href, label]);
   return (

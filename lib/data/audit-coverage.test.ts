@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, regionProvinces, users } from "@/db/schema";
+import { activationCodes, authThrottle, coordinatorRegions, dataRequests, importFileChunks, imports, outboxMessages, participants, programmeSettings, regionProvinces, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { QUEUES } from "@/lib/jobs/queues";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
@@ -247,6 +247,20 @@ async function unplacedProvinces(n: number): Promise<string[]> {
   const free = allProvinces.map((p) => p.code).filter((c) => !placed.has(c)).slice(0, n);
   if (free.length < n) throw new Error("no province left for a region");
   return free;
+}
+
+/** A coordinator of a region holding the participant's province (made outside the snapshots). */
+async function coordinatorOf(participantId: string): Promise<SessionUser> {
+  const [{ provinceCode }] = await db.select({ provinceCode: participants.provinceCode }).from(participants).where(eq(participants.id, participantId));
+  let [placed] = await db.select().from(regionProvinces).where(eq(regionProvinces.provinceCode, provinceCode));
+  if (!placed) {
+    const made = await createRegion(pmo, newRegionSchema.parse({ name: `Wilayah ${crypto.randomUUID().slice(0, 8)}`, provinceCodes: [provinceCode] }));
+    if (!made.ok) throw new Error(JSON.stringify(made));
+    placed = { provinceCode, regionId: made.regionId };
+  }
+  const coordinator = await createTestUser("coordinator");
+  await db.insert(coordinatorRegions).values({ userId: coordinator.id, regionId: placed.regionId });
+  return coordinator;
 }
 
 /** A region made outside the snapshots; its id. */
@@ -495,7 +509,7 @@ const TABLE: Record<string, Entry> = {
 
   // --- audit-log.ts ---
   "audit-log.jakartaDayStart": pure(),
-  "audit-log.listAuditEvents": read("the audit log, for the PMO", () => listAuditEvents(pmo, { action: "participant.register" })),
+  "audit-log.listAuditEvents": read("the audit log, for the PMO (or a coordinator's regions)", () => listAuditEvents(pmo, { action: "participant.register" })),
   "audit-log.auditFilterOptions": read("the audit log's filter choices", () => auditFilterOptions(pmo)),
 
   // --- audit.ts ---
@@ -1094,6 +1108,14 @@ const TABLE: Record<string, Entry> = {
       events: [{ actor: pmo, action: "participant.view_nik", entityType: "participant", entityId: reader.participantId }],
       auditOnly: true,
     })),
+    scenario("a coordinator's reading of a file in their region, NIK masked", async () => {
+      const coordinator = await coordinatorOf(reader.participantId);
+      return {
+        act: () => getParticipantForPmo(coordinator, reader.participantId),
+        events: [{ actor: coordinator, action: "participant.view", entityType: "participant", entityId: reader.participantId }],
+        auditOnly: true,
+      };
+    }),
   ),
   "pmo-participants.exportParticipants": write(
     scenario("the masked export", async () => ({
@@ -1112,6 +1134,17 @@ const TABLE: Record<string, Entry> = {
       events: [{ actor: pmo, action: "participant.export_full", entityType: "participant", entityId: null, after: true }],
       auditOnly: true,
     })),
+    scenario("a coordinator's export of their region, with a purpose", async () => {
+      const coordinator = await coordinatorOf(reader.participantId);
+      return {
+        act: async () => {
+          const { stream } = await exportParticipants(coordinator, participantFilterSchema.parse({}), { purpose: "Verifikasi data dengan BP2MI" });
+          await new Response(stream).text();
+        },
+        events: [{ actor: coordinator, action: "participant.export_full", entityType: "participant", entityId: null, after: true }],
+        auditOnly: true,
+      };
+    }),
   ),
 
   // --- programme.ts ---

@@ -1,13 +1,18 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { readDb } from "@/db";
 import { auditEvents, participants, users, type Role } from "@/db/schema";
 import type { AuditQuery } from "@/lib/validation/pmo-staff";
-import { requirePermission, type SessionUser } from "./permissions";
+import { type SessionUser } from "./permissions";
+import { provinceScope, requireScope, type ProvinceScope } from "./scope";
 
 // The audit log, read by the PMO: who did what to which record, when, and the values
 // before and after. Read-only (the table is append-only in the database as well).
+// A regional coordinator reads the events that concern their regions' provinces: each
+// event carries the provinces it concerns from the moment it is written (province_codes,
+// filled by a trigger: a participant's province, both provinces of a move, a caseworker
+// account's province), so the scope is one indexed condition (docs/decisions/029).
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -44,9 +49,20 @@ export function jakartaDayStart(isoDate: string, addDays = 0): Date {
   return start;
 }
 
-function auditCondition(query: Partial<AuditQuery>): SQL | undefined {
+/** Events concerning at least one of the scope's provinces (GIN index on province_codes); null: all. */
+function auditScope(scope: ProvinceScope): SQL | undefined {
+  if (scope === null) return undefined;
+  if (scope.length === 0) return sql`false`;
+  return sql`${auditEvents.provinceCodes} && array[${sql.join(
+    scope.map((p) => sql`${p}`),
+    sql`, `,
+  )}]::text[]`;
+}
+
+function auditCondition(query: Partial<AuditQuery>, scope: ProvinceScope): SQL | undefined {
   const record = query.record?.trim();
   return and(
+    auditScope(scope),
     query.actorId === "system"
       ? isNull(auditEvents.actorId)
       : query.actorId && UUID.test(query.actorId)
@@ -73,10 +89,10 @@ const subjectUserId = sql`(case
 end)`;
 
 export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQuery> = {}): Promise<AuditPage> {
-  requirePermission(viewer, "read:audit:any");
+  const scope = await requireScope(viewer, "read:audit:any", "read:audit:region");
   const subjectPerson = alias(participants, "subject_person");
   const subjectUser = alias(users, "subject_user");
-  const where = auditCondition(query);
+  const where = auditCondition(query, scope);
   const page = Math.max(1, query.page ?? 1);
   const [[{ n: total }], rows] = await Promise.all([
     readDb.select({ n: count() }).from(auditEvents).where(where),
@@ -118,15 +134,22 @@ export type AuditFilterOptions = {
   staff: { id: string; name: string; role: Role; email: string | null }[];
 };
 
-/** The choices of the filter form. */
+/**
+ * The choices of the filter form. A coordinator picks among the caseworkers of their
+ * provinces and themself (the action names are the programme's, the same for everyone).
+ */
 export async function auditFilterOptions(viewer: SessionUser): Promise<AuditFilterOptions> {
-  requirePermission(viewer, "read:audit:any");
+  const scope = await requireScope(viewer, "read:audit:any", "read:audit:region");
   const [actions, staff] = await Promise.all([
     readDb.selectDistinct({ action: auditEvents.action }).from(auditEvents).orderBy(asc(auditEvents.action)),
     readDb
       .select({ id: users.id, name: users.name, role: users.role, email: users.email })
       .from(users)
-      .where(inArray(users.role, ["pmo", "coordinator", "caseworker"]))
+      .where(
+        scope === null
+          ? inArray(users.role, ["pmo", "coordinator", "caseworker"])
+          : or(eq(users.id, viewer.id), and(eq(users.role, "caseworker"), provinceScope(scope, sql`${users.provinceCode}`))),
+      )
       .orderBy(asc(users.role), asc(users.name), asc(users.id)),
   ]);
   return { actions: actions.map((a) => a.action), staff };

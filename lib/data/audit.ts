@@ -12,6 +12,13 @@ export type AuditInput = {
   entityId?: string | null;
   before?: unknown;
   after?: unknown;
+  /**
+   * The provinces the event concerns, for regional coordinators' audit log. Leave it out:
+   * the database fills it for events on a participant (their province, and a
+   * `provinceCode` in before/after) or on a caseworker's account (migration 0021). Given
+   * only for events the database cannot place, such as an export of a region's list.
+   */
+  provinces?: string[] | null;
 };
 
 /**
@@ -32,5 +39,6 @@ export async function recordAudit(tx: Tx, event: AuditInput): Promise<void> {
     entityId: event.entityId ?? null,
     before: event.before ?? null,
     after: event.after ?? null,
+    ...(event.provinces ? { provinceCodes: [...new Set(event.provinces)].sort() } : {}),
   });
 }

@@ -57,6 +57,12 @@ export const PERMISSIONS = {
     "manage:caseworker:region",
     "update:assignment:region",
     "update:help_request:region",
+    // The participant list, read-only case files (NIK masked), the export (masked; whole
+    // NIKs only with a stated purpose), the audit log of their participants
+    // (docs/decisions/029-coordinator-reads.md).
+    "read:participant:region",
+    "read:export:region",
+    "read:audit:region",
     "update:account:own",
   ],
 } as const satisfies Record<Role, readonly string[]>;
@@ -91,6 +97,14 @@ export const ASSIGN = ["update:assignment:any", "update:assignment:region"] as c
 
 /** The help queue of participants without a caseworker: all of it, or one's regions' part. */
 export const ANSWER_HELP_QUEUE = ["update:help_request:unassigned", "update:help_request:region"] as const satisfies readonly Permission[];
+/** Reading participants (the list, case files): everywhere (the PMO) or in one's regions (a coordinator). */
+export const READ_PARTICIPANTS = ["read:participant:any", "read:participant:region"] as const satisfies readonly Permission[];
+
+/** Exporting the participant list: everywhere or in one's regions. */
+export const READ_EXPORT = ["read:export:any", "read:export:region"] as const satisfies readonly Permission[];
+
+/** Reading the audit log: all of it, or the events on one's regions' participants. */
+export const READ_AUDIT = ["read:audit:any", "read:audit:region"] as const satisfies readonly Permission[];
 
 /** Stops the request with HTTP 403 unless the user holds the permission. */
 export function requirePermission(user: Pick<SessionUser, "role"> | null | undefined, permission: Permission): void {

@@ -30,11 +30,14 @@ import {
 import { recordAudit } from "./audit";
 import { purchaseDeadline, registeredOn, timelineOf } from "./casework";
 import { counterDims } from "./programme";
-import { requirePermission, type SessionUser } from "./permissions";
+import { type SessionUser } from "./permissions";
+import { provinceScope, requireScope, type ProvinceScope } from "./scope";
 
 // The PMO's read-only view of every participant: the list with its filter, one
 // participant's file, and the CSV export of exactly the list's filter. Everything here
-// needs "read:participant:any"; the export also "read:export:any".
+// needs "read:participant:any"; the export also "read:export:any". A regional coordinator
+// holds the ":region" forms of both and gets the same, in the query, for the participants
+// of their regions' provinces only (docs/decisions/029-coordinator-reads.md).
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const caseworker = alias(users, "caseworker");
@@ -110,6 +113,8 @@ export type PmoParticipantList = {
   page: number;
   pageCount: number;
   pageSize: number;
+  /** The provinces the viewer may read (a coordinator's), or null for every province. */
+  provinces: string[] | null;
 };
 
 /**
@@ -118,9 +123,10 @@ export type PmoParticipantList = {
  * rows instead of counting a million participants. Null when the filter needs the rows
  * themselves (a search text; a stage with a country or a caseworker).
  */
-async function totalFromCounters(filter: Partial<ParticipantFilter>): Promise<number | null> {
+async function totalFromCounters(filter: Partial<ParticipantFilter>, scope: ProvinceScope): Promise<number | null> {
   if (filter.q?.trim()) return null;
-  const dims = (alias: string) => counterDims(filter, alias);
+  // The counters are keyed by province: a coordinator's scope is one more condition on them.
+  const dims = (alias: string) => counterDims({ ...filter, provinces: scope }, alias);
   const all = sql`(select coalesce(sum(c.n), 0) from dash_cohort c where ${dims("c")}
     ${filter.stage ? sql`and c.stage = ${filter.stage}` : sql``})`;
   const assigned = sql`(select coalesce(sum(l.n), 0) from dash_caseload l where ${dims("l")}
@@ -134,6 +140,16 @@ async function totalFromCounters(filter: Partial<ParticipantFilter>): Promise<nu
   if (!query) return null;
   const [row] = await executeRows<{ n: number }>(sql`select (${query})::int as n`, readDb);
   return row.n;
+}
+
+/** Where a viewer may read participants: everywhere (null) or their regions' provinces; 403 otherwise. */
+function participantScope(viewer: SessionUser): Promise<ProvinceScope> {
+  return requireScope(viewer, "read:participant:any", "read:participant:region");
+}
+
+/** The filter's WHERE clause kept to a scope (a coordinator's provinces). */
+function scopedCondition(filter: Partial<ParticipantFilter>, scope: ProvinceScope): SQL | undefined {
+  return and(participantFilterCondition(filter), scope ? provinceScope(scope, sql`${participants.provinceCode}`) : undefined);
 }
 
 /** The participants matching a WHERE clause, counted up to `upTo` when given. */
@@ -155,13 +171,13 @@ export async function listParticipantsForPmo(
   filter: Partial<ParticipantFilter> = {},
   { countCap = SEARCH_COUNT_CAP }: { countCap?: number } = {},
 ): Promise<PmoParticipantList> {
-  requirePermission(viewer, "read:participant:any");
-  const where = participantFilterCondition(filter);
+  const scope = await participantScope(viewer);
+  const where = scopedCondition(filter, scope);
   // A search by part of a name or phone is counted up to SEARCH_COUNT_CAP matches: past
   // that, the list says "more than 1,000" and shows the first 1,000 (counting 40,000
   // "Siti" would read 40,000 rows for a figure no one needs). Everything else is exact.
   const capped = isPartSearch(filter.q ?? "");
-  const counted = (await totalFromCounters(filter)) ?? (await countRows(where, capped ? countCap + 1 : null));
+  const counted = (await totalFromCounters(filter, scope)) ?? (await countRows(where, capped ? countCap + 1 : null));
   const totalIsAtLeast = capped && counted > countCap;
   const total = totalIsAtLeast ? countCap : counted;
   const pageCount = Math.max(1, Math.ceil(total / PMO_PAGE_SIZE));
@@ -203,18 +219,22 @@ export async function listParticipantsForPmo(
     page,
     pageCount,
     pageSize: PMO_PAGE_SIZE,
+    provinces: scope,
   };
 }
 
-/** The caseworkers the filter offers (disabled ones too: they may still have participants). */
+/**
+ * The caseworkers the filter offers (disabled ones too: they may still have participants).
+ * A coordinator gets the caseworkers of their provinces (users.province_code).
+ */
 export async function listCaseworkerChoices(
   viewer: SessionUser,
 ): Promise<{ id: string; name: string; disabled: boolean }[]> {
-  requirePermission(viewer, "read:participant:any");
+  const scope = await participantScope(viewer);
   const rows = await db
     .select({ id: users.id, name: users.name, disabledAt: users.disabledAt })
     .from(users)
-    .where(eq(users.role, "caseworker"))
+    .where(and(eq(users.role, "caseworker"), scope ? provinceScope(scope, sql`${users.provinceCode}`) : undefined))
     .orderBy(asc(users.name), asc(users.id));
   return rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabledAt !== null }));
 }
@@ -225,9 +245,14 @@ export type PmoParticipantFile = Awaited<ReturnType<typeof getParticipantForPmo>
  * One participant's file for the PMO, read-only: identity with the whole NIK and KK (each
  * showing is written to the audit log, as for the caseworker), contact, migrant data,
  * stage, caseworker, milestones and the timeline. A malformed or unknown id is HTTP 404.
+ *
+ * A coordinator reads the files of their provinces' participants only (any other id is
+ * 404 and writes nothing), with the NIK, KK and phone masked and no address: those are
+ * whole only for the assigned caseworker and the PMO (DESIGN.md). Their reading is
+ * audited as "participant.view".
  */
 export async function getParticipantForPmo(viewer: SessionUser, participantId: string) {
-  requirePermission(viewer, "read:participant:any");
+  const scope = await participantScope(viewer);
   if (!UUID.test(participantId)) notFound();
   const [row] = await db
     .select({
@@ -240,28 +265,32 @@ export async function getParticipantForPmo(viewer: SessionUser, participantId: s
     .from(participants)
     .leftJoin(users, eq(users.id, participants.userId))
     .leftJoin(caseworker, eq(caseworker.id, participants.caseworkerId))
-    .where(eq(participants.id, participantId))
+    .where(and(eq(participants.id, participantId), scope ? provinceScope(scope, sql`${participants.provinceCode}`) : undefined))
     .limit(1);
   if (!row) notFound();
   const p = row.p;
   const { logs, stageChanges: changes } = await timelineOf(p.id);
+  const masked = scope !== null;
 
   await db.transaction((tx) =>
-    recordAudit(tx, { actor: viewer, action: "participant.view_nik", entityType: "participant", entityId: p.id }),
+    recordAudit(tx, { actor: viewer, action: masked ? "participant.view" : "participant.view_nik", entityType: "participant", entityId: p.id }),
   );
+  const kk = openKk(p);
 
   return {
     participant: {
       id: p.id,
       fullName: p.fullName,
-      nik: openNik(p),
-      kk: openKk(p),
+      nik: masked ? maskNikLast4(p.nikLast4) : openNik(p),
+      kk: masked ? (kk ? maskNikLast4(kk.slice(-4)) : null) : kk,
+      /** True when the NIK, KK and phone are masked and the address withheld (a coordinator). */
+      identityMasked: masked,
       birthDate: p.birthDate,
       sex: p.sex,
       provinceCode: p.provinceCode,
       regencyCode: p.regencyCode,
-      address: p.address,
-      phone: row.phone,
+      address: masked ? null : p.address,
+      phone: masked ? (row.phone ? maskPhone(row.phone) : null) : row.phone,
       email: row.email,
       hasAccount: p.userId !== null,
       migrantStatus: p.migrantStatus,
@@ -655,18 +684,30 @@ export async function exportParticipants(
   filter: ParticipantFilter,
   opts: { purpose?: string | null; batchSize?: number; format?: "csv" | "xlsx" } = {},
 ): Promise<ParticipantExport> {
-  requirePermission(viewer, "read:export:any");
-  requirePermission(viewer, "read:participant:any");
+  // A coordinator exports their provinces' participants only, by the same rules (masked;
+  // whole NIKs with a purpose, audited).
+  const scope = await requireScope(viewer, "read:export:any", "read:export:region");
+  await participantScope(viewer);
   const full = opts.purpose != null;
   const purpose = full ? exportPurposeSchema.parse({ purpose: opts.purpose }).purpose : null;
-  const where = participantFilterCondition(filter);
-  const rowCount = (await totalFromCounters(filter)) ?? (await countRows(where, null));
+  const where = scopedCondition(filter, scope);
+  const rowCount = (await totalFromCounters(filter, scope)) ?? (await countRows(where, null));
   await db.transaction((tx) =>
     recordAudit(tx, {
       actor: viewer,
       action: full ? "participant.export_full" : "participant.export",
       entityType: "participant",
-      after: { filter: auditFilter(filter), rowCount, ...(full ? { purpose } : {}), ...(opts.format === "xlsx" ? { format: "xlsx" } : {}) },
+      after: {
+        filter: auditFilter(filter),
+        rowCount,
+        ...(scope ? { provinces: scope } : {}),
+        ...(full ? { purpose } : {}),
+        ...(opts.format === "xlsx" ? { format: "xlsx" } : {}),
+      },
+      // The provinces whose participants the file holds, for their coordinators' audit log:
+      // the filter's province, or the exporting coordinator's; a PMO export of everything
+      // concerns no region in particular.
+      provinces: filter.provinceCode && (scope === null || scope.includes(filter.provinceCode)) ? [filter.provinceCode] : scope,
     }),
   );
   const stream =

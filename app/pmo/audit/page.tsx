@@ -3,14 +3,14 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { auditFilterOptions, listAuditEvents, type AuditRow } from "@/lib/data/audit-log";
 import { sentenceKey, sentenceValues } from "@/lib/i18n/audit-sentences";
-import { can } from "@/lib/data/permissions";
-import { getUser, requireUserWith } from "@/lib/data/session";
+import { canAny, READ_AUDIT } from "@/lib/data/permissions";
+import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { auditQuerySchema, type AuditQuery } from "@/lib/validation/pmo-staff";
 import { queryFields } from "@/lib/validation/query";
 
 export async function generateMetadata(): Promise<Metadata> {
   // Metadata renders before the page refuses: other roles get the site's default title.
-  if (!can(await getUser(), "read:audit:any")) return {};
+  if (!canAny(await getUser(), READ_AUDIT)) return {};
   return { title: (await getTranslations("pmoAudit"))("title") };
 }
 
@@ -79,7 +79,7 @@ function groupEvents(rows: AuditRow[]): AuditRow[][] {
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
-  const viewer = await requireUserWith("read:audit:any");
+  const viewer = await requireUserWithAny(READ_AUDIT);
   const query = auditQuerySchema.parse(queryFields(await searchParams));
   const [log, options] = await Promise.all([listAuditEvents(viewer, query), auditFilterOptions(viewer)]);
   const t = await getTranslations("pmoAudit");
@@ -103,7 +103,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">{t("title")}</h1>
-        <p className="mt-2 max-w-3xl text-slate-700">{t("intro")}</p>
+        <p className="mt-2 max-w-3xl text-slate-700">{canAny(viewer, ["read:audit:any"]) ? t("intro") : t("introRegion")}</p>
       </div>
 
       <form method="get" action="/pmo/audit" role="search" aria-label={t("filterTitle")} className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">

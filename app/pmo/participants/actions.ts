@@ -2,7 +2,8 @@
 
 import { redirect } from "next/navigation";
 import { sealQuery } from "@/lib/crypto/search-seal";
-import { requireUserWith } from "@/lib/data/session";
+import { READ_PARTICIPANTS } from "@/lib/data/permissions";
+import { requireUserWithAny } from "@/lib/data/session";
 import { formFields } from "@/lib/forms";
 import { filterQuery, parseParticipantFilter } from "@/lib/validation/pmo-participants";
 
@@ -11,7 +12,7 @@ import { filterQuery, parseParticipantFilter } from "@/lib/validation/pmo-partic
  * sealed into `s` (lib/crypto/search-seal.ts) and the browser is sent to the list.
  */
 export async function searchParticipantsAction(formData: FormData): Promise<never> {
-  const viewer = await requireUserWith("read:participant:any");
+  const viewer = await requireUserWithAny(READ_PARTICIPANTS);
   const filter = parseParticipantFilter(formFields(formData));
   const query = sealQuery(filterQuery(filter), viewer.id);
   redirect(query ? `/pmo/participants?${query}` : "/pmo/participants");

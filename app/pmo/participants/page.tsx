@@ -6,8 +6,8 @@ import { MIGRANT_STATUSES, SOURCES, STAGES } from "@/db/schema";
 import { hasClearSearch, openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { listCohorts } from "@/lib/data/imports";
 import { listCaseworkerChoices, listParticipantsForPmo } from "@/lib/data/pmo-participants";
-import { can } from "@/lib/data/permissions";
-import { getUser, requireUserWith } from "@/lib/data/session";
+import { canAny, READ_EXPORT, READ_PARTICIPANTS } from "@/lib/data/permissions";
+import { getUser, requireUserWithAny } from "@/lib/data/session";
 import { commonPlacementCountries, countryName, countryOptions } from "@/lib/reference/countries";
 import { findProvince, provinces } from "@/lib/reference/regions";
 import {
@@ -25,7 +25,7 @@ import { FullExportForm } from "./full-export-form";
 
 export async function generateMetadata(): Promise<Metadata> {
   // Metadata renders before the page refuses: other roles get the site's default title.
-  if (!can(await getUser(), "read:participant:any")) return {};
+  if (!canAny(await getUser(), READ_PARTICIPANTS)) return {};
   return { title: (await getTranslations("pmoParticipants"))("title"), robots: { index: false } };
 }
 
@@ -34,7 +34,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const selectClass = "w-full rounded-md border border-slate-400 bg-white px-3 py-2";
 
 export default async function PmoParticipantsPage({ searchParams }: { searchParams: SearchParams }) {
-  const viewer = await requireUserWith("read:participant:any");
+  const viewer = await requireUserWithAny(READ_PARTICIPANTS);
   const given = queryFields(await searchParams);
   if (hasClearSearch(given)) {
     // An old link with the search in clear: sealed, so it leaves the address bar and history.
@@ -67,11 +67,14 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
   const filtered = query !== "";
   const sourceLabel = { self: t("sourceSelf"), assisted: t("sourceAssisted"), import: t("sourceImport") };
   const common = new Set(commonPlacementCountries);
+  // A coordinator chooses among the provinces of their regions (the list is kept to them anyway).
+  const provinceChoices = list.provinces ? provinces.filter((p) => list.provinces!.includes(p.code)) : provinces;
+  const mayExport = canAny(viewer, READ_EXPORT);
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-2xl font-bold">{t("title")}</h1>
+        <h1 className="text-2xl font-bold">{list.provinces ? t("titleRegion") : t("title")}</h1>
         <p className="text-slate-700">
           {list.totalIsAtLeast
             ? t("matchingMore", { count: list.total })
@@ -101,8 +104,8 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
           <div>
             <label htmlFor="provinceCode" className="block text-sm font-medium">{t("province")}</label>
             <select id="provinceCode" name="provinceCode" defaultValue={filter.provinceCode ?? ""} className={selectClass}>
-              <option value="">{t("allProvinces")}</option>
-              {provinces.map((p) => (
+              <option value="">{list.provinces ? t("allProvincesRegion") : t("allProvinces")}</option>
+              {provinceChoices.map((p) => (
                 <option key={p.code} value={p.code}>{p.name}</option>
               ))}
             </select>
@@ -228,38 +231,40 @@ export default async function PmoParticipantsPage({ searchParams }: { searchPara
         </nav>
       ) : null}
 
-      <section aria-labelledby="export-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="export-h" className="text-lg font-semibold">{t("exportTitle")}</h2>
-        <p className="text-sm text-slate-700">
-          {list.totalIsAtLeast ? t("exportScopeMore", { count: list.total }) : t("exportScope", { count: list.total })}
-        </p>
-        <p className="flex flex-wrap gap-3">
-          {/* Plain links, not <Link>: the answer is a file, and each download is audited. */}
-          <a href={exportHref} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
-            {t("exportMasked")}
-          </a>
-          <a href={`${exportHref}${query ? "&" : "?"}format=xlsx`} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
-            {t("exportXlsx")}
-          </a>
-        </p>
-        <div id="full-export" className="space-y-2 border-t border-slate-200 pt-4">
-          <h3 className="font-semibold">{t("exportFullTitle")}</h3>
-          <p className="text-sm text-slate-700">{t("exportFullHint")}</p>
-          <FullExportForm
-            key={exportError ?? "form"}
-            action={exportHref}
-            min={PURPOSE_MIN}
-            max={PURPOSE_MAX}
-            serverError={exportError ? t(exportError, { min: PURPOSE_MIN, max: PURPOSE_MAX }) : undefined}
-            labels={{ purpose: t("purpose"), hint: t("purposeHint", { min: PURPOSE_MIN, max: PURPOSE_MAX }), submit: t("exportFullSubmit"), submitXlsx: t("exportFullXlsx") }}
-            errors={{
-              purposeRequired: t("purposeRequired", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
-              purposeTooShort: t("purposeTooShort", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
-              purposeTooLong: t("purposeTooLong", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
-            }}
-          />
-        </div>
-      </section>
+      {mayExport ? (
+        <section aria-labelledby="export-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="export-h" className="text-lg font-semibold">{t("exportTitle")}</h2>
+          <p className="text-sm text-slate-700">
+            {list.totalIsAtLeast ? t("exportScopeMore", { count: list.total }) : t("exportScope", { count: list.total })}
+          </p>
+          <p className="flex flex-wrap gap-3">
+            {/* Plain links, not <Link>: the answer is a file, and each download is audited. */}
+            <a href={exportHref} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
+              {t("exportMasked")}
+            </a>
+            <a href={`${exportHref}${query ? "&" : "?"}format=xlsx`} download className="inline-block rounded-md border border-teal-800 px-4 py-2 font-semibold text-teal-900">
+              {t("exportXlsx")}
+            </a>
+          </p>
+          <div id="full-export" className="space-y-2 border-t border-slate-200 pt-4">
+            <h3 className="font-semibold">{t("exportFullTitle")}</h3>
+            <p className="text-sm text-slate-700">{t("exportFullHint")}</p>
+            <FullExportForm
+              key={exportError ?? "form"}
+              action={exportHref}
+              min={PURPOSE_MIN}
+              max={PURPOSE_MAX}
+              serverError={exportError ? t(exportError, { min: PURPOSE_MIN, max: PURPOSE_MAX }) : undefined}
+              labels={{ purpose: t("purpose"), hint: t("purposeHint", { min: PURPOSE_MIN, max: PURPOSE_MAX }), submit: t("exportFullSubmit"), submitXlsx: t("exportFullXlsx") }}
+              errors={{
+                purposeRequired: t("purposeRequired", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
+                purposeTooShort: t("purposeTooShort", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
+                purposeTooLong: t("purposeTooLong", { min: PURPOSE_MIN, max: PURPOSE_MAX }),
+              }}
+            />
+          </div>
+        </section>
+      ) : null}
     </div>
   );
 }

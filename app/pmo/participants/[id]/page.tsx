@@ -5,7 +5,8 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { PhoneLinks } from "@/components/phone-links";
 import { StageProgress } from "@/components/stage-progress";
 import { getParticipantForPmo } from "@/lib/data/pmo-participants";
-import { requireUserWith } from "@/lib/data/session";
+import { READ_PARTICIPANTS } from "@/lib/data/permissions";
+import { requireUserWithAny } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
 import { findProvince, findRegency } from "@/lib/reference/regions";
 
@@ -31,7 +32,7 @@ function Facts({ items, none }: { items: [string, ReactNode, string?][]; none: s
 }
 
 export default async function PmoParticipantPage({ params }: Props) {
-  const viewer = await requireUserWith("read:participant:any");
+  const viewer = await requireUserWithAny(READ_PARTICIPANTS);
   const { id } = await params;
   const file = await getParticipantForPmo(viewer, id);
   const p = file.participant;
@@ -125,7 +126,7 @@ export default async function PmoParticipantPage({ params }: Props) {
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <section aria-labelledby="identity-h" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="identity-h" className="mb-1 text-lg font-semibold">{t("identity")}</h2>
-          <p className="mb-2 text-sm text-slate-700">{t("nikAudited")}</p>
+          <p className="mb-2 text-sm text-slate-700">{p.identityMasked ? t("identityMasked") : t("nikAudited")}</p>
           <Facts
             none={none}
             items={[
@@ -142,10 +143,10 @@ export default async function PmoParticipantPage({ params }: Props) {
           <Facts
             none={none}
             items={[
-              [t("phone"), p.phone ? <PhoneLinks phone={p.phone} /> : null],
+              [t("phone"), p.phone ? (p.identityMasked ? p.phone : <PhoneLinks phone={p.phone} />) : null, p.identityMasked ? "font-mono" : undefined],
               [t("email"), p.email],
               [t("region"), region],
-              [t("address"), p.address],
+              [t("address"), p.identityMasked ? t("addressWithheld") : p.address],
               [t("account"), p.hasAccount ? t("accountYes") : t("accountNo")],
             ]}
           />

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { openSearchParams, sealQuery } from "@/lib/crypto/search-seal";
 import { exportParticipants } from "@/lib/data/pmo-participants";
-import { can, type SessionUser } from "@/lib/data/permissions";
+import { canAny, READ_EXPORT, type SessionUser } from "@/lib/data/permissions";
 import { getUser } from "@/lib/data/session";
 import { formFields } from "@/lib/forms";
 import { sameOrigin } from "@/lib/http/client";
@@ -26,7 +26,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: NextRequest): Promise<Response> {
   const viewer = await getUser();
   if (!viewer) return new Response(null, { status: 307, headers: { Location: "/login" } });
-  if (!can(viewer, "read:export:any")) return forbiddenResponse();
+  if (!canAny(viewer, READ_EXPORT)) return forbiddenResponse();
   return fileResponse(viewer, request, null, formatOf(queryFields(request.nextUrl.searchParams).format));
 }
 
@@ -36,7 +36,7 @@ export async function POST(request: NextRequest): Promise<Response> {
   if (!sameOrigin(request.headers)) return new Response(null, { status: 403 });
   const viewer = await getUser();
   if (!viewer) return seeOther("/login");
-  if (!can(viewer, "read:export:any")) return forbiddenResponse();
+  if (!canAny(viewer, READ_EXPORT)) return forbiddenResponse();
   const form = await request.formData().catch(() => null);
   const parsed = exportPurposeSchema.safeParse({ purpose: form ? formFields(form).purpose : undefined });
   if (!parsed.success) {
