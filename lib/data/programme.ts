@@ -152,8 +152,10 @@ async function caseworkerMoves(f: DashboardFilter, start: string, end: string): 
   }
   const found = await rows<{ caseworker_id: string; days: number; n: number }>(sql`
     select mv.caseworker_id, mv.days, sum(mv.n)::int as n
-    from dash_caseworker_moves mv join users u on u.id = mv.caseworker_id and u.role = 'caseworker'
+    from dash_caseworker_moves mv
     where ${inPeriod(f, "mv")} group by 1, 2 having sum(mv.n) > 0`);
+  // (No join to users here: only the listed caseworkers' entries are read from the map, and
+  // the join's misestimate turned a hash aggregate of the period's rows into a sort.)
   for (const r of found) add(r.caseworker_id, Number(r.days), Number(r.n));
   return out;
 }
@@ -209,6 +211,25 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
         overdue: number;
         openHelp: number;
       }>(sql`
+        -- Each figure summed once over its counter (materialized): the listed caseworkers are
+        -- estimated badly when a province scope meets users.role (a million participant
+        -- accounts have no province), and a nested loop would sum a counter per caseworker.
+        with load as materialized (
+          select c.caseworker_id, sum(c.n) as n, sum(c.n_follow_up) as with_follow_up
+          from dash_caseload c where ${counterDims(f, "c")} group by 1
+        ), done as materialized (
+          select s.caseworker_id, sum(s.n) as n from dash_caseworker_services s
+          where s.month = ${`${thisMonth}-01`}::date and ${counterDims(f, "s")} group by 1
+        ), period as materialized (
+          select s.caseworker_id, sum(s.n) as n from dash_caseworker_services s
+          where s.month >= ${start}::date and s.month < ${end}::date and ${counterDims(f, "s")} group by 1
+        ), due as materialized (
+          select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
+          where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1
+        ), help as materialized (
+          select p.caseworker_id, count(*) as n from help_requests hr join participants p on p.id = hr.participant_id
+          where hr.status = 'open' and p.caseworker_id is not null and ${counterDims(f, "p")} group by 1
+        )
         select u.id, u.name, u.disabled_at is not null as disabled,
           coalesce(load.n, 0)::int as caseload,
           coalesce(period.n, 0)::int as "servicesInPeriod",
@@ -216,26 +237,11 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
           (coalesce(load.with_follow_up, 0) - coalesce(due.n, 0))::int as overdue,
           coalesce(help.n, 0)::int as "openHelp"
         from users u
-        left join (
-          select c.caseworker_id, sum(c.n) as n, sum(c.n_follow_up) as with_follow_up
-          from dash_caseload c where ${counterDims(f, "c")} group by 1
-        ) load on load.caseworker_id = u.id
-        left join (
-          select s.caseworker_id, sum(s.n) as n from dash_caseworker_services s
-          where s.month = ${`${thisMonth}-01`}::date and ${counterDims(f, "s")} group by 1
-        ) done on done.caseworker_id = u.id
-        left join (
-          select s.caseworker_id, sum(s.n) as n from dash_caseworker_services s
-          where s.month >= ${start}::date and s.month < ${end}::date and ${counterDims(f, "s")} group by 1
-        ) period on period.caseworker_id = u.id
-        left join (
-          select fu.caseworker_id, sum(fu.n) as n from dash_follow_ups fu
-          where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1
-        ) due on due.caseworker_id = u.id
-        left join (
-          select p.caseworker_id, count(*) as n from help_requests hr join participants p on p.id = hr.participant_id
-          where hr.status = 'open' and p.caseworker_id is not null and ${counterDims(f, "p")} group by 1
-        ) help on help.caseworker_id = u.id
+        left join load on load.caseworker_id = u.id
+        left join done on done.caseworker_id = u.id
+        left join period on period.caseworker_id = u.id
+        left join due on due.caseworker_id = u.id
+        left join help on help.caseworker_id = u.id
         where u.role = 'caseworker' and ${f.provinces ? provinceScope(f.provinces, sql`u.province_code`) : sql`true`}
         order by u.name`),
       caseworkerMoves(f, start, end),
