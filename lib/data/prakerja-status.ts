@@ -68,7 +68,7 @@ function requireStatusScope(actor: ApiClientActor): void {
   if (actor?.kind !== "api_client" || !hasApiScope(actor, "prakerja-status:write")) forbidden();
 }
 
-export function hashEvents(batch: PrakerjaBatch): HashedEvent[] {
+function hashEvents(batch: PrakerjaBatch): HashedEvent[] {
   return batch.events.map((e) => ({ h: identityHash(e.nik), e: e.event, d: e.occurred_on, p: e.provider ?? null }));
 }
 
@@ -173,7 +173,7 @@ type Matched = {
  * Applies hashed events for the client, in the caller's transaction, and returns each
  * event's result in order. No audit event: the caller writes the batch's one.
  */
-export async function applyEvents(tx: Tx, actor: ApiClientActor, events: readonly HashedEvent[]): Promise<PrakerjaEventResult[]> {
+async function applyEvents(tx: Tx, actor: ApiClientActor, events: readonly HashedEvent[]): Promise<PrakerjaEventResult[]> {
   const hashes = JSON.stringify([...new Set(events.map((e) => e.h))]);
   const inRegion = actor.provinces === null ? sql`true` : provinceScope(actor.provinces, sql`p.province_code`);
   // Locked, so that a caseworker's change of the same participant waits for the batch
