@@ -74,7 +74,7 @@ import { receiveWhatsAppMessage } from "./whatsapp-inbound";
 import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listCasefileMessages, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
 import { hasApiScope, type ApiClientActor } from "./api-actor";
-import { failPrakerjaBatch, getPrakerjaBatch, PRAKERJA_SYNC_MAX, runPrakerjaBatch, submitPrakerjaBatch } from "./prakerja-status";
+import { deleteExpiredIdempotencyKeys, failPrakerjaBatch, getPrakerjaBatch, PRAKERJA_SYNC_MAX, runPrakerjaBatch, submitPrakerjaBatch } from "./prakerja-status";
 import type { SessionUser } from "./permissions";
 import { getProvinceFigures } from "./places";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
@@ -1162,6 +1162,22 @@ const TABLE: Record<string, Entry> = {
       };
     }),
   ),
+  "prakerja-status.deleteExpiredIdempotencyKeys": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a key expired deleted",
+        why: "the cleanup job: an idempotency key past its day; the batch it answered has its own audit event",
+        allow: { prakerja_idempotency: "*" },
+        act: async () => {
+          const actor = await statusClient();
+          await submitPrakerjaBatch(actor, { events: await statusBatch(1) }, { idempotencyKey: "alt", requestHash: "h" });
+          await db.execute(sql`update prakerja_idempotency set expires_at = now() - interval '1 minute' where api_client_id = ${actor.id}`);
+          return () => deleteExpiredIdempotencyKeys();
+        },
+      },
+    ],
+  },
   "prakerja-status.getPrakerjaBatch": read("a queued batch's state and results, for its own client", () =>
     getPrakerjaBatch(readBatch.actor, readBatch.id),
   ),

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { forbidden, notFound } from "next/navigation";
 import { db, executeRows, type Tx } from "@/db";
-import { apiClients, prakerjaBatches, regionProvinces, type Stage } from "@/db/schema";
+import { apiClients, prakerjaBatches, prakerjaIdempotency, regionProvinces, type Stage } from "@/db/schema";
 import { identityHash } from "@/lib/crypto/identity";
 import { enqueue } from "@/lib/jobs/engine";
 import { QUEUES } from "@/lib/jobs/queues";
@@ -324,6 +324,18 @@ export async function failPrakerjaBatch(batchId: string, errorId: string): Promi
     });
     return true;
   });
+}
+
+/**
+ * The cleanup job: idempotency keys past their day. A retry after that is a new request
+ * (docs/decisions/034). The batches they answered stay, with their results.
+ */
+export async function deleteExpiredIdempotencyKeys(now = new Date()): Promise<number> {
+  const gone = await db
+    .delete(prakerjaIdempotency)
+    .where(lt(prakerjaIdempotency.expiresAt, now))
+    .returning({ key: prakerjaIdempotency.key });
+  return gone.length;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
