@@ -73,7 +73,7 @@ import { awaitSendSlot } from "./send-pace";
 import { receiveWhatsAppMessage } from "./whatsapp-inbound";
 import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listCasefileMessages, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
-import { hasApiScope, type ApiClientActor } from "./api-actor";
+import type { ApiClientActor } from "./api-actor";
 import { deleteExpiredIdempotencyKeys, failPrakerjaBatch, getPrakerjaBatch, PRAKERJA_SYNC_MAX, runPrakerjaBatch, submitPrakerjaBatch } from "./prakerja-status";
 import type { SessionUser } from "./permissions";
 import { getProvinceFigures } from "./places";
