@@ -7,9 +7,11 @@ import { sql, type SQL } from "drizzle-orm";
  * the columns with it.
  *   last_contact_on   = the latest date a service was given (corrected records excluded)
  *   next_follow_up_on = the follow-up date of the latest record still in force
+ * Both from caseworkers' records only: a fact the Prakerja PMO reported (source
+ * 'prakerja') is no contact and carries no follow-up (docs/decisions/033).
  */
 export function refreshContactSummary(participantId?: string): SQL {
-  const inForce = sql`l.participant_id = p.id and not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
+  const inForce = sql`l.participant_id = p.id and l.source = 'caseworker' and not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
   return sql`
     update participants p set
       last_contact_on = (select max(l.occurred_on) from service_logs l where ${inForce}),

@@ -34,6 +34,8 @@ export const MIGRANT_STATUSES = ["calon", "mantan"] as const;
 export const SEXES = ["L", "P"] as const;
 export const SOURCES = ["self", "assisted", "import"] as const;
 export const CHANNELS = ["in_person", "phone", "whatsapp", "video"] as const;
+/** Who wrote a service log: a caseworker, or the Prakerja PMO through /api/v1 (docs/decisions/033). */
+export const LOG_SOURCES = ["caseworker", "prakerja"] as const;
 export const OUTCOMES = ["done", "blocked", "follow_up"] as const;
 export const LOCALES = ["id", "en"] as const;
 /** Where a participant's messages go first (the other channel is the fallback). */
@@ -46,6 +48,7 @@ export type MigrantStatus = (typeof MIGRANT_STATUSES)[number];
 export type Sex = (typeof SEXES)[number];
 export type Source = (typeof SOURCES)[number];
 export type Channel = (typeof CHANNELS)[number];
+export type LogSource = (typeof LOG_SOURCES)[number];
 export type Outcome = (typeof OUTCOMES)[number];
 export type Locale = (typeof LOCALES)[number];
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
@@ -162,6 +165,10 @@ export const participants = pgTable(
     wave: smallint("wave"),
     trainingBoughtOn: date("training_bought_on"),
     lmsSessionOn: date("lms_session_on"),
+    // Reported by the Prakerja PMO (POST /api/v1/prakerja-status): the training finished,
+    // the LMS completed (certificate issued).
+    trainingCompletedOn: date("training_completed_on"),
+    lmsCompletedOn: date("lms_completed_on"),
     // Kept in step with service_logs in the same transaction as each log, so the
     // caseload can sort by them with an index instead of scanning every log.
     lastContactOn: date("last_contact_on"),
@@ -255,14 +262,17 @@ export const serviceLogs = pgTable(
     participantId: uuid("participant_id")
       .notNull()
       .references(() => participants.id),
-    caseworkerId: uuid("caseworker_id")
-      .notNull()
-      .references(() => users.id),
+    // The caseworker who gave the service; null for a fact the Prakerja PMO reported
+    // (source 'prakerja', api_client_id names the partner): no caseworker gave it.
+    caseworkerId: uuid("caseworker_id").references(() => users.id),
+    source: text("source").$type<LogSource>().notNull().default("caseworker"),
+    apiClientId: uuid("api_client_id").references((): AnyPgColumn => apiClients.id),
     serviceCode: text("service_code")
       .notNull()
       .references(() => services.code),
     occurredOn: date("occurred_on").notNull(),
-    channel: text("channel").$type<Channel>().notNull(),
+    // null for a reported fact: nobody spoke to the participant.
+    channel: text("channel").$type<Channel>(),
     outcome: text("outcome").$type<Outcome>().notNull(),
     blockerCode: text("blocker_code").references(() => blockers.code),
     notes: text("notes"),
@@ -276,7 +286,13 @@ export const serviceLogs = pgTable(
     index("service_logs_month_idx").on(t.occurredOn),
     uniqueIndex("service_logs_submission_key").on(t.submissionId),
     uniqueIndex("service_logs_corrects_key").on(t.correctsId),
-    check("service_logs_channel_check", inList("channel", CHANNELS)),
+    check("service_logs_channel_check", sql`channel is null or ${inList("channel", CHANNELS)}`),
+    check("service_logs_source_check", inList("source", LOG_SOURCES)),
+    check(
+      "service_logs_author_check",
+      sql`case source when 'caseworker' then caseworker_id is not null and api_client_id is null and channel is not null
+        else caseworker_id is null and api_client_id is not null and channel is null end`,
+    ),
     check("service_logs_outcome_check", inList("outcome", OUTCOMES)),
     check("service_logs_blocker_check", sql`(outcome = 'blocked') = (blocker_code is not null)`),
     check("service_logs_notes_check", sql`notes is null or length(notes) <= 2000`),
@@ -294,9 +310,12 @@ export const stageChanges = pgTable(
     toStage: text("to_stage").$type<Stage>().notNull(),
     reason: text("reason"),
     changedBy: uuid("changed_by").references(() => users.id),
+    // A move the Prakerja PMO's status events implied (changed_by is null then).
+    apiClientId: uuid("api_client_id").references((): AnyPgColumn => apiClients.id),
     createdAt: createdAt(),
   },
   (t) => [
+    check("stage_changes_author_check", sql`api_client_id is null or changed_by is null`),
     index("stage_changes_participant_idx").on(t.participantId, t.createdAt),
     check("stage_changes_from_check", sql`from_stage is null or ${inList("from_stage", STAGES)}`),
     check("stage_changes_to_check", inList("to_stage", STAGES)),
@@ -400,6 +419,63 @@ export const apiRateLimits = pgTable(
     count: integer("count").notNull(),
   },
   (t) => [check("api_rate_limits_count_check", sql`count >= 0`)],
+);
+
+export const PRAKERJA_BATCH_STATES = ["queued", "running", "done", "failed"] as const;
+export type PrakerjaBatchStateColumn = (typeof PRAKERJA_BATCH_STATES)[number];
+
+/**
+ * A large batch of Prakerja status events (POST /api/v1/prakerja-status), kept until a
+ * job applies it (lib/jobs/prakerja-status.ts). The events are kept without their NIKs:
+ * each as its NIK's keyed hash (lib/crypto/identity.ts), event, date and provider.
+ * results: one per event once done.
+ */
+export const prakerjaBatches = pgTable(
+  "prakerja_batches",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    apiClientId: uuid("api_client_id")
+      .notNull()
+      .references(() => apiClients.id),
+    state: text("state").$type<PrakerjaBatchStateColumn>().notNull().default("queued"),
+    received: integer("received").notNull(),
+    events: jsonb("events"),
+    results: jsonb("results"),
+    counts: jsonb("counts"),
+    errorId: text("error_id"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("prakerja_batches_client_idx").on(t.apiClientId, t.createdAt),
+    check("prakerja_batches_state_check", inList("state", PRAKERJA_BATCH_STATES)),
+    check("prakerja_batches_received_check", sql`received between 1 and 10000`),
+  ],
+);
+
+/**
+ * Idempotency-Key of POST /api/v1/prakerja-status: per client, the request's hash and the
+ * answer given, for a day (docs/decisions/034). A retry with the same key and body gets the
+ * same answer; another body with the same key is a conflict.
+ */
+export const prakerjaIdempotency = pgTable(
+  "prakerja_idempotency",
+  {
+    apiClientId: uuid("api_client_id")
+      .notNull()
+      .references(() => apiClients.id),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    answer: jsonb("answer"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiClientId, t.key] }),
+    index("prakerja_idempotency_expires_idx").on(t.expiresAt),
+    check("prakerja_idempotency_key_check", sql`length(key) between 1 and 255`),
+  ],
 );
 
 export const targets = pgTable(

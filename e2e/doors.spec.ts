@@ -37,6 +37,9 @@ const DOORS: Record<string, Row> = {
   "/api/v1/openapi.json": everyone,
   "/api/v1/participants": apiKeyOnly,
   "/api/v1/progress": apiKeyOnly,
+  // POST only: a GET is 405 from Next, before any key is read.
+  "/api/v1/prakerja-status": { anonymous: 405, participant: 405, caseworker: 405, pmo: 405, coordinator: 405 },
+  "/api/v1/prakerja-status/batches/[id]": apiKeyOnly,
   "/me": participantOnly(),
   "/me/data": participantOnly(),
   "/me/data/export": participantOnly(),

@@ -45,6 +45,8 @@ export type ApiContext = {
   query: Record<string, string | string[]>;
   /** The parsed JSON body (POST), else undefined. */
   body: unknown;
+  /** The path's dynamic segments. */
+  params: Record<string, string>;
 };
 
 export type ApiAnswer = { status: number; body: unknown; headers?: Record<string, string>; count?: number | null };
@@ -140,8 +142,13 @@ export function parseBody<S extends z.ZodType>(schema: S, ctx: ApiContext): z.in
   return parsed.data;
 }
 
-export function apiRoute(options: RouteOptions, work: (ctx: ApiContext) => Promise<ApiAnswer>): (request: Request) => Promise<Response> {
-  return async (request) => {
+type RouteContext<P> = { params: Promise<P> };
+
+export function apiRoute<P extends Record<string, string> = Record<string, never>>(
+  options: RouteOptions,
+  work: (ctx: ApiContext) => Promise<ApiAnswer>,
+): (request: Request, context?: RouteContext<P>) => Promise<Response> {
+  return async (request, context) => {
     const url = new URL(request.url);
     const instance = url.pathname;
     if (queryHasNik(url)) {
@@ -155,7 +162,8 @@ export function apiRoute(options: RouteOptions, work: (ctx: ApiContext) => Promi
         headers: { "WWW-Authenticate": 'Bearer realm="api/v1"' },
       });
     }
-    const answer = await answerFor(actor, options, work, request, url);
+    const params: Record<string, string> = (await context?.params) ?? {};
+    const answer = await answerFor(actor, options, work, request, url, params);
     try {
       await recordApiCall(actor, { method: request.method, route: options.route, status: answer.status, count: answer.count ?? null, errorId: answer.errorId });
     } catch (error) {
@@ -174,6 +182,7 @@ async function answerFor(
   work: (ctx: ApiContext) => Promise<ApiAnswer>,
   request: Request,
   url: URL,
+  params: Record<string, string>,
 ): Promise<{ status: number; response: Response; count?: number | null; errorId?: string }> {
   const instance = url.pathname;
   const refuse = (status: ProblemStatus, detail: string, extra: Parameters<typeof problem>[2] = {}) => ({
@@ -192,7 +201,7 @@ async function answerFor(
     body = read.body;
   }
   try {
-    const result = await work({ actor, request, url, query: queryOf(url), body });
+    const result = await work({ actor, request, url, query: queryOf(url), body, params });
     return {
       status: result.status,
       count: result.count,

@@ -52,6 +52,8 @@ type Row = {
   card_received_on: string | null;
   training_bought_on: string | null;
   lms_session_on: string | null;
+  training_completed_on: string | null;
+  lms_completed_on: string | null;
   completed_on: string | null;
   last_contact_on: string | null;
   updated_at: string;
@@ -78,6 +80,8 @@ export async function listParticipantsForApi(
         to_char(p.card_received_on, 'YYYY-MM-DD') as card_received_on,
         to_char(p.training_bought_on, 'YYYY-MM-DD') as training_bought_on,
         to_char(p.lms_session_on, 'YYYY-MM-DD') as lms_session_on,
+        to_char(p.training_completed_on, 'YYYY-MM-DD') as training_completed_on,
+        to_char(p.lms_completed_on, 'YYYY-MM-DD') as lms_completed_on,
         case when p.stage = 'completed' then ${jakartaDay(sql`p.stage_changed_at`)} end as completed_on,
         to_char(p.last_contact_on, 'YYYY-MM-DD') as last_contact_on,
         ${iso(sql`p.updated_at`)} as updated_at
@@ -106,6 +110,8 @@ export async function listParticipantsForApi(
         cardReceivedOn: r.card_received_on,
         trainingBoughtOn: r.training_bought_on,
         lmsSessionOn: r.lms_session_on,
+        trainingCompletedOn: r.training_completed_on,
+        lmsCompletedOn: r.lms_completed_on,
         completedOn: r.completed_on,
       },
       lastContactOn: r.last_contact_on,

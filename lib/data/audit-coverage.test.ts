@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, regionProvinces, users } from "@/db/schema";
+import { apiClients, participants as participantRows, activationCodes, authThrottle, dataRequests, importFileChunks, imports, outboxMessages, programmeSettings, regionProvinces, users } from "@/db/schema";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { QUEUES } from "@/lib/jobs/queues";
 import { changesOf, describeChanges, type Change } from "@/lib/testing/db-snapshot";
@@ -11,6 +11,7 @@ import { insertFailedJob } from "@/lib/testing/failed-job";
 import { jobsOf } from "@/lib/testing/jobs";
 import { withWhatsAppEnv } from "@/lib/testing/whatsapp-env";
 import { makeKk, makeNik, makePhone, registrationForm } from "@/lib/testing/identity";
+import { openNik } from "@/lib/crypto/identity";
 import { createTestParticipant, TEST_PASSWORD, type TestParticipant } from "@/lib/testing/participants";
 import { todayInJakarta } from "@/lib/validation";
 import { contactSchema, milestonesSchema, serviceLogSchema } from "@/lib/validation/caseworker";
@@ -72,6 +73,7 @@ import { awaitSendSlot } from "./send-pace";
 import { receiveWhatsAppMessage } from "./whatsapp-inbound";
 import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listCasefileMessages, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
+import { deleteExpiredIdempotencyKeys, failPrakerjaBatch, getPrakerjaBatch, PRAKERJA_SYNC_MAX, runPrakerjaBatch, submitPrakerjaBatch } from "./prakerja-status";
 import type { SessionUser } from "./permissions";
 import { getProvinceFigures } from "./places";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
@@ -145,6 +147,8 @@ let reader: TestParticipant;
 let readImportId: string;
 /** A partner's API client, for the reads. */
 let partner: ApiClientActor;
+/** A partner's queued batch of status events, for the reads. */
+let readBatch: { actor: ApiClientActor; id: string };
 const JUNE = new Date("2021-06-01T09:00:00+07:00");
 
 beforeAll(async () => {
@@ -154,6 +158,10 @@ beforeAll(async () => {
   reader = await participant({ caseworker: cw });
   readImportId = await checkingImport();
   partner = await apiActor();
+  const statusPartner = await statusClient();
+  const queued = await submitPrakerjaBatch(statusPartner, { events: await statusBatch(PRAKERJA_SYNC_MAX + 1) }, { idempotencyKey: null, requestHash: "h" });
+  if (queued.kind !== "queued") throw new Error("not queued");
+  readBatch = { actor: statusPartner, id: queued.batchId };
 });
 // A scenario may switch the automatic assignment rule on (decision 020); the next one
 // starts with it off, so its registrations are not assigned (outside any snapshot).
@@ -272,6 +280,30 @@ async function apiActor(): Promise<ApiClientActor> {
   if (!made.ok) throw new Error(JSON.stringify(made));
   return { kind: "api_client", id: made.clientId, name: "Mitra Uji", scopes: ["participants:read", "progress:read"], provinces: null };
 }
+
+// --- the Prakerja PMO through /api/v1 (prakerja-status.ts) ---
+async function statusClient(): Promise<ApiClientActor> {
+  const id = crypto.randomUUID();
+  await db.insert(apiClients).values({
+    id,
+    name: "PMO Prakerja",
+    organisation: "Manajemen Pelaksana Prakerja",
+    scopes: ["prakerja-status:write"],
+    keyPrefix: `pk_${id.slice(0, 8)}`,
+    secretHash: id.replace(/-/g, "").padEnd(64, "0"),
+  });
+  return { kind: "api_client", id, name: "PMO Prakerja", scopes: ["prakerja-status:write"], provinces: null };
+}
+/** An audit event's actor when a partner made it: no user, the role api_client. */
+const asPartner = { id: null, role: "api_client" } as unknown as Pick<SessionUser, "id" | "role">;
+async function statusBatch(size: number): Promise<{ nik: string; event: "card_received"; occurred_on: string }[]> {
+  const p = await createTestParticipant();
+  await db.update(participantRows).set({ createdAt: new Date("2021-06-01T03:00:00Z") }).where(eq(participantRows.id, p.participantId));
+  const [row] = await db.select().from(participantRows).where(eq(participantRows.id, p.participantId));
+  return Array.from({ length: size }, () => ({ nik: openNik(row)!, event: "card_received" as const, occurred_on: "2021-06-10" }));
+}
+const STATUS_FACTS =
+  "an event fills an empty milestone only (a recorded date is never overwritten) and moves the stage forward only; each applied event is a service log row and each move a stage_changes row (from_stage is the before), and the batch's event counts them";
 
 function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -1165,6 +1197,74 @@ const TABLE: Record<string, Entry> = {
   "permissions.requirePermission": pure("throws forbidden() or returns; no database"),
   "permissions.canAny": pure(),
 
+  // --- prakerja-status.ts ---
+  "prakerja-status.submitPrakerjaBatch": write(
+    scenario("a small batch applied at once, with an idempotency key", async () => {
+      const actor = await statusClient();
+      const events = await statusBatch(2);
+      return {
+        act: () => submitPrakerjaBatch(actor, { events }, { idempotencyKey: "kunci-1", requestHash: "h" }),
+        events: [{ actor: asPartner, action: "prakerja.status", entityType: "prakerja_batch", entityId: null, after: true }],
+        noBefore: STATUS_FACTS,
+      };
+    }),
+    scenario("a large batch stored and queued for the job", async () => {
+      const actor = await statusClient();
+      const events = await statusBatch(PRAKERJA_SYNC_MAX + 1);
+      return {
+        act: () => submitPrakerjaBatch(actor, { events }, { idempotencyKey: null, requestHash: "h" }),
+        events: [{ actor: asPartner, action: "prakerja.status_queue", entityType: "prakerja_batch", after: true }],
+      };
+    }),
+  ),
+  "prakerja-status.runPrakerjaBatch": write(
+    scenario("the job applies a queued batch", async () => {
+      const actor = await statusClient();
+      const answer = await submitPrakerjaBatch(actor, { events: await statusBatch(PRAKERJA_SYNC_MAX + 1) }, { idempotencyKey: null, requestHash: "h" });
+      if (answer.kind !== "queued") throw new Error("not queued");
+      return {
+        act: () => runPrakerjaBatch(answer.batchId),
+        events: [{ actor: asPartner, action: "prakerja.status", entityType: "prakerja_batch", entityId: answer.batchId, after: true }],
+        noBefore: `${STATUS_FACTS}; the batch's state moves as the action says (queued → running → done)`,
+        unaudited: {
+          why: "the batch is marked running in its own short transaction before the run, so that its status shows it; the run's event follows",
+          allow: { prakerja_batches: ["state", "started_at"] },
+        },
+      };
+    }),
+  ),
+  "prakerja-status.failPrakerjaBatch": write(
+    scenario("a batch whose job failed for good settled as failed", async () => {
+      const actor = await statusClient();
+      const answer = await submitPrakerjaBatch(actor, { events: await statusBatch(PRAKERJA_SYNC_MAX + 1) }, { idempotencyKey: null, requestHash: "h" });
+      if (answer.kind !== "queued") throw new Error("not queued");
+      return {
+        act: () => failPrakerjaBatch(answer.batchId, "0badc0de-0000-4000-8000-000000000000"),
+        events: [{ actor: null, action: "prakerja.status_fail", entityType: "prakerja_batch", entityId: answer.batchId, after: true }],
+        noBefore: "the batch's state moves as the action says (queued or running → failed); its stored events are dropped with it",
+      };
+    }),
+  ),
+  "prakerja-status.deleteExpiredIdempotencyKeys": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a key expired deleted",
+        why: "the cleanup job: an idempotency key past its day; the batch it answered has its own audit event",
+        allow: { prakerja_idempotency: "*" },
+        act: async () => {
+          const actor = await statusClient();
+          await submitPrakerjaBatch(actor, { events: await statusBatch(1) }, { idempotencyKey: "alt", requestHash: "h" });
+          await db.execute(sql`update prakerja_idempotency set expires_at = now() - interval '1 minute' where api_client_id = ${actor.id}`);
+          return () => deleteExpiredIdempotencyKeys();
+        },
+      },
+    ],
+  },
+  "prakerja-status.getPrakerjaBatch": read("a queued batch's state and results, for its own client", () =>
+    getPrakerjaBatch(readBatch.actor, readBatch.id),
+  ),
+
   // --- places.ts ---
   "places.getProvinceFigures": read("the dashboard's map: figures per province", () => getProvinceFigures(pmo, {})),
 
@@ -1804,7 +1904,7 @@ function matches(event: Record<string, unknown>, e: Expected): boolean {
     event.entity_type === e.entityType &&
     (e.entityId === undefined || event.entity_id === e.entityId) &&
     (e.actor?.role === "api_client"
-      ? event.actor_id === null && event.api_client_id === e.actor.id
+      ? event.actor_id === null && (e.actor.id === null || event.api_client_id === e.actor.id)
       : event.actor_id === (e.actor?.id ?? null)) &&
     event.actor_role === (e.actor?.role ?? "system")
   );

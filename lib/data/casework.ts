@@ -11,6 +11,7 @@ import {
   services,
   stageChanges,
   users,
+  type LogSource,
   type Participant,
   type Stage,
 } from "@/db/schema";
@@ -94,14 +95,17 @@ export type CasefileLog = {
   serviceNameId: string;
   serviceNameEn: string;
   serviceStage: string;
-  channel: string;
+  /** null for a fact the Prakerja PMO reported (source "prakerja"). */
+  channel: string | null;
   outcome: string;
   blockerCode: string | null;
   blockerNameId: string | null;
   blockerNameEn: string | null;
   notes: string | null;
   nextFollowUpOn: string | null;
-  caseworkerName: string;
+  /** The caseworker who logged it; null for a fact the Prakerja PMO reported. */
+  caseworkerName: string | null;
+  source: LogSource;
   correctsId: string | null;
   correctedById: string | null;
 };
@@ -113,6 +117,8 @@ export type CasefileStageChange = {
   toStage: Stage;
   reason: string | null;
   changedByName: string | null;
+  /** The stage moved because the Prakerja PMO reported a milestone (lib/data/prakerja-status.ts). */
+  byPrakerja: boolean;
 };
 
 /**
@@ -142,12 +148,13 @@ export async function timelineOf(participantId: string): Promise<{ logs: Casefil
         notes: serviceLogs.notes,
         nextFollowUpOn: serviceLogs.nextFollowUpOn,
         caseworkerName: author.name,
+        source: serviceLogs.source,
         correctsId: serviceLogs.correctsId,
         correctedById: correction.id,
       })
       .from(serviceLogs)
       .innerJoin(services, eq(services.code, serviceLogs.serviceCode))
-      .innerJoin(author, eq(author.id, serviceLogs.caseworkerId))
+      .leftJoin(author, eq(author.id, serviceLogs.caseworkerId))
       .leftJoin(blockers, eq(blockers.code, serviceLogs.blockerCode))
       .leftJoin(correction, eq(correction.correctsId, serviceLogs.id))
       .where(eq(serviceLogs.participantId, participantId))
@@ -160,6 +167,7 @@ export async function timelineOf(participantId: string): Promise<{ logs: Casefil
         toStage: stageChanges.toStage,
         reason: stageChanges.reason,
         changedByName: changer.name,
+        byPrakerja: sql<boolean>`${stageChanges.apiClientId} is not null`,
       })
       .from(stageChanges)
       .leftJoin(changer, eq(changer.id, stageChanges.changedBy))
@@ -246,6 +254,8 @@ export async function getCasefile(viewer: SessionUser, participantId: string) {
       wave: p.wave,
       trainingBoughtOn: p.trainingBoughtOn,
       lmsSessionOn: p.lmsSessionOn,
+      trainingCompletedOn: p.trainingCompletedOn,
+      lmsCompletedOn: p.lmsCompletedOn,
       deadline: purchaseDeadline(p),
     },
     logs,

@@ -260,10 +260,12 @@ export async function ownDataExport(viewer: SessionUser, opts: { as?: "download"
         nextFollowUpOn: serviceLogs.nextFollowUpOn,
         correctsId: serviceLogs.correctsId,
         caseworkerName: staff.name,
+        source: serviceLogs.source,
       })
       .from(serviceLogs)
       .innerJoin(services, eq(services.code, serviceLogs.serviceCode))
-      .innerJoin(staff, eq(staff.id, serviceLogs.caseworkerId))
+      // The Prakerja PMO's reported facts have no caseworker (source "prakerja").
+      .leftJoin(staff, eq(staff.id, serviceLogs.caseworkerId))
       .leftJoin(blockers, eq(blockers.code, serviceLogs.blockerCode))
       .where(eq(serviceLogs.participantId, p.id))
       .orderBy(asc(serviceLogs.occurredOn), asc(serviceLogs.createdAt)),
@@ -416,6 +418,8 @@ export async function ownDataExport(viewer: SessionUser, opts: { as?: "download"
       notes: l.notes,
       nextFollowUpOn: l.nextFollowUpOn,
       correctsId: l.correctsId,
+      // Who logged it: a caseworker, or the Prakerja PMO reporting a milestone (name null).
+      source: l.source,
       caseworker: { name: l.caseworkerName },
     })),
     helpRequests: help.map((h) => ({

@@ -44,7 +44,7 @@ const text = (v: unknown): string | null => (typeof v === "string" && v !== "" ?
 
 /** The figure an event counts: exported rows, imported rows, queued messages… */
 function countOf(after: unknown): number {
-  for (const name of ["rowCount", "imported", "rows", "queued", "ready", "participants", "services"]) {
+  for (const name of ["rowCount", "imported", "rows", "queued", "ready", "participants", "services", "received"]) {
     const v = field(after, name);
     if (typeof v === "number") return v;
   }

@@ -19,6 +19,10 @@ export const QUEUES = {
   deadlineReminders: "deadline-reminders",
   /** Every hour: data-rights requests near their 3 × 24-hour deadline (lib/jobs/data-rights-deadlines.ts). */
   dataRightsDeadlines: "data-rights-deadlines",
+  /** Applies a large batch of Prakerja status events (lib/jobs/prakerja-status.ts). */
+  prakerjaStatus: "prakerja-status",
+  /** Dead letters of prakerja-status: the batch is settled as failed (lib/jobs/prakerja-status-failed.ts). */
+  prakerjaStatusFailed: "prakerja-status-failed",
   /** Every night: expired throttle rows, used activation codes, abandoned uploads (lib/jobs/cleanup.ts). */
   cleanup: "cleanup",
 } as const;
@@ -80,6 +84,17 @@ export function queueSettings(): Record<QueueName, QueueSetting> {
       batchSize: 25,
     },
     "outbox-failed": { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
+    // A batch of up to 10,000 events in one transaction (seconds at 1M participants): a
+    // few tries, then the dead letter settles the batch as failed.
+    "prakerja-status": {
+      retryLimit: 2,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: 5 * 60,
+      deadLetter: QUEUES.prakerjaStatusFailed,
+      concurrency: 1,
+    },
+    "prakerja-status-failed": { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
     "deadline-reminders": {
       retryLimit: 3,
       retryDelay: 60,

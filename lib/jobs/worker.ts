@@ -11,6 +11,8 @@ import { importRun } from "./import-run";
 import type { JobKind } from "./kind";
 import { outboxDeliver } from "./outbox-deliver";
 import { outboxFailed } from "./outbox-failed";
+import { prakerjaStatus } from "./prakerja-status";
+import { prakerjaStatusFailed } from "./prakerja-status-failed";
 import { queueSettings, type QueueName, type QueueSetting } from "./queues";
 
 // A worker: one engine instance that takes jobs from every queue (each queue's
@@ -24,6 +26,8 @@ export const JOB_KINDS: JobKind<never>[] = [
   importFailed,
   outboxDeliver,
   outboxFailed,
+  prakerjaStatus,
+  prakerjaStatusFailed,
   deadlineReminders,
   dataRightsDeadlines,
   cleanup,

@@ -5,7 +5,8 @@ import { db } from "@/db";
 
 const month = (column: SQL) => sql`to_char(${column} at time zone 'Asia/Jakarta', 'YYYY-MM-01')`;
 const DIMS = sql`p.province_code as pc, p.migrant_status as ms, p.source as src, coalesce(p.cohort, '') as co`;
-const IN_FORCE = sql`not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
+// Services are what caseworkers gave: the Prakerja PMO's reported facts are not counted.
+const IN_FORCE = sql`l.source = 'caseworker' and not exists (select 1 from service_logs c where c.corrects_id = l.id)`;
 const OPEN = sql`p.stage not in ('completed', 'withdrawn')`;
 /** A stage's place on the journey; null for withdrawn (and for no stage). */
 const ORDINAL = (stage: SQL) =>

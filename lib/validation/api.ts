@@ -71,6 +71,8 @@ export const apiParticipantSchema = z
       cardReceivedOn: day,
       trainingBoughtOn: day,
       lmsSessionOn: day,
+      trainingCompletedOn: day,
+      lmsCompletedOn: day,
       completedOn: day.meta({ description: "The day the participant reached the stage completed (Jakarta time)" }),
     }),
     lastContactOn: day.meta({ description: "The day of the latest service a caseworker logged" }),
@@ -137,3 +139,17 @@ export const progressSchema = z
   })
   .meta({ id: "Progress", description: "The PMO dashboard's figures for the period and filters, within the client's region" });
 export type ApiProgress = z.infer<typeof progressSchema>;
+
+// ---- POST /api/v1/prakerja-status (the schemas of the body and results: ./prakerja-status.ts) ----
+
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export const prakerjaQueuedSchema = z
+  .object({
+    id: z.uuid().meta({ description: "The batch's id" }),
+    state: z.literal("queued"),
+    status_url: z.string().meta({ description: "Where to read the batch's state and, once done, its results", example: "/api/v1/prakerja-status/batches/0f8fad5b-d9cb-469f-a165-70867728950e" }),
+  })
+  .meta({ id: "PrakerjaBatchQueued", description: "A batch of more than 1,000 events, stored and queued to be applied by a job" });
+
+export const batchPathSchema = z.object({ id: z.string().meta({ description: "The batch's id from the 202 answer" }) });

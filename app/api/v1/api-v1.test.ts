@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { db, executeRows } from "@/db";
-import { apiClients, auditEvents } from "@/db/schema";
+import { apiClients, auditEvents, participants } from "@/db/schema";
+import { openNik } from "@/lib/crypto/identity";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
 import { API_MAX_BODY_BYTES, apiRoute } from "@/lib/api/handler";
 import { openApiDocument } from "@/lib/api/openapi";
@@ -19,6 +20,8 @@ import { newRegionSchema } from "@/lib/validation/regions";
 import { GET as openApiGET } from "./openapi.json/route";
 import { GET as participantsGET } from "./participants/route";
 import { GET as progressGET } from "./progress/route";
+import { POST as prakerjaPOST } from "./prakerja-status/route";
+import { GET as batchGET } from "./prakerja-status/batches/[id]/route";
 
 // The partner API over HTTP: the exported route handlers called with a Request, on the
 // test database. Every response is validated against the OpenAPI document (the path, the
@@ -283,15 +286,103 @@ describe("refusals: problem details, and nothing written", () => {
   });
 });
 
-describe("request bodies", () => {
-  const echo = apiRoute({ route: "POST /api/v1/prakerja-status", scope: "participants:read", body: true }, async (ctx) => ({ status: 200, body: ctx.body }));
-  const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
-    echo(new Request("http://localhost/api/v1/test", { method: "POST", body, headers: { authorization: `Bearer ${everything}`, "content-type": "application/json", ...headers }, duplex: "half" } as RequestInit));
+describe("POST /api/v1/prakerja-status and its batches", () => {
+  let writer: string;
+  let writerElsewhere: string;
+  beforeAll(async () => {
+    writer = (await key({ scopes: ["prakerja-status:write"] })).key;
+    writerElsewhere = (await key({ scopes: ["prakerja-status:write"] })).key;
+  });
 
-  it("a declared length over the limit: 413 at once; a chunked body is stopped past the limit", async () => {
-    const declared = await post("{}", { "content-length": String(API_MAX_BODY_BYTES + 1) });
-    expect(declared.status).toBe(413);
-    expect(declared.headers.get("content-type")).toBe("application/problem+json");
+  const postUrl = "http://localhost/api/v1/prakerja-status";
+  async function post(body: BodyInit | null, opts: { key?: string; headers?: Record<string, string> } = {}) {
+    const response = await prakerjaPOST(
+      new Request(postUrl, {
+        method: "POST",
+        body,
+        headers: { authorization: `Bearer ${opts.key ?? writer}`, "content-type": "application/json", ...opts.headers },
+        duplex: "half",
+      } as RequestInit),
+    );
+    const parsed = await expectDocumented("POST", postUrl, response.clone());
+    documented += 1;
+    return { status: response.status, headers: response.headers, body: parsed as Record<string, unknown> };
+  }
+  async function batch(id: string, k = writer) {
+    const url = `http://localhost/api/v1/prakerja-status/batches/${id}`;
+    const response = await batchGET(new Request(url, { headers: { authorization: `Bearer ${k}` } }), { params: Promise.resolve({ id }) });
+    const parsed = await expectDocumented("GET", url, response.clone());
+    documented += 1;
+    return { status: response.status, body: parsed as Record<string, unknown> };
+  }
+  async function personNik(): Promise<{ id: string; nik: string }> {
+    const p = await createTestParticipant();
+    await db.update(participants).set({ createdAt: new Date("2021-06-01T03:00:00Z") }).where(eq(participants.id, p.participantId));
+    const [row] = await db.select().from(participants).where(eq(participants.id, p.participantId));
+    return { id: row.id, nik: openNik(row)! };
+  }
+
+  it("applies a batch and answers each event's result; one failing event does not stop the others", async () => {
+    const p = await personNik();
+    const unknown = makeNik({ birthDate: "1991-02-03", sex: "L", serial: 9876 });
+    const r = await post(
+      JSON.stringify({
+        events: [
+          { nik: p.nik, event: "card_received", occurred_on: "2021-06-10" },
+          { nik: unknown, event: "card_received", occurred_on: "2021-06-10" },
+          { nik: p.nik, event: "training_bought", occurred_on: "2021-06-14", provider: "Pijar Mahir" },
+        ],
+      }),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.results).toEqual([
+      { index: 0, result: "applied" },
+      { index: 1, result: "unknown_nik" },
+      { index: 2, result: "applied" },
+    ]);
+    const [row] = await db.select().from(participants).where(eq(participants.id, p.id));
+    expect(row).toMatchObject({ cardReceivedOn: "2021-06-10", trainingBoughtOn: "2021-06-14", stage: "training" });
+    expect(JSON.stringify(r.body)).not.toContain(p.nik);
+  });
+
+  it("the same Idempotency-Key applies once; with another body it is 409", async () => {
+    const p = await personNik();
+    const body = JSON.stringify({ events: [{ nik: p.nik, event: "card_received", occurred_on: "2021-06-11" }] });
+    const first = await post(body, { headers: { "idempotency-key": "batch-2021-06-11" } });
+    const before = await written();
+    const again = await post(body, { headers: { "idempotency-key": "batch-2021-06-11" } });
+    expect(again.body).toEqual(first.body);
+    expect(await written()).toEqual(before);
+    const other = await post(JSON.stringify({ events: [{ nik: p.nik, event: "training_bought", occurred_on: "2021-06-12" }] }), { headers: { "idempotency-key": "batch-2021-06-11" } });
+    expect(other.status).toBe(409);
+    expect(await written()).toEqual(before);
+    expect((await post(body, { headers: { "idempotency-key": "bad key with spaces" } })).status).toBe(400);
+  });
+
+  it("a batch over 1,000 events is queued (202 with Location); its status is the client's own (another's: 404)", async () => {
+    const p = await personNik();
+    const events = Array.from({ length: 1001 }, () => ({ nik: p.nik, event: "card_received", occurred_on: "2021-06-10" }));
+    const r = await post(JSON.stringify({ events }));
+    expect(r.status).toBe(202);
+    expect(r.headers.get("location")).toBe(r.body.status_url);
+    const id = String(r.body.id);
+    expect((await batch(id)).body).toMatchObject({ id, state: "queued", received: 1001, counts: null });
+    expect((await batch(id, writerElsewhere)).status).toBe(404);
+    expect((await batch("not-a-uuid")).status).toBe(404);
+    expect((await batch(id, everything)).status).toBe(403);
+  });
+
+  it("refusals of the body: invalid events (400, each named), malformed JSON (400), not JSON (415), too large (413), over 10,000 events (400); nothing written", async () => {
+    const before = await written();
+    const invalid = await post(JSON.stringify({ events: [{ nik: "123", event: "card_received", occurred_on: "2021-06-10" }, { nik: "3174015708900001", event: "hired", occurred_on: "2099-01-01" }] }));
+    expect(invalid.status).toBe(400);
+    expect((invalid.body.errors as { field: string }[]).map((e) => e.field)).toEqual(expect.arrayContaining(["body.events.0.nik", "body.events.1.event"]));
+    expect(JSON.stringify(invalid.body)).not.toContain("3174015708900001");
+    const malformed = await post('{"events": [');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.type).toMatch(/malformed-json$/);
+    expect((await post("events=1", { headers: { "content-type": "text/plain" } })).status).toBe(415);
+    expect((await post("{}", { headers: { "content-length": String(API_MAX_BODY_BYTES + 1) } })).status).toBe(413);
     let pulled = 0;
     const chunk = new Uint8Array(1024 * 1024).fill(32);
     const stream = new ReadableStream<Uint8Array>({
@@ -301,17 +392,30 @@ describe("request bodies", () => {
         else controller.enqueue(chunk);
       },
     });
-    const chunked = await post(stream);
-    expect(chunked.status).toBe(413);
+    expect((await post(stream)).status).toBe(413);
     expect(pulled).toBeLessThan(10);
+    const tooMany = Array.from({ length: 10_001 }, () => ({ nik: "3174015708900001", event: "card_received", occurred_on: "2021-06-10" }));
+    expect((await post(JSON.stringify({ events: tooMany }))).status).toBe(400);
+    expect((await post(JSON.stringify({ events: [] }), { key: progressOnly })).status).toBe(403);
+    expect(await written()).toEqual(before);
   });
 
-  it("malformed JSON: 400; not JSON: 415", async () => {
-    const bad = await post("{\"events\": [");
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { type: string }).type).toMatch(/malformed-json$/);
-    expect((await post("a=b", { "content-type": "application/x-www-form-urlencoded" })).status).toBe(415);
-    expect((await post("{}")).status).toBe(200);
+  it("hostile bodies (fast-check): a documented answer, never a 500", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          hostileString,
+          hostileString.map((v) => JSON.stringify({ events: [{ nik: v, event: "card_received", occurred_on: "2021-06-10" }] })),
+          hostileString.map((v) => JSON.stringify({ events: [{ nik: "3174015708900001", event: "card_received", occurred_on: v, provider: v }] })),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        async (body) => {
+          const r = await post(body);
+          expect([200, 400]).toContain(r.status);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 

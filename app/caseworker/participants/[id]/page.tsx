@@ -54,7 +54,11 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const name = (o: { nameId: string; nameEn: string }) => (locale === "en" ? o.nameEn : o.nameId);
 
   const query = queryFields(await searchParams);
-  const correcting = query.correct ? file.logs.find((l) => l.id === query.correct && !l.correctedById) : undefined;
+  // A caseworker's own records only: a fact the Prakerja PMO reported is corrected at its source.
+  const corrected = query.correct
+    ? file.logs.find((l) => l.id === query.correct && !l.correctedById && l.source === "caseworker")
+    : undefined;
+  const correcting = corrected ? { ...corrected, channel: corrected.channel ?? "" } : undefined;
   // Answering a help request: the log form takes the answer too (?answer=<request id>).
   const answeringRequest = !correcting && query.answer ? requests.find((r) => r.id === query.answer && r.status === "open") : undefined;
   const answering = answeringRequest
@@ -79,15 +83,25 @@ export default async function CasefilePage({ params, searchParams }: Props) {
             {name({ nameId: l.serviceNameId, nameEn: l.serviceNameEn })}
           </p>
           <p className={`text-sm ${l.correctedById ? "line-through" : ""}`}>
-            {dateOf(l.occurredOn)} · {tChannel(l.channel as "phone")} · {tOutcome(l.outcome as "done")}
-            {l.blockerCode ? ` · ${name({ nameId: l.blockerNameId ?? "", nameEn: l.blockerNameEn ?? "" })}` : ""}
-            {l.nextFollowUpOn ? ` · ${t("followUp", { date: dateOf(l.nextFollowUpOn) })}` : ""} · {t("by", { name: l.caseworkerName })}
+            {l.source === "prakerja" ? (
+              <>{dateOf(l.occurredOn)} · {t("byPrakerja")}</>
+            ) : (
+              <>
+                {dateOf(l.occurredOn)} · {tChannel(l.channel as "phone")} · {tOutcome(l.outcome as "done")}
+                {l.blockerCode ? ` · ${name({ nameId: l.blockerNameId ?? "", nameEn: l.blockerNameEn ?? "" })}` : ""}
+                {l.nextFollowUpOn ? ` · ${t("followUp", { date: dateOf(l.nextFollowUpOn) })}` : ""} · {t("by", { name: l.caseworkerName ?? "" })}
+              </>
+            )}
           </p>
-          {l.notes ? <p className={`text-sm italic ${l.correctedById ? "line-through" : ""}`}>{l.notes}</p> : null}
+          {l.notes ? (
+            <p className={`text-sm italic ${l.correctedById ? "line-through" : ""}`}>
+              {l.source === "prakerja" ? t("provider", { name: l.notes }) : l.notes}
+            </p>
+          ) : null}
           {l.correctsId ? <p className="text-xs text-slate-600">{t("correctionOf")}</p> : null}
           {l.correctedById ? (
             <p className="text-xs font-medium">{t("corrected")}</p>
-          ) : (
+          ) : l.source === "prakerja" ? null : (
             <Link href={`/caseworker/participants/${p.id}?correct=${l.id}#log`} className="text-sm text-teal-800 underline">
               {t("correct")}
             </Link>
@@ -108,6 +122,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
           <p className="text-sm">
             {format.dateTime(c.createdAt, { dateStyle: "medium" })}
             {c.changedByName ? ` · ${t("by", { name: c.changedByName })}` : ""}
+            {c.byPrakerja ? ` · ${t("stageByPrakerja")}` : ""}
             {c.reason ? ` · ${c.reason}` : ""}
           </p>
         </div>

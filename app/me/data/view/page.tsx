@@ -142,7 +142,7 @@ export default async function MyDataViewPage() {
               <li key={s.id} className="py-2" data-service={s.service.code}>
                 <p className="font-medium">{locale === "en" ? s.service.en : s.service.id}</p>
                 <p className="text-sm text-slate-700">
-                  {day(s.occurredOn)} · {tOutcome.has(s.outcome as never) ? tOutcome(s.outcome as never) : s.outcome} · {t("serviceBy", { name: s.caseworker.name })}
+                  {day(s.occurredOn)} · {tOutcome.has(s.outcome as never) ? tOutcome(s.outcome as never) : s.outcome} · {s.source === "prakerja" ? t("serviceByPrakerja") : t("serviceBy", { name: s.caseworker.name ?? "" })}
                 </p>
                 {s.notes ? <p className="whitespace-pre-line text-sm">{t("notes", { notes: s.notes })}</p> : null}
               </li>

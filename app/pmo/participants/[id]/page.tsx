@@ -59,11 +59,19 @@ export default async function PmoParticipantPage({ params }: Props) {
           <div className={l.correctedById ? "text-slate-600" : undefined}>
             <p className={`font-medium ${struck}`}>{name({ nameId: l.serviceNameId, nameEn: l.serviceNameEn })}</p>
             <p className={`text-sm ${struck}`}>
-              {dateOf(l.occurredOn)} · {tChannel(l.channel as "phone")} · {tOutcome(l.outcome as "done")}
-              {l.blockerCode ? ` · ${name({ nameId: l.blockerNameId ?? "", nameEn: l.blockerNameEn ?? "" })}` : ""}
-              {l.nextFollowUpOn ? ` · ${t("followUp", { date: dateOf(l.nextFollowUpOn)! })}` : ""} · {t("by", { name: l.caseworkerName })}
+              {l.source === "prakerja" ? (
+                <>{dateOf(l.occurredOn)} · {t("byPrakerja")}</>
+              ) : (
+                <>
+                  {dateOf(l.occurredOn)} · {tChannel(l.channel as "phone")} · {tOutcome(l.outcome as "done")}
+                  {l.blockerCode ? ` · ${name({ nameId: l.blockerNameId ?? "", nameEn: l.blockerNameEn ?? "" })}` : ""}
+                  {l.nextFollowUpOn ? ` · ${t("followUp", { date: dateOf(l.nextFollowUpOn)! })}` : ""} · {t("by", { name: l.caseworkerName ?? "" })}
+                </>
+              )}
             </p>
-            {l.notes ? <p className={`text-sm italic ${struck}`}>{l.notes}</p> : null}
+            {l.notes ? (
+              <p className={`text-sm italic ${struck}`}>{l.source === "prakerja" ? t("provider", { name: l.notes }) : l.notes}</p>
+            ) : null}
             {l.correctsId ? <p className="text-xs text-slate-700">{t("correctionOf")}</p> : null}
             {l.correctedById ? <p className="text-xs font-medium">{t("corrected")}</p> : null}
           </div>
@@ -81,6 +89,7 @@ export default async function PmoParticipantPage({ params }: Props) {
           <p className="text-sm">
             {format.dateTime(c.createdAt, { dateStyle: "medium" })}
             {c.changedByName ? ` · ${t("by", { name: c.changedByName })}` : ""}
+            {c.byPrakerja ? ` · ${t("stageByPrakerja")}` : ""}
             {c.reason ? ` · ${c.reason}` : ""}
           </p>
         </div>
