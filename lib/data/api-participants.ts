@@ -71,8 +71,8 @@ export async function listParticipantsForApi(
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
   const where: SQL[] = [sql`p.consent_withdrawn_at is null and p.erased_at is null`];
   if (actor.provinces) where.push(provinceScope(actor.provinces, sql`p.province_code`));
-  if (query.updatedSince) where.push(sql`p.updated_at >= ${query.updatedSince}::timestamptz`);
-  if (cursor) where.push(sql`(p.updated_at, p.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
+  if (query.updatedSince) where.push(sql`p.updated_at >= ${query.updatedSince}::text::timestamptz`);
+  if (cursor) where.push(sql`(p.updated_at, p.id) > (${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`);
   const rows = await executeRows<Row>(
     sql`
       select p.id, p.nik_last4, p.province_code, p.regency_code, p.migrant_status, p.country_code, p.source, p.cohort,
