@@ -69,8 +69,9 @@ function queryHasNik(url: URL): boolean {
   } catch {
     // Malformed escapes: look at the raw text and the parsed parameters.
   }
-  const parsed = [...url.searchParams].flat().join(" ");
-  return NIK_IN_QUERY.test(url.search) || NIK_IN_QUERY.test(decoded) || NIK_IN_QUERY.test(parsed.replace(/[\s.-]/g, ""));
+  // Each name and value on its own, also with separators taken out ("3174 0157 …").
+  const parts = [...url.searchParams].flat();
+  return NIK_IN_QUERY.test(url.search) || NIK_IN_QUERY.test(decoded) || parts.some((p) => NIK_IN_QUERY.test(p.replace(/[\s.-]/g, "")));
 }
 
 function bearerKey(request: Request): string | null {
