@@ -81,10 +81,11 @@ export function CreateApiClientForm({ regions }: { regions: { id: string; name: 
   );
 }
 
-/** Revokes one client's key at once: one button. */
-export function RevokeApiClientForm({ client }: { client: { id: string; name: string } }) {
+/** Revokes one client's key at once: one button (none once revoked; the answer stays). */
+export function RevokeApiClientForm({ client, revoked }: { client: { id: string; name: string }; revoked: boolean }) {
   const t = useTranslations("pmoApiClients");
   const [state, action, pending] = useActionState(revokeApiClientAction, {} as FormState);
+  if (revoked) return state.ok ? <FormMessage key={state.attempt} tone="ok" message={state.message} /> : null;
   return (
     <ActionForm action={action} className="space-y-1">
       {state.ok ? <FormMessage key={state.attempt} tone="ok" message={state.message} /> : state.message ? <FormMessage tone="error" message={state.message} /> : null}

@@ -84,7 +84,9 @@ export default async function ApiClientsPage() {
                       <td className={cell}>{t(`states.${c.state}`)}</td>
                       <td className={cell}>{c.expiresAt ? when(new Date(c.expiresAt.getTime() - 1)) : t("noExpiry")}</td>
                       <td className={cell}>{c.lastUsedAt ? when(c.lastUsedAt) : t("neverUsed")}</td>
-                      <td className={cell}>{c.state === "revoked" ? null : <RevokeApiClientForm client={{ id: c.id, name: c.name }} />}</td>
+                      <td className={cell}>
+                        <RevokeApiClientForm client={{ id: c.id, name: c.name }} revoked={c.state === "revoked"} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
