@@ -10,7 +10,9 @@
 //   1. export, import, registration (through the page: needs `npm run build`);
 //   2. the daily reminder run for 200 participants (about 20 s: three worker processes
 //      start, and 200 messages at 70 a second);
-//   3. dashboard, search, caseload and the month's report, after the first two runs' clean-ups.
+//   3. a Prakerja status batch of 1,500 events, applied and taken out again (participants,
+//      service log and stage changes as before);
+//   4. dashboard, search, caseload and the month's report, after the first three runs' clean-ups.
 // Checks: every figure printed; the export read every participant, and each export is in
 // the audit log (those events stay: an export is a PMO's act, not the bench's data); the
 // import and the registrations happened and were all taken out again (the tables' counts
@@ -125,6 +127,25 @@ try {
   check("the card dates, the outbox and the job queue are as before the reminder run",
     JSON.stringify(cardsAfter) === JSON.stringify(cardsBefore) && (await tableCounts()) === before,
     `outbox ${cardsBefore.outbox} → ${cardsAfter.outbox}, jobs ${cardsBefore.jobs} → ${cardsAfter.jobs}, cards ${cardsBefore.cards === cardsAfter.cards ? "same" : "changed"}`);
+
+  // Prakerja status in: a batch over the participants, applied, then taken out again (the
+  // reads below then check the dashboard against a full count).
+  const journey = async () =>
+    (
+      await sql<{ sum: string }[]>`
+        select md5(string_agg(concat_ws(':', id, stage, version, card_received_on, training_bought_on, training_completed_on, lms_completed_on), ',' order by id))
+               || ' ' || (select count(*) from service_logs) || ' ' || (select count(*) from stage_changes) as sum
+        from participants`
+    )[0].sum;
+  const journeyBefore = await journey();
+  const status = await npmRun(["bench", "--", "--only", "prakerja-status", "--prakerja-events", "1500"]);
+  checkOr("bench (prakerja-status) exits cleanly", status.code === 0, status.tail);
+  const statusLine = status.lines.find((l) => l.figure === "prakerja-status");
+  check("the status batch is applied by the job's code path, as the plain SQL applies it",
+    statusLine?.state === "done" && Number(statusLine?.applied) > 0 && statusLine?.same_answer === true,
+    `state ${statusLine?.state}, applied ${statusLine?.applied}, plain SQL ${statusLine?.sql_applied}`);
+  check("the participants, the service log and the stage changes are as before the status batch",
+    (await journey()) === journeyBefore && (await tableCounts()) === before);
 
   const reads = await npmRun([
     "bench", "--", "--only", "dashboard,search,caseload,reports", "--runs", "2", "--warmup", "1", "--plain-runs", "1", "--report-runs", "1",

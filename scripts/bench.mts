@@ -41,6 +41,11 @@
 //                  cursor, a delta by updated_since), beside the same page in plain SQL;
 //                  GET /api/v1/progress beside the dashboard's plain SQL      p95 < 200 ms
 //                  The bench's API client and its calls' audit events stay (revoked).
+//   prakerja-status  a batch of --prakerja-events 10000 status events (a participant's next
+//                  milestone for most, second steps, duplicates, unknown NIKs) through
+//                  submitPrakerjaBatch (stored and queued) and the job's runPrakerjaBatch,
+//                  beside plain SQL making the same updates (rolled back)      < 10 s
+//                  Everything the batch wrote is taken out again afterwards.
 //
 // Options: --only dashboard,search,… (default all) --runs 30 --warmup 3 --plain-runs N (0: none)
 // --import-rows 100000 --registrations 200 (each run) --registration-rounds 5
@@ -88,12 +93,13 @@ const { values: args } = parseArgs({
     reminders: { type: "string", default: "10000" },
     "reminder-workers": { type: "string", default: "3" },
     "report-runs": { type: "string", default: "5" },
+    "prakerja-events": { type: "string", default: "10000" },
   },
 });
 const RUNS = Number(args.runs);
 const WARMUP = Number(args.warmup);
 const PLAIN_RUNS = args["plain-runs"] === undefined ? RUNS : Number(args["plain-runs"]);
-const only = new Set((args.only ?? "dashboard,search,caseload,export,import,registration,js,reminders,reports").split(","));
+const only = new Set((args.only ?? "dashboard,search,caseload,export,import,registration,js,reminders,reports,prakerja-status").split(","));
 const url = process.env.DATABASE_URL;
 if (!url || !process.env.DATA_KEYS || !process.env.DATA_HASH_KEY) {
   console.error("npm run bench needs DATABASE_URL (a database filled by `npm run seed:scale`) and its DATA_KEYS and DATA_HASH_KEY.");
@@ -1100,6 +1106,60 @@ if (only.has("api-progress")) {
     await figure("api-progress", { page: "GET /api/v1/progress (default period)" }, () => call(progressRoute.GET, "/api/v1/progress"), null, 300);
   } finally {
     await revokeApiClient(pmo, made.clientId);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prakerja status in: a partner's batch of 10,000 events (issue 20, decisions 033 and 034).
+// ---------------------------------------------------------------------------------------------
+if (only.has("prakerja-status")) {
+  const { submitPrakerjaBatch, runPrakerjaBatch } = await import("@/lib/data/prakerja-status");
+  const { identityHash } = await import("@/lib/crypto/identity");
+  const { prakerjaBatchSchema } = await import("@/lib/validation/prakerja-status");
+  const { prakerjaBatchFor, plainPrakerjaApply, undoPrakerjaBatch } = await import("./scale/prakerja-status");
+  const size = Number(args["prakerja-events"]);
+  const [{ max: auditBefore }] = await sql<{ max: string | null }[]>`select max(id)::text as max from audit_events`;
+  const clientId = crypto.randomUUID();
+  await sql`insert into api_clients (id, name, organisation, scopes, key_prefix, secret_hash)
+            values (${clientId}, 'Bench PMO Prakerja', 'Bench', array['prakerja-status:write'], ${`pk_${clientId.slice(0, 8)}`},
+                    ${clientId.replace(/-/g, "").padEnd(64, "0")})`;
+  const actor = { kind: "api_client" as const, id: clientId, name: "Bench PMO Prakerja", scopes: ["prakerja-status:write" as const], provinces: null };
+  try {
+    const { events, participants: sampled } = await prakerjaBatchFor(sql, size, openNik, today);
+    const plain = await plainPrakerjaApply(sql, events, identityHash);
+    const t0 = performance.now();
+    const batch = prakerjaBatchSchema.parse({ events }); // as the route parses the body
+    const parseMs = performance.now() - t0;
+    const submitted = await submitPrakerjaBatch(actor, batch, { idempotencyKey: `bench-${clientId}`, requestHash: "bench" });
+    const submitMs = performance.now() - t0 - parseMs;
+    if (submitted.kind !== "queued") throw new Error(`not queued: ${submitted.kind}`);
+    const t1 = performance.now();
+    const run = await runPrakerjaBatch(submitted.batchId);
+    const applyMs = performance.now() - t1;
+    const [moves] = await sql<{ n: number }[]>`select count(*)::int as n from stage_changes where api_client_id = ${clientId}`;
+    const totalMs = parseMs + submitMs + applyMs;
+    out({
+      figure: "prakerja-status",
+      events: events.length,
+      participants_sampled: sampled,
+      state: run.state,
+      ...run.counts,
+      moves: moves.n,
+      parse_ms: Math.round(parseMs),
+      submit_ms: Math.round(submitMs),
+      apply_ms: Math.round(applyMs),
+      seconds: Math.round(totalMs / 100) / 10,
+      sql_seconds: Math.round(plain.ms / 100) / 10,
+      sql_applied: plain.applied,
+      sql_moves: plain.moves,
+      same_answer: run.counts?.applied === plain.applied && moves.n === plain.moves,
+      ratio: ratio(totalMs, plain.ms),
+      budget_seconds: 10,
+      pass: run.state === "done" && totalMs < 10_000,
+    });
+  } finally {
+    const undone = await undoPrakerjaBatch(sql, clientId, auditBefore);
+    debug("prakerja batch undone", undone);
   }
 }
 

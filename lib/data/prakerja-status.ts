@@ -177,14 +177,16 @@ async function applyEvents(tx: Tx, actor: ApiClientActor, events: readonly Hashe
   const hashes = JSON.stringify([...new Set(events.map((e) => e.h))]);
   const inRegion = actor.provinces === null ? sql`true` : provinceScope(actor.provinces, sql`p.province_code`);
   // Locked, so that a caseworker's change of the same participant waits for the batch
-  // (and the batch's view of the milestones stays true until it commits).
+  // (and the batch's view of the milestones stays true until it commits). A join with the
+  // hashes, not nik_hash = any(array): PostgreSQL scans a 10,000-element array for each
+  // row it reads (14 s at 20,000 participants, against 0.3 s for the join).
   const matched = await executeRows<Matched>(
     sql`select p.id, p.nik_hash, p.stage, (p.created_at at time zone 'Asia/Jakarta')::date::text as registered_on,
                p.card_received_on::text as card, p.training_bought_on::text as bought,
                p.training_completed_on::text as trained, p.lms_completed_on::text as lms
-        from participants p
-        where p.nik_hash = any(array(select jsonb_array_elements_text(${hashes}::jsonb)))
-          and p.erased_at is null and ${inRegion}
+        from jsonb_array_elements_text(${hashes}::jsonb) as x (h)
+        join participants p on p.nik_hash = x.h
+        where p.erased_at is null and ${inRegion}
         order by p.id
         for update of p`,
     tx,
