@@ -27,6 +27,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // The cohort upload is left out: Next buffers a request body for the proxy, and that
-  // route streams up to 50 MB itself (it answers with a redirect, no page).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|pmo/imports/upload).*)"],
+  // route streams up to 50 MB itself (it answers with a redirect, no page). The partner API
+  // (/api/v1) too: it reads its bodies itself, stopping past its limit (lib/api/handler.ts),
+  // and answers JSON with its own headers (no page, so no CSP to carry).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|pmo/imports/upload|api/v1/).*)"],
 };

@@ -175,6 +175,20 @@ async function withHostile(issueCase: string, check: (value: string) => Promise<
   await fc.assert(fc.asyncProperty(hostileText, check), { numRuns: RUNS });
 }
 
+/** A partner API route with hostile query values, key and body: a problem-details refusal, never a 500. */
+const hostileApi = async (route: RouteModule, method: "GET" | "POST", path: string) => {
+  await withHostile("\u0000", async (value) => {
+    const params = new URLSearchParams({ cursor: value, from: value, limit: value });
+    const request = new NextRequest(`${ORIGIN}${path}?${params}`, {
+      method,
+      headers: { authorization: `Bearer ${value.replace(/[^\x21-\x7e]/g, "")}`, "content-type": "application/json" },
+      ...(method === "POST" ? { body: JSON.stringify({ events: [{ nik: value }] }) } : {}),
+    });
+    const answer = await expectCleanRoute(() => route[method](request as never, { params: Promise.resolve({ id: value }) } as never));
+    expect([400, 401]).toContain(answer?.status);
+  });
+};
+
 const hostileImportId = async (route: RouteModule) => {
   await signedIn(callers.pmo);
   await withHostile("\u0000", async (id) => {
@@ -243,6 +257,13 @@ const ROUTES: Record<string, RouteSpec> = {
     },
   },
   "app/api/health/route.ts": { reads: "nothing" },
+  // The partner API (lib/api/handler.ts): without a key every request is refused before
+  // anything else is read; with a key, hostile queries and bodies: app/api/v1/api-v1.test.ts.
+  "app/api/v1/openapi.json/route.ts": { reads: "nothing" },
+  "app/api/v1/participants/route.ts": { reads: "cursor, limit, updated_since (strict), the Authorization header", hostile: (route) => hostileApi(route, "GET", "/api/v1/participants") },
+  "app/api/v1/progress/route.ts": { reads: "from, to, provinceCode, migrantStatus, source, cohort (strict), the Authorization header", hostile: (route) => hostileApi(route, "GET", "/api/v1/progress") },
+  "app/api/v1/prakerja-status/route.ts": { reads: "a JSON body of status events, Idempotency-Key, the Authorization header", hostile: (route) => hostileApi(route, "POST", "/api/v1/prakerja-status") },
+  "app/api/v1/prakerja-status/batches/[id]/route.ts": { reads: "the batch id, the Authorization header", hostile: (route) => hostileApi(route, "GET", "/api/v1/prakerja-status/batches/x") },
   "app/api/webhooks/whatsapp/route.ts": {
     reads: "Meta's handshake (hub.mode, hub.verify_token, hub.challenge); a signed JSON body (lib/data/outbox-whatsapp.test.ts)",
     hostile: async (route) => {

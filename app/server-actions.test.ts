@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db";
 import { coordinatorRegions, programmeSettings, regionProvinces, users } from "@/db/schema";
 import { createCoordinator, createRegion } from "@/lib/data/regions";
+import { createApiClient } from "@/lib/data/api-clients";
+import { newApiClientSchema } from "@/lib/validation/api-clients";
 import { provinces, regenciesOf } from "@/lib/reference/regions";
 import { newCoordinatorSchema, newRegionSchema } from "@/lib/validation/regions";
 import { createTestUser, freshDatabase } from "@/db/test-utils";
@@ -631,6 +633,19 @@ const ACTIONS: Record<string, Spec> = {
       if (!created.ok) throw new Error(JSON.stringify(created));
       const target = cross ? (await createTestUser("caseworker")).id : created.userId;
       return { user: await someone(caller), form: form({ coordinatorId: target, status: "disable" }) };
+    },
+  },
+  "app/pmo/api-clients/actions.ts#createApiClientAction": {
+    ...pmoOnly(),
+    arrange: async (caller) => ({ user: await someone(caller), form: form({ name: "Mitra Prakerja", organisation: "Manajemen Pelaksana Prakerja", scopes: ["progress:read"] }) }),
+  },
+  // cross: the PMO naming a client that does not exist.
+  "app/pmo/api-clients/actions.ts#revokeApiClientAction": {
+    ...pmoOnly("ok", 404),
+    arrange: async (caller, cross) => {
+      const made = await createApiClient(pmo, newApiClientSchema.parse({ name: "Mitra Cabut", organisation: "BP2MI", scopes: ["progress:read"] }));
+      if (!made.ok) throw new Error(JSON.stringify(made));
+      return { user: await someone(caller), form: form({ clientId: cross ? crypto.randomUUID() : made.clientId }) };
     },
   },
   // cross: the PMO answering, from its queue, a request that is a caseworker's.

@@ -192,6 +192,8 @@ export const participants = pgTable(
     index("participants_province_idx").on(t.provinceCode),
     index("participants_created_idx").on(t.createdAt, t.id),
     index("participants_country_idx").on(t.countryCode),
+    // /api/v1/participants pages by (updated_at, id) (docs/decisions/031).
+    index("participants_updated_idx").on(t.updatedAt, t.id),
     // The PMO's search by part of a name (ILIKE '%…%'): trigrams (pg_trgm).
     index("participants_name_trgm_idx").using("gin", sql`${t.fullName} gin_trgm_ops`),
     check("participants_legacy_nik_check", sql`nik is null or (nik ~ '^[0-9]{16}$' and nik_hash is null)`),
@@ -401,6 +403,22 @@ export const apiClients = pgTable(
       sql`cardinality(scopes) >= 1 and scopes <@ array[${sql.raw(API_SCOPES.map((s) => `'${s}'`).join(", "))}]::text[]`,
     ),
   ],
+);
+
+/**
+ * /api/v1's rate limit: one fixed window per client (a minute), counted in PostgreSQL so
+ * every app instance sees the same count (docs/decisions/031).
+ */
+export const apiRateLimits = pgTable(
+  "api_rate_limits",
+  {
+    apiClientId: uuid("api_client_id")
+      .primaryKey()
+      .references(() => apiClients.id, { onDelete: "cascade" }),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [check("api_rate_limits_count_check", sql`count >= 0`)],
 );
 
 export const PRAKERJA_BATCH_STATES = ["queued", "running", "done", "failed"] as const;

@@ -37,6 +37,8 @@ const PAGES: Record<string, Entry> = {
   "/pmo/imports": { as: "pmo" },
   "/pmo/imports/[id]": { as: "pmo", listedOn: "/pmo/imports", link: new RegExp(`^/pmo/imports/${UUID}$`) },
   "/pmo/regions": { as: "pmo" },
+  "/pmo/api-clients": { as: "pmo" },
+  "/pmo/api-docs": { as: "pmo" },
   "/pmo/reports": { as: "pmo" },
   "/pmo/survey": { as: "pmo" },
   "/pmo/help": { as: "pmo" },

@@ -10,11 +10,13 @@ import { demo, expect, signIn, test } from "./fixtures";
 // on public forms); 403 / 404 / 405 = that status. Dynamic segments get a random id, so
 // a role that may open the page still gets 404 for it.
 
-type Answer = "ok" | "login" | "home" | 403 | 404 | 405;
+type Answer = "ok" | "login" | "home" | 401 | 403 | 404 | 405;
 type Row = { anonymous: Answer; participant: Answer; caseworker: Answer; pmo: Answer; coordinator: Answer };
 
 const publicForm: Row = { anonymous: "ok", participant: "home", caseworker: "home", pmo: "home", coordinator: "home" };
 const everyone: Row = { anonymous: "ok", participant: "ok", caseworker: "ok", pmo: "ok", coordinator: "ok" };
+// The partner API: an API key or nothing (a signed-in session is no key).
+const apiKeyOnly: Row = { anonymous: 401, participant: 401, caseworker: 401, pmo: 401, coordinator: 401 };
 const participantOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: own, caseworker: 403, pmo: 403, coordinator: 403 });
 const caseworkerOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: own, pmo: 403, coordinator: 403 });
 const pmoOnly = (own: Answer = "ok"): Row => ({ anonymous: "login", participant: 403, caseworker: 403, pmo: own, coordinator: 403 });
@@ -32,6 +34,12 @@ const DOORS: Record<string, Row> = {
   "/api/auth/[...nextauth]": everyone,
   // Not configured in the end-to-end run (no WHATSAPP_VERIFY_TOKEN): not there.
   "/api/webhooks/whatsapp": { anonymous: 404, participant: 404, caseworker: 404, pmo: 404, coordinator: 404 },
+  "/api/v1/openapi.json": everyone,
+  "/api/v1/participants": apiKeyOnly,
+  "/api/v1/progress": apiKeyOnly,
+  // POST only: a GET is 405 from Next, before any key is read.
+  "/api/v1/prakerja-status": { anonymous: 405, participant: 405, caseworker: 405, pmo: 405, coordinator: 405 },
+  "/api/v1/prakerja-status/batches/[id]": apiKeyOnly,
   "/me": participantOnly(),
   "/me/data": participantOnly(),
   "/me/data/export": participantOnly(),
@@ -43,6 +51,8 @@ const DOORS: Record<string, Row> = {
   "/caseworker/register": caseworkerOnly(),
   "/caseworker/participants/[id]": caseworkerOnly(404),
   "/pmo": pmoAndCoordinator(),
+  "/pmo/api-clients": pmoOnly(),
+  "/pmo/api-docs": pmoOnly(),
   "/pmo/audit": pmoAndCoordinator(),
   "/pmo/caseworkers": pmoAndCoordinator(),
   "/pmo/data-requests": pmoOnly(),

@@ -35,6 +35,12 @@
 //                  beside the dashboard's plain SQL for that month (same_answer compares
 //                  the report's figures with it)                          p95 < 5 s
 //                  Each download is audited, as the PMO's would be: those events stay.
+//   api-progress   (not in the default set: --only api-progress) the partner API's route
+//                  handlers called with a Request and a key, as a partner's call runs:
+//                  GET /api/v1/participants?limit=1000 (the first page, a page deep in the
+//                  cursor, a delta by updated_since), beside the same page in plain SQL;
+//                  GET /api/v1/progress beside the dashboard's plain SQL      p95 < 200 ms
+//                  The bench's API client and its calls' audit events stay (revoked).
 //   prakerja-status  a batch of --prakerja-events 10000 status events (a participant's next
 //                  milestone for most, second steps, duplicates, unknown NIKs) through
 //                  submitPrakerjaBatch (stored and queued) and the job's runPrakerjaBatch,
@@ -1112,6 +1118,62 @@ if (only.has("reminders")) {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
     const undone = await restoreReminderRun(sql, { auditBefore, paceKey: pacedBefore === 0 ? paceKey : null });
     debug("reminder run undone", undone);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The partner API: a page of 1,000 participants, through the route handler (key, scope,
+// rate limit, the data layer, the audit event), beside the same page in plain SQL.
+// ---------------------------------------------------------------------------------------------
+if (only.has("api-progress")) {
+  process.env.API_RATE_LIMIT_PER_MINUTE = "1000000";
+  const { createApiClient, revokeApiClient } = await import("@/lib/data/api-clients");
+  const { newApiClientSchema } = await import("@/lib/validation/api-clients");
+  const { encodeCursor } = await import("@/lib/data/api-participants");
+  const participantsRoute = await import("@/app/api/v1/participants/route");
+  const progressRoute = await import("@/app/api/v1/progress/route");
+  const made = await createApiClient(pmo, newApiClientSchema.parse({ name: "Bench", organisation: "Bench", scopes: ["participants:read", "progress:read"] }));
+  if (!made.ok) throw new Error(JSON.stringify(made));
+  const call = async (handler: (r: Request) => Promise<Response>, path: string) => {
+    const response = await handler(new Request(`http://bench${path}`, { headers: { authorization: `Bearer ${made.key}` } }));
+    if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { data?: { id: string }[]; nextCursor?: string | null };
+  };
+  const stamp = (column: string) => sql.unsafe(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+  // A row in the middle of the (updated_at, id) order, for a page deep in the cursor.
+  const [middle] = await sql<{ at: string; id: string }[]>`
+    select ${stamp("updated_at")} as at, id from participants where consent_withdrawn_at is null and erased_at is null
+    order by updated_at, id offset ${Math.floor(scale.participants / 2)} limit 1`;
+  const [recent] = await sql<{ at: string }[]>`
+    select ${stamp("updated_at")} as at from participants order by updated_at desc, id desc offset ${Math.min(5000, scale.participants - 1)} limit 1`;
+  // Stamps are cast from text: postgres.js would send a timestamptz parameter through a JS
+  // Date, losing the microseconds the cursor keeps.
+  const plainPage = (where: ReturnType<typeof sql>) => sql`
+    select p.id, p.nik_last4, p.province_code, p.regency_code, p.migrant_status, p.country_code, p.source, p.cohort, p.stage,
+      p.stage_changed_at, p.created_at, p.card_received_on, p.training_bought_on, p.lms_session_on, p.training_completed_on,
+      p.lms_completed_on, p.last_contact_on, ${stamp("p.updated_at")} as updated_at
+    from participants p where p.consent_withdrawn_at is null and p.erased_at is null and ${where}
+    order by p.updated_at, p.id limit 1001`;
+  const pages: [string, string, ReturnType<typeof sql>][] = [
+    ["first page", "/api/v1/participants?limit=1000", sql`true`],
+    ...(middle
+      ? ([["a page deep in the cursor", `/api/v1/participants?limit=1000&cursor=${encodeCursor(middle)}`, sql`(p.updated_at, p.id) > (${middle.at}::text::timestamptz, ${middle.id}::uuid)`]] as [string, string, ReturnType<typeof sql>][])
+      : []),
+    ...(recent
+      ? ([["delta (updated_since)", `/api/v1/participants?limit=1000&updated_since=${encodeURIComponent(recent.at)}`, sql`p.updated_at >= ${recent.at}::text::timestamptz`]] as [string, string, ReturnType<typeof sql>][])
+      : []),
+  ];
+  try {
+    for (const [kind, path, where] of pages) {
+      await figure("api-progress", { page: kind }, () => call(participantsRoute.GET, path), () => plainPage(where), 200, (a, p) => ({
+        rows: a.data?.length ?? 0,
+        same_answer: JSON.stringify(a.data?.map((r) => r.id)) === JSON.stringify((p as unknown as { id: string }[]).slice(0, 1000).map((r) => r.id)),
+      }));
+    }
+    // The monthly figures: the dashboard's for the default period, through the API.
+    await figure("api-progress", { page: "GET /api/v1/progress (default period)" }, () => call(progressRoute.GET, "/api/v1/progress"), null, 300);
+  } finally {
+    await revokeApiClient(pmo, made.clientId);
   }
 }
 

@@ -17,6 +17,7 @@ export default async function PmoLayout({ children }: { children: ReactNode }) {
     ["/pmo/participants", t("participants"), READ_PARTICIPANTS],
     ["/pmo/caseworkers", t("caseworkers"), MANAGE_CASEWORKERS],
     ["/pmo/regions", t("regions"), ["manage:region:any"]],
+    ["/pmo/api-clients", t("apiClients"), ["manage:api_client:any"]],
     ["/pmo/imports", t("imports"), ["create:import:any"]],
     ["/pmo/reports", t("reports"), READ_DASHBOARD],
     ["/pmo/survey", t("survey"), READ_DASHBOARD],

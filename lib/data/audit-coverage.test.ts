@@ -73,12 +73,16 @@ import { awaitSendSlot } from "./send-pace";
 import { receiveWhatsAppMessage } from "./whatsapp-inbound";
 import { applyWhatsAppStatuses, deliverMessage, failUndelivered, listCasefileMessages, listOutbox, outboxCounts } from "./outbox";
 import { getOwnHome, registerSelf, storeRegistration } from "./participants";
-import type { ApiClientActor } from "./api-actor";
 import { deleteExpiredIdempotencyKeys, failPrakerjaBatch, getPrakerjaBatch, PRAKERJA_SYNC_MAX, runPrakerjaBatch, submitPrakerjaBatch } from "./prakerja-status";
 import type { SessionUser } from "./permissions";
 import { getProvinceFigures } from "./places";
 import { exportParticipants, getParticipantForPmo, listCaseworkerChoices, listParticipantsForPmo } from "./pmo-participants";
-import { defaultPeriod, getDashboard, getProgrammeSummary, dashboardFilterFor, resolveDashboardFilter, setTarget } from "./programme";
+import { defaultPeriod, getDashboard, getProgrammeSummary, getProgressForApi, dashboardFilterFor, resolveDashboardFilter, setTarget } from "./programme";
+import type { ApiClientActor } from "./api-actor";
+import { recordApiCall, takeApiRequest } from "./api-calls";
+import { authenticateApiKey, createApiClient, listApiClients, revokeApiClient } from "./api-clients";
+import { listParticipantsForApi } from "./api-participants";
+import { newApiClientSchema } from "@/lib/validation/api-clients";
 import { getCaseworkerReminders, getOwnReminders, queueDeadlineReminders } from "./reminders";
 import { getMonthlyReport, monthlyReportFile } from "./reports";
 import { findOwnParticipant, getOwnContact, setPreferredChannel, updateOwnContact } from "./self-service";
@@ -141,6 +145,8 @@ let cw: SessionUser;
 let reader: TestParticipant;
 /** An import being checked, for the reads. */
 let readImportId: string;
+/** A partner's API client, for the reads. */
+let partner: ApiClientActor;
 /** A partner's queued batch of status events, for the reads. */
 let readBatch: { actor: ApiClientActor; id: string };
 const JUNE = new Date("2021-06-01T09:00:00+07:00");
@@ -151,10 +157,11 @@ beforeAll(async () => {
   cw = await createTestUser("caseworker", { name: "Pendamping Audit" });
   reader = await participant({ caseworker: cw });
   readImportId = await checkingImport();
-  const partner = await statusClient();
-  const queued = await submitPrakerjaBatch(partner, { events: await statusBatch(PRAKERJA_SYNC_MAX + 1) }, { idempotencyKey: null, requestHash: "h" });
+  partner = await apiActor();
+  const statusPartner = await statusClient();
+  const queued = await submitPrakerjaBatch(statusPartner, { events: await statusBatch(PRAKERJA_SYNC_MAX + 1) }, { idempotencyKey: null, requestHash: "h" });
   if (queued.kind !== "queued") throw new Error("not queued");
-  readBatch = { actor: partner, id: queued.batchId };
+  readBatch = { actor: statusPartner, id: queued.batchId };
 });
 // A scenario may switch the automatic assignment rule on (decision 020); the next one
 // starts with it off, so its registrations are not assigned (outside any snapshot).
@@ -279,6 +286,15 @@ async function newRegionId(n: number): Promise<string> {
   return result.regionId;
 }
 
+const apiClientInput = () => newApiClientSchema.parse({ name: "Mitra Uji", organisation: "Prakerja", scopes: ["participants:read", "progress:read"] });
+
+/** A partner's client as the data layer sees it (a real row: audit events point at it). */
+async function apiActor(): Promise<ApiClientActor> {
+  const made = await createApiClient(pmo, apiClientInput());
+  if (!made.ok) throw new Error(JSON.stringify(made));
+  return { kind: "api_client", id: made.clientId, name: "Mitra Uji", scopes: ["participants:read", "progress:read"], provinces: null };
+}
+
 // --- the Prakerja PMO through /api/v1 (prakerja-status.ts) ---
 async function statusClient(): Promise<ApiClientActor> {
   const id = crypto.randomUUID();
@@ -313,7 +329,8 @@ function addDays(iso: string, days: number): string {
 // The table
 // ---------------------------------------------------------------------------
 
-type Actor = Pick<SessionUser, "id" | "role"> | null;
+// A partner's client (actor_role 'api_client', its id in api_client_id) or a user.
+type Actor = Pick<SessionUser, "id" | "role"> | { id: string; role: "api_client" } | null;
 /** An audit event the call must write. actor null = the system (no person behind it). */
 type Expected = {
   actor: Actor;
@@ -480,6 +497,73 @@ const TABLE: Record<string, Entry> = {
       };
     }),
   ),
+
+  // --- api-clients.ts, api-calls.ts, api-participants.ts (the partner API) ---
+  "api-actor.hasApiScope": pure(),
+  "api-clients.apiClientState": pure(),
+  "api-clients.listApiClients": read("the PMO's list of API clients", () => listApiClients(pmo)),
+  "api-clients.createApiClient": write(
+    scenario("a client and its key", async () => ({
+      act: () => createApiClient(pmo, apiClientInput()),
+      events: (r: Awaited<ReturnType<typeof createApiClient>>) => [
+        { actor: pmo, action: "api_client.create", entityType: "api_client", entityId: r.ok ? r.clientId : "?", after: true },
+      ],
+    })),
+  ),
+  "api-clients.revokeApiClient": write(
+    scenario("a key revoked", async () => {
+      const made = await createApiClient(pmo, apiClientInput());
+      if (!made.ok) throw new Error(JSON.stringify(made));
+      return {
+        act: () => revokeApiClient(pmo, made.clientId),
+        events: [{ actor: pmo, action: "api_client.revoke", entityType: "api_client", entityId: made.clientId, before: true, after: true }],
+      };
+    }),
+  ),
+  "api-clients.authenticateApiKey": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a key's first use notes last_used_at",
+        why: "bookkeeping of the key's last use (shown to the PMO), at most once a minute; the call itself is audited as api.call by the route",
+        allow: { api_clients: ["last_used_at"] },
+        act: async () => {
+          const made = await createApiClient(pmo, apiClientInput());
+          if (!made.ok) throw new Error(JSON.stringify(made));
+          return () => authenticateApiKey(made.key);
+        },
+      },
+    ],
+  },
+  "api-calls.apiRateLimit": pure("reads the environment"),
+  "api-calls.takeApiRequest": {
+    kind: "unaudited",
+    scenarios: [
+      {
+        name: "a request counted in the client's window",
+        why: "the rate limit's counter (api_rate_limits): request bookkeeping like the sign-in throttle's, not a business record; each call is audited as api.call",
+        allow: { api_rate_limits: "*" },
+        act: async () => {
+          const client = await apiActor();
+          return () => takeApiRequest(client);
+        },
+      },
+    ],
+  },
+  "api-calls.recordApiCall": write(
+    scenario("a call of a partner", async () => {
+      const client = await apiActor();
+      return {
+        act: () => recordApiCall(client, { method: "GET", route: "GET /api/v1/progress", status: 200, count: null }),
+        events: [{ actor: { id: client.id, role: "api_client" }, action: "api.call", entityType: "api_client", entityId: client.id, after: true }],
+        auditOnly: true,
+      };
+    }),
+  ),
+  "api-participants.BadCursorError": pure("an error class"),
+  "api-participants.encodeCursor": pure(),
+  "api-participants.decodeCursor": pure(),
+  "api-participants.listParticipantsForApi": read("a page of participants for a partner", () => listParticipantsForApi(partner, { limit: 10 })),
 
   // --- assignments.ts ---
   "assignments.listAssignable": read("lists participants to assign", () => listAssignable(pmo, { assigned: "all" })),
@@ -1128,7 +1212,6 @@ const TABLE: Record<string, Entry> = {
   "permissions.canAny": pure(),
 
   // --- prakerja-status.ts ---
-  "api-actor.hasApiScope": pure(),
   "prakerja-status.submitPrakerjaBatch": write(
     scenario("a small batch applied at once, with an idempotency key", async () => {
       const actor = await statusClient();
@@ -1256,6 +1339,7 @@ const TABLE: Record<string, Entry> = {
   "programme.dashboardFilterFor": read("the dashboard's filter with the viewer's scope", () => dashboardFilterFor(pmo, {})),
   "programme.getDashboard": read("the PMO dashboard", () => getDashboard(pmo, {})),
   "programme.getProgrammeSummary": read("programme-wide counts", () => getProgrammeSummary(pmo)),
+  "programme.getProgressForApi": read("the dashboard's figures for a partner", () => getProgressForApi(partner, {})),
   "programme.setTarget": write(
     scenario("a month's first target", async () => ({
       act: () => setTarget(pmo, { month: "2021-06", count: 23 }),
@@ -1852,7 +1936,9 @@ function matches(event: Record<string, unknown>, e: Expected): boolean {
     event.action === e.action &&
     event.entity_type === e.entityType &&
     (e.entityId === undefined || event.entity_id === e.entityId) &&
-    event.actor_id === (e.actor?.id ?? null) &&
+    (e.actor?.role === "api_client"
+      ? event.actor_id === null && (e.actor.id === null || event.api_client_id === e.actor.id)
+      : event.actor_id === (e.actor?.id ?? null)) &&
     event.actor_role === (e.actor?.role ?? "system")
   );
 }

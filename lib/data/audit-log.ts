@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { readDb } from "@/db";
-import { auditEvents, participants, users, type Role } from "@/db/schema";
+import { apiClients, auditEvents, participants, users, type Role } from "@/db/schema";
 import type { AuditQuery } from "@/lib/validation/pmo-staff";
 import { type SessionUser } from "./permissions";
 import { provinceScope, requireScope, type ProvinceScope } from "./scope";
@@ -100,7 +100,8 @@ export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQ
       .select({
         id: auditEvents.id,
         actorId: auditEvents.actorId,
-        actorName: users.name,
+        // A partner's call (api_client): the client's name.
+        actorName: sql<string | null>`coalesce(${users.name}, ${apiClients.name})`,
         actorEmail: users.email,
         actorRole: auditEvents.actorRole,
         action: auditEvents.action,
@@ -110,13 +111,15 @@ export async function listAuditEvents(viewer: SessionUser, query: Partial<AuditQ
           case when ${auditEvents.entityType} = 'import' then ${auditEvents.after}->>'cohort'
                when ${auditEvents.entityType} = 'target' then ${auditEvents.entityId}
                when ${auditEvents.entityType} = 'job' then ${auditEvents.after}->>'queue'
-               when ${auditEvents.entityType} = 'region' then coalesce(${auditEvents.after}->>'name', ${auditEvents.before}->>'name') end)`,
+               when ${auditEvents.entityType} = 'region' then coalesce(${auditEvents.after}->>'name', ${auditEvents.before}->>'name')
+               when ${auditEvents.entityType} = 'api_client' then (select c.name from api_clients c where c.id::text = ${auditEvents.entityId}) end)`,
         before: auditEvents.before,
         after: auditEvents.after,
         createdAt: auditEvents.createdAt,
       })
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.actorId))
+      .leftJoin(apiClients, eq(apiClients.id, auditEvents.apiClientId))
       .leftJoin(subjectPerson, eq(subjectPerson.id, subjectParticipantId))
       .leftJoin(subjectUser, eq(subjectUser.id, subjectUserId))
       .where(where)

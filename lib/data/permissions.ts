@@ -44,6 +44,8 @@ export const PERMISSIONS = {
     "update:jobs:any",
     // Regional offices and their coordinators (/pmo/regions, docs/decisions/028).
     "manage:region:any",
+    // Partners' API clients (/pmo/api-clients, docs/decisions/031).
+    "manage:api_client:any",
     "update:account:own",
   ],
   // A regional coordinator: the PMO's reads and caseworker management, in the provinces

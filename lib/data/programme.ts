@@ -1,5 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import { forbidden } from "next/navigation";
 import { db, executeRows, readDb } from "@/db";
 import { STAGES, targets, type Stage } from "@/db/schema";
 import { todayInJakarta } from "@/lib/validation";
@@ -8,6 +9,7 @@ import { histogramMedian } from "@/lib/median";
 import { recordAudit } from "./audit";
 import { requirePermission, type SessionUser } from "./permissions";
 import { provinceScope, requireScope, type ProvinceScope } from "./scope";
+import { hasApiScope, type ApiClientActor } from "./api-actor";
 
 // The PMO dashboard. Every figure is read from the aggregate tables (dash_*, db/schema.ts),
 // which triggers keep in step with participants, stage_changes and service_logs in the
@@ -125,7 +127,7 @@ export async function resolveDashboardFilter(input: DashboardFilterInput): Promi
   return f;
 }
 
-export type Dashboard = Awaited<ReturnType<typeof getDashboard>>;
+export type Dashboard = Awaited<ReturnType<typeof dashboardOf>>;
 
 /**
  * Forward stage moves each caseworker recorded in the period, as days spent in the stage
@@ -161,7 +163,37 @@ async function caseworkerMoves(f: DashboardFilter, start: string, end: string): 
 }
 
 export async function getDashboard(viewer: SessionUser, input: DashboardFilterInput) {
-  const f = await dashboardFilterFor(viewer, input);
+  return dashboardOf(await dashboardFilterFor(viewer, input));
+}
+
+/**
+ * The dashboard's figures for a partner with progress:read (GET /api/v1/progress), in the
+ * provinces of its region: the same figures as the dashboard's from the same code, less
+ * the caseworker table and the assignment queue (staff and workflow, not progress).
+ */
+export async function getProgressForApi(actor: ApiClientActor, input: DashboardFilterInput) {
+  if (!hasApiScope(actor, "progress:read")) forbidden();
+  const d = await dashboardOf({ ...(await resolveDashboardFilter(input)), provinces: actor.provinces });
+  return {
+    period: { from: d.filter.from, to: d.filter.to },
+    filter: {
+      provinceCode: d.filter.provinceCode ?? null,
+      migrantStatus: d.filter.migrantStatus ?? null,
+      source: d.filter.source ?? null,
+      cohort: d.filter.cohort ?? null,
+    },
+    headline: d.headline,
+    perMonth: d.perMonth,
+    funnel: d.funnel as ((typeof d.funnel)[number] & { stage: "registration" | "training" | "lms" | "completed" })[],
+    withdrawn: d.withdrawn,
+    blockers: d.blockers,
+    byProvince: d.byProvince,
+    byCountry: d.byCountry,
+  };
+}
+
+/** Every figure of the dashboard under a filter whose scope is already decided. */
+async function dashboardOf(f: DashboardFilter) {
   const months = monthsBetween(f.from, f.to);
   const thisMonth = f.to;
   const today = todayInJakarta();

@@ -12,6 +12,7 @@ import pmoJobsEn from "@/messages/en/pmo-jobs.json";
 import pmoMapEn from "@/messages/en/pmo-map.json";
 import pmoParticipantsEn from "@/messages/en/pmo-participants.json";
 import pmoRegionsEn from "@/messages/en/pmo-regions.json";
+import pmoApiClientsEn from "@/messages/en/pmo-api-clients.json";
 import pmoEn from "@/messages/en/pmo.json";
 import validationEn from "@/messages/en/validation.json";
 import activationId from "@/messages/id/activation.json";
@@ -27,6 +28,7 @@ import pmoJobsId from "@/messages/id/pmo-jobs.json";
 import pmoMapId from "@/messages/id/pmo-map.json";
 import pmoParticipantsId from "@/messages/id/pmo-participants.json";
 import pmoRegionsId from "@/messages/id/pmo-regions.json";
+import pmoApiClientsId from "@/messages/id/pmo-api-clients.json";
 import pmoId from "@/messages/id/pmo.json";
 import validationId from "@/messages/id/validation.json";
 
@@ -45,6 +47,7 @@ const catalogues = {
     ...pmoJobsId,
     ...pmoMapId,
     ...pmoRegionsId,
+    ...pmoApiClientsId,
     ...pmoCompareId,
     ...pmoAuditId,
     ...participantId,
@@ -62,6 +65,7 @@ const catalogues = {
     ...pmoJobsEn,
     ...pmoMapEn,
     ...pmoRegionsEn,
+    ...pmoApiClientsEn,
     ...pmoCompareEn,
     ...pmoAuditEn,
     ...participantEn,
