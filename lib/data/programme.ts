@@ -173,7 +173,7 @@ export async function getDashboard(viewer: SessionUser, input: DashboardFilterIn
  */
 export async function getProgressForApi(actor: ApiClientActor, input: DashboardFilterInput) {
   if (!hasApiScope(actor, "progress:read")) forbidden();
-  const d = await dashboardOf({ ...(await resolveDashboardFilter(input)), provinces: actor.provinces });
+  const d = await dashboardOf({ ...(await resolveDashboardFilter(input)), provinces: actor.provinces }, { staff: false });
   return {
     period: { from: d.filter.from, to: d.filter.to },
     filter: {
@@ -193,7 +193,10 @@ export async function getProgressForApi(actor: ApiClientActor, input: DashboardF
 }
 
 /** Every figure of the dashboard under a filter whose scope is already decided. */
-async function dashboardOf(f: DashboardFilter) {
+async function dashboardOf(f: DashboardFilter, opts: { staff?: boolean } = {}) {
+  // The caseworker table and the assignment queue (staff and workflow): the most costly
+  // reads, left out where only progress is asked for (the partner API).
+  const staff = opts.staff ?? true;
   const months = monthsBetween(f.from, f.to);
   const thisMonth = f.to;
   const today = todayInJakarta();
@@ -233,7 +236,7 @@ async function dashboardOf(f: DashboardFilter) {
       // servicesInPeriod sums the same counter over the period's months.
       // Open help requests are read from the rows: open ones are few (help_requests_open_idx),
       // each joined to its participant by key, under the filter's dimensions.
-      rows<{
+      !staff ? [] : rows<{
         id: string;
         name: string;
         disabled: boolean;
@@ -276,14 +279,14 @@ async function dashboardOf(f: DashboardFilter) {
         left join help on help.caseworker_id = u.id
         where u.role = 'caseworker' and ${f.provinces ? provinceScope(f.provinces, sql`u.province_code`) : sql`true`}
         order by u.name`),
-      caseworkerMoves(f, start, end),
+      staff ? caseworkerMoves(f, start, end) : new Map<string, Map<number, number>>(),
       // Waiting for a caseworker, programme-wide whatever the filter (what the assignment
       // page lists): every participant minus the assigned ones, both from the counters. The
       // oldest wait is a min() over the unassigned, which PostgreSQL answers from an index
       // either way (participants_caseworker_idx when few wait, participants_created_idx in
       // order when many do).
       // A coordinator's: the same in their provinces.
-      rows<{ n: number; oldest: string | Date | null }>(sql`
+      !staff ? [] : rows<{ n: number; oldest: string | Date | null }>(sql`
         select ((select coalesce(sum(c.n), 0) from dash_cohort c where ${counterDims({ provinces: f.provinces }, "c")})
           - (select coalesce(sum(c.n), 0) from dash_caseload c where ${counterDims({ provinces: f.provinces }, "c")}))::int as n,
           (select min(p.created_at) from participants p where p.caseworker_id is null
