@@ -366,6 +366,8 @@ const newPhoneForm = (p: { participantId: string; email: string | null }, curren
     phone: makePhone(),
     email: p.email ?? "",
     address: "Jl. Kenanga No. 3, Depok",
+    provinceCode: "31",
+    regencyCode: "3174",
     currentPassword,
   });
 
@@ -572,6 +574,8 @@ const TABLE: Record<string, Entry> = {
         phone: makePhone(),
         email: `baru${Date.now()}@contoh.id`,
         address: "Jl. Melati No. 9, Bekasi",
+        provinceCode: "31",
+        regencyCode: "3174",
       });
       return {
         act: () => updateContact(cw, input),
