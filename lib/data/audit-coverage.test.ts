@@ -582,6 +582,22 @@ const TABLE: Record<string, Entry> = {
         events: [{ actor: cw, action: "participant.contact_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
       };
     }),
+    scenario("a move to another province (one event, provinceCode before and after)", async () => {
+      const p = await participant({ caseworker: cw });
+      const input = contactSchema.parse({
+        participantId: p.participantId,
+        version: "1",
+        phone: p.phone,
+        email: p.email ?? "",
+        address: "Jl. Pandanaran No. 5, Semarang",
+        provinceCode: "33",
+        regencyCode: "3374",
+      });
+      return {
+        act: () => updateContact(cw, input),
+        events: [{ actor: cw, action: "participant.contact_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
   ),
   "casework.updateMilestones": write(
     scenario("card, wave and purchase", async () => {
