@@ -1,9 +1,11 @@
 "use client";
 
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { Field } from "@/components/field";
 
 type Option = { code: string; name: string };
+
+const noSubscription = () => () => {};
 
 /**
  * The province and regency selects of a place of residence (registration and both contact
@@ -21,7 +23,10 @@ export function ProvinceRegencyFields(props: {
 }) {
   const { values: v, errors: e, labels } = props;
   const [province, setProvince] = useState(v.provinceCode ?? "");
-  const regencyGroups = props.provinces.filter((p) => !province || p.code === province);
+  // Narrowed only once JavaScript runs: the server's HTML lists every regency even when a
+  // province is already chosen (a contact form), so a move works without JavaScript.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const regencyGroups = props.provinces.filter((p) => !hydrated || !province || p.code === province);
   return (
     <>
       <Field name="provinceCode" label={labels.provinceCode} errors={e.provinceCode} required>
