@@ -371,7 +371,7 @@ const ACTIONS: Record<string, Spec> = {
       // Phone and email kept (no password needed): a new address only.
       return {
         user,
-        form: form({ participantId: record.participantId, version: "1", phone: record.phone, email: record.email ?? "", address: "Jl. Anggrek No. 12, Bogor" }),
+        form: form({ participantId: record.participantId, version: "1", phone: record.phone, email: record.email ?? "", address: "Jl. Anggrek No. 12, Bogor", provinceCode: "31", regencyCode: "3174" }),
       };
     },
   },
@@ -448,7 +448,7 @@ const ACTIONS: Record<string, Spec> = {
     ...caseworkerOnly(),
     arrange: async (caller, cross) => {
       const { user, record } = await casefile(caller, cross);
-      return { user, form: form({ participantId: record.participantId, version: "1", phone: makePhone(), email: "", address: "Jl. Mawar No. 7, Bekasi" }) };
+      return { user, form: form({ participantId: record.participantId, version: "1", phone: makePhone(), email: "", address: "Jl. Mawar No. 7, Bekasi", provinceCode: "31", regencyCode: "3174" }) };
     },
   },
   "app/caseworker/participants/[id]/actions.ts#updateMilestonesAction": {

@@ -5,6 +5,7 @@ import { useActionState, useState, type ReactNode } from "react";
 import { useTexts } from "@/components/texts";
 import { Field, SubmitButton } from "@/components/field";
 import { ErrorSummary } from "@/components/error-summary";
+import { ProvinceRegencyFields } from "@/components/province-regency-fields";
 
 type Option = { code: string; name: string };
 export type RegistrationFormState = {
@@ -75,11 +76,8 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
   const hint = (key: HintKey) => props.hints?.[key] ?? t(key);
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
-  const [province, setProvince] = useState(v.provinceCode ?? "");
   const [status, setStatus] = useState(v.migrantStatus ?? "");
   const optional = tc("optional");
-  // Without JavaScript every regency is listed, grouped by province; with it, only the chosen province's.
-  const regencyGroups = props.provinces.filter((p) => !province || p.code === province);
 
   return (
     <>
@@ -129,36 +127,13 @@ function Fields({ state, pending, ...props }: FieldsProps & { state: Registratio
         <Field name="email" label={t("email")} errors={e.email} optionalLabel={optional}>
           {(p) => <input {...p} type="email" autoComplete="email" defaultValue={v.email} maxLength={254} />}
         </Field>
-        <Field name="provinceCode" label={t("provinceCode")} errors={e.provinceCode} required>
-          {(p) => (
-            <select {...p} defaultValue={v.provinceCode ?? ""} onChange={(ev) => setProvince(ev.target.value)}>
-              <option value="">{t("chooseProvince")}</option>
-              {props.provinces.map((o) => (
-                <option key={o.code} value={o.code}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field name="regencyCode" label={t("regencyCode")} errors={e.regencyCode} required>
-          {(p) => (
-            <select {...p} defaultValue={v.regencyCode ?? ""} key={province}>
-              <option value="">{t("chooseRegency")}</option>
-              {regencyGroups.map((g) => (
-                <optgroup key={g.code} label={g.name}>
-                  {props.regencies
-                    .filter((r) => r.code.startsWith(g.code))
-                    .map((r) => (
-                      <option key={r.code} value={r.code}>
-                        {r.name}
-                      </option>
-                    ))}
-                </optgroup>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ProvinceRegencyFields
+          provinces={props.provinces}
+          regencies={props.regencies}
+          values={v}
+          errors={e}
+          labels={{ provinceCode: t("provinceCode"), regencyCode: t("regencyCode"), chooseProvince: t("chooseProvince"), chooseRegency: t("chooseRegency") }}
+        />
         <Field name="address" label={t("address")} hint={hint("addressHint")} errors={e.address} required>
           {(p) => <textarea {...p} rows={2} autoComplete="street-address" defaultValue={v.address} maxLength={300} />}
         </Field>

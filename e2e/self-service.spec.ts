@@ -313,6 +313,30 @@ test.describe("contact data", () => {
     await signIn(page, newPhone, "sandi-kontak-lama");
     expect(new URL(page.url()).pathname).toBe("/me");
   });
+
+  test("a participant moves province without JavaScript: a regency outside the province is refused beside the field", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const form = registrationForm({ fullName: unique("Pindah Provinsi"), password: "sandi-pindah-lama" });
+    // Registered without JavaScript too: the form posts and lands on /me.
+    await page.goto("/register");
+    await fillRegistration(page, form);
+    await submitRegistration(page);
+    await page.waitForURL("**/me");
+    const contact = page.locator("details", { hasText: "Ubah kontak" });
+    await contact.locator("summary").click();
+    await contact.locator('select[name="provinceCode"]').selectOption("33");
+    await contact.locator('select[name="regencyCode"]').selectOption("3578");
+    await contact.getByRole("button", { name: "Simpan kontak" }).click();
+    await expect(page.locator("#f-regencyCode-error")).toHaveText(/tidak ada di provinsi yang Anda pilih/);
+    await expect(page.locator('select[name="provinceCode"]')).toHaveValue("33");
+    await page.locator('select[name="regencyCode"]').selectOption("3374");
+    await page.getByRole("button", { name: "Simpan kontak" }).click();
+    await expect(page.getByRole("status")).toHaveText("Tersimpan.");
+    await expect(page.locator('select[name="provinceCode"]')).toHaveValue("33");
+    await expect(page.locator('select[name="regencyCode"]')).toHaveValue("3374");
+    await context.close();
+  });
 });
 
 test.describe("reminders", () => {

@@ -6,6 +6,7 @@ import { getOwnReminders } from "@/lib/data/reminders";
 import { getOwnContact } from "@/lib/data/self-service";
 import { requireUser } from "@/lib/data/session";
 import { ClientTexts } from "@/components/client-texts";
+import { provinces, regencies } from "@/lib/reference/regions";
 import { StageProgress } from "@/components/stage-progress";
 import { PhoneConfirmation } from "@/components/phone-confirmation";
 import { getPhoneStatus } from "@/lib/data/verification-codes";
@@ -203,8 +204,12 @@ export default async function MePage() {
           : {tData("linkText")}
         </p>
         {contact ? (
-          <ClientTexts namespaces={["meSelf", "common"]}>
-            <OwnContactForm {...contact} />
+          <ClientTexts namespaces={["meSelf", "common", "register"]}>
+            <OwnContactForm
+              {...contact}
+              provinces={provinces.map((o) => ({ code: o.code, name: o.name }))}
+              regencies={regencies.map((o) => ({ code: o.code, name: o.name }))}
+            />
           </ClientTexts>
         ) : null}
       </section>

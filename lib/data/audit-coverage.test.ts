@@ -416,6 +416,8 @@ const newPhoneForm = (p: { participantId: string; email: string | null }, curren
     phone: makePhone(),
     email: p.email ?? "",
     address: "Jl. Kenanga No. 3, Depok",
+    provinceCode: "31",
+    regencyCode: "3174",
     currentPassword,
   });
 
@@ -689,6 +691,24 @@ const TABLE: Record<string, Entry> = {
         phone: makePhone(),
         email: `baru${Date.now()}@contoh.id`,
         address: "Jl. Melati No. 9, Bekasi",
+        provinceCode: "31",
+        regencyCode: "3174",
+      });
+      return {
+        act: () => updateContact(cw, input),
+        events: [{ actor: cw, action: "participant.contact_update", entityType: "participant", entityId: p.participantId, before: true, after: true }],
+      };
+    }),
+    scenario("a move to another province (one event, provinceCode before and after)", async () => {
+      const p = await participant({ caseworker: cw });
+      const input = contactSchema.parse({
+        participantId: p.participantId,
+        version: "1",
+        phone: p.phone,
+        email: p.email ?? "",
+        address: "Jl. Pandanaran No. 5, Semarang",
+        provinceCode: "33",
+        regencyCode: "3374",
       });
       return {
         act: () => updateContact(cw, input),

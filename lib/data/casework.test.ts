@@ -209,7 +209,7 @@ describe("updateContact", () => {
   it("saves phone, email and address with an audit event", async () => {
     const cw = await createTestUser("caseworker");
     const p = await participantOf(cw);
-    const input = contactSchema.parse({ participantId: p.id, version: 1, phone: "0813 1111 2222", email: "baru@contoh.id", address: "Jl. Baru No. 1" });
+    const input = contactSchema.parse({ participantId: p.id, version: 1, phone: "0813 1111 2222", email: "baru@contoh.id", address: "Jl. Baru No. 1", provinceCode: "31", regencyCode: "3174" });
     expect(await updateContact(cw, input)).toEqual({ ok: true });
     const [user] = await db.select().from(users).where(eq(users.id, p.userId!));
     expect(user).toMatchObject({ phone: "+6281311112222", email: "baru@contoh.id" });
@@ -220,8 +220,8 @@ describe("updateContact", () => {
   it("refuses a stale edit and overwrites nothing", async () => {
     const cw = await createTestUser("caseworker");
     const p = await participantOf(cw);
-    const mine = contactSchema.parse({ participantId: p.id, version: 1, phone: "0813 3333 4444", email: "", address: "Alamat saya 1" });
-    const theirs = contactSchema.parse({ participantId: p.id, version: 1, phone: "0813 5555 6666", email: "", address: "Alamat mereka 2" });
+    const mine = contactSchema.parse({ participantId: p.id, version: 1, phone: "0813 3333 4444", email: "", address: "Alamat saya 1", provinceCode: "31", regencyCode: "3174" });
+    const theirs = contactSchema.parse({ participantId: p.id, version: 1, phone: "0813 5555 6666", email: "", address: "Alamat mereka 2", provinceCode: "31", regencyCode: "3174" });
     expect(await updateContact(cw, theirs)).toEqual({ ok: true });
     expect(await updateContact(cw, mine)).toEqual({ ok: false, fieldErrors: { form: ["record.stale"] } });
     const [row] = await db.select().from(participants).where(eq(participants.id, p.id));
@@ -234,7 +234,7 @@ describe("updateContact", () => {
     const cw = await createTestUser("caseworker");
     const a = await participantOf(cw);
     const b = await participantOf(cw);
-    const input = contactSchema.parse({ participantId: b.id, version: 1, phone: a.phone, email: "", address: "Jl. Sama No. 2" });
+    const input = contactSchema.parse({ participantId: b.id, version: 1, phone: a.phone, email: "", address: "Jl. Sama No. 2", provinceCode: "31", regencyCode: "3174" });
     expect(await updateContact(cw, input)).toEqual({ ok: false, fieldErrors: { phone: ["phone.taken"] } });
     expect(await statusOf(async () => updateContact(await createTestUser("caseworker"), { ...input, phone: "+6281399990000" }))).toBe(404);
   });

@@ -322,18 +322,36 @@ export async function updateContact(viewer: SessionUser, input: ContactInput): P
       await tx.update(users).set(contactChange(input, now)).where(eq(users.id, p.userId));
       await tx
         .update(participants)
-        .set({ address: input.address, version: sql`${participants.version} + 1`, updatedAt: now })
+        .set({
+          address: input.address,
+          // A move to another province moves the participant to that province's region; the
+          // caseworker stays until someone reassigns them (docs/decisions/037-province-moves.md).
+          provinceCode: input.provinceCode,
+          regencyCode: input.regencyCode,
+          version: sql`${participants.version} + 1`,
+          updatedAt: now,
+        })
         .where(eq(participants.id, p.id));
       await recordAudit(tx, {
         actor: viewer,
         action: "participant.contact_update",
         entityType: "participant",
         entityId: p.id,
-        before: { phone: before.phone ? maskPhone(before.phone) : null, email: before.email, addressChanged: false },
+        // provinceCode in before and after: the audit trigger files a move under both
+        // provinces, so the coordinators of both regions see it (migration 0021).
+        before: {
+          phone: before.phone ? maskPhone(before.phone) : null,
+          email: before.email,
+          addressChanged: false,
+          provinceCode: p.provinceCode,
+          regencyCode: p.regencyCode,
+        },
         after: {
           phone: maskPhone(input.phone),
           email: input.email,
           addressChanged: (p.address ?? "") !== input.address,
+          provinceCode: input.provinceCode,
+          regencyCode: input.regencyCode,
         },
       });
       return { ok: true } as const;

@@ -188,7 +188,7 @@ describe("delivery by WhatsApp", () => {
     expect(file.participant.whatsappUnreachableAt).toBeInstanceOf(Date);
     const updated = await updateContact(
       cw,
-      contactSchema.parse({ participantId: p.participantId, version: String(file.participant.version), phone: "081377771234", email: "", address: "Jl. Melati No. 3, Jakarta" }),
+      contactSchema.parse({ participantId: p.participantId, version: String(file.participant.version), phone: "081377771234", email: "", address: "Jl. Melati No. 3, Jakarta", provinceCode: "31", regencyCode: "3174" }),
     );
     expect(updated).toMatchObject({ ok: true });
     expect((await db.select().from(users).where(eq(users.id, p.user.id)))[0].whatsappUnreachableAt).toBeNull();

@@ -12,7 +12,14 @@ beforeAll(freshDatabase);
 
 async function form(p: { user: { id: string }; participantId: string }, overrides: Record<string, string> = {}) {
   const [row] = await db
-    .select({ version: participants.version, address: participants.address, phone: users.phone, email: users.email })
+    .select({
+      version: participants.version,
+      address: participants.address,
+      provinceCode: participants.provinceCode,
+      regencyCode: participants.regencyCode,
+      phone: users.phone,
+      email: users.email,
+    })
     .from(participants)
     .innerJoin(users, eq(users.id, participants.userId))
     .where(eq(participants.id, p.participantId));
@@ -22,6 +29,8 @@ async function form(p: { user: { id: string }; participantId: string }, override
     phone: row.phone ?? "",
     email: row.email ?? "",
     address: row.address ?? "",
+    provinceCode: row.provinceCode,
+    regencyCode: row.regencyCode ?? "",
     ...overrides,
   });
 }

@@ -41,6 +41,8 @@ export type OwnContact = {
   phone: string;
   email: string;
   address: string;
+  provinceCode: string;
+  regencyCode: string;
   /** Their own choice; null: none made. */
   preferredChannel: "whatsapp" | "email" | null;
   /** Where their messages go first now: their choice, or what chooseChannel picks without one. */
@@ -55,6 +57,8 @@ export async function getOwnContact(viewer: SessionUser): Promise<OwnContact | n
       participantId: participants.id,
       version: participants.version,
       address: participants.address,
+      provinceCode: participants.provinceCode,
+      regencyCode: participants.regencyCode,
       phone: users.phone,
       email: users.email,
       preferredChannel: users.preferredChannel,
@@ -71,6 +75,8 @@ export async function getOwnContact(viewer: SessionUser): Promise<OwnContact | n
     phone: row.phone ?? "",
     email: row.email ?? "",
     address: row.address ?? "",
+    provinceCode: row.provinceCode,
+    regencyCode: row.regencyCode ?? "",
     preferredChannel: row.preferredChannel,
     channel:
       row.preferredChannel ??
@@ -112,18 +118,35 @@ export async function updateOwnContact(viewer: SessionUser, input: OwnContactInp
       await tx.update(users).set(contactChange(input, now)).where(eq(users.id, viewer.id));
       await tx
         .update(participants)
-        .set({ address: input.address, version: sql`${participants.version} + 1`, updatedAt: now })
+        .set({
+          address: input.address,
+          // A move to another province moves the participant to that province's region; the
+          // caseworker stays until someone reassigns them (docs/decisions/037-province-moves.md).
+          provinceCode: input.provinceCode,
+          regencyCode: input.regencyCode,
+          version: sql`${participants.version} + 1`,
+          updatedAt: now,
+        })
         .where(eq(participants.id, p.id));
       await recordAudit(tx, {
         actor: viewer,
         action: "participant.contact_update",
         entityType: "participant",
         entityId: p.id,
-        before: { phone: before.phone ? maskPhone(before.phone) : null, email: before.email },
+        // provinceCode in before and after: the audit trigger files a move under both
+        // provinces, so the coordinators of both regions see it (migration 0021).
+        before: {
+          phone: before.phone ? maskPhone(before.phone) : null,
+          email: before.email,
+          provinceCode: p.provinceCode,
+          regencyCode: p.regencyCode,
+        },
         after: {
           phone: maskPhone(input.phone),
           email: input.email,
           addressChanged: (p.address ?? "") !== input.address,
+          provinceCode: input.provinceCode,
+          regencyCode: input.regencyCode,
           passwordChecked: signInChanged,
           by: "participant",
         },

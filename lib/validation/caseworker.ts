@@ -3,6 +3,7 @@ import { CHANNELS, OUTCOMES, STAGES } from "@/db/schema";
 import { checkAddress, checkEmail, isBlank, normalizeEmail } from "./common";
 import { builtPerDay, isIsoDate } from "./dates";
 import { normalizePhone } from "./phone";
+import { findProvince, findRegency } from "@/lib/reference/regions";
 
 // Schemas of the caseworker's forms on a participant's page. Messages are keys of the
 // "validation" catalogue; the data layer adds the checks that need the database
@@ -86,6 +87,10 @@ export const contactSchema = z
     phone: z.string({ error: "required" }).max(40, { error: "tooLong" }),
     email: z.string().max(254, { error: "tooLong" }).optional().default(""),
     address: z.string({ error: "required" }).max(300, { error: "tooLong" }),
+    // The place of residence, as in registration: a change of province moves the
+    // participant to another region (docs/decisions/037-province-moves.md).
+    provinceCode: z.string({ error: "required" }).max(10, { error: "province.invalid" }),
+    regencyCode: z.string({ error: "required" }).max(10, { error: "regency.invalid" }),
   })
   .transform((v, ctx) => {
     const phone = normalizePhone(v.phone);
@@ -96,12 +101,23 @@ export const contactSchema = z
     }
     if (isBlank(v.address)) ctx.addIssue({ code: "custom", path: ["address"], message: "required" });
     else for (const message of checkAddress(v.address)) ctx.addIssue({ code: "custom", path: ["address"], message });
+    const province = isBlank(v.provinceCode) ? undefined : findProvince(v.provinceCode.trim());
+    if (isBlank(v.provinceCode)) ctx.addIssue({ code: "custom", path: ["provinceCode"], message: "required" });
+    else if (!province) ctx.addIssue({ code: "custom", path: ["provinceCode"], message: "province.invalid" });
+    const regency = isBlank(v.regencyCode) ? undefined : findRegency(v.regencyCode.trim());
+    if (isBlank(v.regencyCode)) ctx.addIssue({ code: "custom", path: ["regencyCode"], message: "required" });
+    else if (!regency) ctx.addIssue({ code: "custom", path: ["regencyCode"], message: "regency.invalid" });
+    else if (province && regency.provinceCode !== province.code) {
+      ctx.addIssue({ code: "custom", path: ["regencyCode"], message: "regency.notInProvince" });
+    }
     return {
       participantId: v.participantId,
       version: v.version,
       phone: phone.ok ? phone.e164 : "",
       email: isBlank(v.email) ? null : normalizeEmail(v.email),
       address: v.address.trim().replace(/\s+/g, " "),
+      provinceCode: province?.code ?? "",
+      regencyCode: regency?.code ?? "",
     };
   });
 export type ContactInput = z.infer<typeof contactSchema>;

@@ -27,7 +27,7 @@ const schemas: [string, ZodType, string[]][] = [
   ["assisted registration", assistedRegistrationSchema(), Object.keys(registrationForm())],
   ["service log", serviceLogSchema(), ["participantId", "submissionId", "correctsId", "serviceCode", "occurredOn", "channel", "outcome", "blockerCode", "notes", "nextFollowUpOn"]],
   ["stage change", stageChangeSchema, ["participantId", "version", "toStage", "reason"]],
-  ["contact", contactSchema, ["participantId", "version", "phone", "email", "address"]],
+  ["contact", contactSchema, ["participantId", "version", "phone", "email", "address", "provinceCode", "regencyCode"]],
   ["milestones", milestonesSchema(), ["participantId", "version", "cardNumber", "cardReceivedOn", "wave", "trainingBoughtOn", "lmsSessionOn"]],
   ["target", targetSchema, ["month", "count"]],
   ["new caseworker", newCaseworkerSchema, ["name", "email", "phone"]],

@@ -64,9 +64,29 @@ describe("ownContactSchema", () => {
       phone: "0812 3456 7890",
       email: "Ani@Contoh.ID",
       address: "Jl. Melati No. 5",
+      provinceCode: " 33 ",
+      regencyCode: "3374",
       currentPassword: "rahasia",
     });
-    expect(parsed).toMatchObject({ phone: "+6281234567890", email: "ani@contoh.id", version: 3, currentPassword: "rahasia" });
+    expect(parsed).toMatchObject({
+      phone: "+6281234567890",
+      email: "ani@contoh.id",
+      provinceCode: "33",
+      regencyCode: "3374",
+      version: 3,
+      currentPassword: "rahasia",
+    });
+  });
+
+  it("refuses a missing or unknown province, and a regency outside its province, beside the field", () => {
+    const base = { participantId: id, version: "3", phone: "0812 3456 7890", email: "", address: "Jl. Melati No. 5", currentPassword: "" };
+    const errors = (extra: Record<string, string>) =>
+      ownContactSchema.safeParse({ ...base, ...extra }).error?.issues.map((i) => `${i.path.join(".")}:${i.message}`);
+    expect(errors({ provinceCode: "", regencyCode: "" })).toEqual(["provinceCode:required", "regencyCode:required"]);
+    expect(errors({ provinceCode: "99", regencyCode: "3374" })).toEqual(["provinceCode:province.invalid"]);
+    expect(errors({ provinceCode: "35", regencyCode: "3374" })).toEqual(["regencyCode:regency.notInProvince"]);
+    expect(errors({ provinceCode: "33", regencyCode: "3399" })).toEqual(["regencyCode:regency.invalid"]);
+    expect(errors({ provinceCode: "33" })).toEqual(["regencyCode:required"]);
   });
 });
 
@@ -87,7 +107,7 @@ describe("hostile input", () => {
     ["survey", surveySchema, ["participantId", "employmentStatus", "trainingHelped", "satisfaction", "hardest", "hardestOther", "plansAbroad"]],
     ["help request", helpRequestSchema, ["participantId", "submissionId", "topic", "message"]],
     ["help answer", helpAnswerSchema, ["requestId", "answer"]],
-    ["own contact", ownContactSchema, ["participantId", "version", "phone", "email", "address", "currentPassword"]],
+    ["own contact", ownContactSchema, ["participantId", "version", "phone", "email", "address", "provinceCode", "regencyCode", "currentPassword"]],
   ];
   for (const [name, schema, fields] of schemas) {
     it(`${name}: a clean refusal or a valid value, never an exception`, () => {

@@ -6,6 +6,7 @@ import { ActionForm } from "@/components/action-form";
 import { Field, FormMessage, SubmitButton } from "@/components/field";
 import { ErrorSummary } from "@/components/error-summary";
 import { TakesFocus } from "@/components/takes-focus";
+import { ProvinceRegencyFields } from "@/components/province-regency-fields";
 import { answerHelpAction, changeStageAction, logServiceAction, updateContactAction, updateMilestonesAction } from "./actions";
 
 type State = {
@@ -201,15 +202,22 @@ export function ContactForm(props: {
   phone: string;
   email: string;
   address: string;
-  labels: { phone: string; email: string; address: string; optional: string };
+  provinceCode: string;
+  regencyCode: string;
+  provinces: { code: string; name: string }[];
+  regencies: { code: string; name: string }[];
+  labels: { phone: string; email: string; address: string; optional: string; provinceCode: string; regencyCode: string; chooseProvince: string; chooseRegency: string };
 }) {
   const t = useTranslations("casefile");
   const [state, action, pending] = useActionState(updateContactAction, {} as State);
   const e = state.ok ? {} : (state.fieldErrors ?? {});
-  const v = state.ok || !state.values ? { phone: props.phone, email: props.email, address: props.address } : state.values;
+  const v =
+    state.ok || !state.values
+      ? { phone: props.phone, email: props.email, address: props.address, provinceCode: props.provinceCode, regencyCode: props.regencyCode }
+      : state.values;
   return (
     <ActionForm action={action} className="space-y-3" noValidate key={state.attempt}>
-      <Answer state={state} order={["phone", "email", "address"]} />
+      <Answer state={state} order={["phone", "email", "provinceCode", "regencyCode", "address"]} />
       <input type="hidden" name="participantId" value={props.participantId} />
       <input type="hidden" name="version" value={props.version} />
       <Field name="phone" label={props.labels.phone} errors={e.phone} required>
@@ -218,6 +226,7 @@ export function ContactForm(props: {
       <Field name="email" label={props.labels.email} errors={e.email} optionalLabel={props.labels.optional}>
         {(p) => <input {...p} type="email" defaultValue={v.email} maxLength={254} />}
       </Field>
+      <ProvinceRegencyFields provinces={props.provinces} regencies={props.regencies} values={v} errors={e} labels={props.labels} />
       <Field name="address" label={props.labels.address} errors={e.address} required>
         {(p) => <textarea {...p} rows={2} defaultValue={v.address} maxLength={300} />}
       </Field>

@@ -15,7 +15,7 @@ import { PhoneConfirmation } from "@/components/phone-confirmation";
 import { listCasefileHelpRequests } from "@/lib/data/help";
 import { requireUserWith } from "@/lib/data/session";
 import { countryName } from "@/lib/reference/countries";
-import { findProvince, findRegency } from "@/lib/reference/regions";
+import { findProvince, findRegency, provinces, regencies } from "@/lib/reference/regions";
 import { todayInJakarta } from "@/lib/validation";
 import { queryFields } from "@/lib/validation/query";
 import { IssueActivationCodeForm } from "./activation-form";
@@ -43,6 +43,7 @@ export default async function CasefilePage({ params, searchParams }: Props) {
   const tOutcome = await getTranslations("outcome");
   const tChannel = await getTranslations("channel");
   const tCommon = await getTranslations("common");
+  const tRegister = await getTranslations("register");
   const tHelp = await getTranslations("casefileHelp");
   const tTopic = await getTranslations("blockerPlain");
   const tPhone = await getTranslations("phoneConfirm");
@@ -412,7 +413,20 @@ export default async function CasefilePage({ params, searchParams }: Props) {
               phone={p.phone ?? ""}
               email={p.email ?? ""}
               address={p.address ?? ""}
-              labels={{ phone: t("phone"), email: t("email"), address: t("address"), optional: tCommon("optional") }}
+              provinceCode={p.provinceCode}
+              regencyCode={p.regencyCode ?? ""}
+              provinces={provinces.map((o) => ({ code: o.code, name: o.name }))}
+              regencies={regencies.map((o) => ({ code: o.code, name: o.name }))}
+              labels={{
+                phone: t("phone"),
+                email: t("email"),
+                address: t("address"),
+                optional: tCommon("optional"),
+                provinceCode: tRegister("provinceCode"),
+                regencyCode: tRegister("regencyCode"),
+                chooseProvince: tRegister("chooseProvince"),
+                chooseRegency: tRegister("chooseRegency"),
+              }}
             />
           </section>
         ) : null}
