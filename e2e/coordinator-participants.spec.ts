@@ -35,7 +35,7 @@ test("a coordinator lists, opens and exports their region's participants only", 
   await signIn(page, demo.coordinator1, demo.password);
   await page.goto("/pmo");
   const nav = page.getByRole("navigation", { name: "Menu PMO" });
-  await expect(nav.getByRole("link", { name: "Peserta" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Peserta", exact: true })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Log audit" })).toBeVisible();
 
   await page.goto("/pmo/participants");

@@ -8,7 +8,7 @@ import { demo, expect, expectNoSeriousA11yViolations, signIn, test } from "./fix
 // JavaScript (a plain form POST), and once more from a page opened before it with
 // JavaScript, which is told the job is no longer failed.
 
-const QUEUES = ["import-check", "import-run", "import-failed", "outbox-deliver", "outbox-failed", "deadline-reminders", "data-rights-deadlines", "cleanup"];
+const QUEUES = ["import-check", "import-run", "import-failed", "outbox-deliver", "outbox-failed", "deadline-reminders", "data-rights-deadlines", "prakerja-status", "prakerja-status-failed", "cleanup"];
 
 const figure = (page: Page, queue: string, name: string) => page.locator(`tr[data-queue="${queue}"] [data-figure="${name}"]`);
 const failedRows = (page: Page) => page.locator("tr[data-job]");
