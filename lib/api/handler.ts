@@ -7,6 +7,7 @@ import { recordApiCall, takeApiRequest } from "@/lib/data/api-calls";
 import { authenticateApiKey } from "@/lib/data/api-clients";
 import { logError } from "@/lib/log";
 import { API_HEADERS, problem, zodFields, type ProblemStatus } from "./problem";
+import { readCapped } from "@/lib/http/read-capped";
 
 // One door for every /api/v1 route (docs/decisions/031): in this order, each step
 // answering a problem-details refusal before anything is read or written:
@@ -78,25 +79,6 @@ function bearerKey(request: Request): string | null {
   const header = request.headers.get("authorization");
   const match = header ? /^Bearer\s+(\S{1,200})\s*$/i.exec(header) : null;
   return match ? match[1] : null;
-}
-
-/** The body's bytes up to `max`, or null past it (a chunked body stops being read there). */
-async function readCapped(request: Request, max: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {

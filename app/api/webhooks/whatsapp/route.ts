@@ -4,6 +4,7 @@ import { applyWhatsAppStatuses } from "@/lib/data/outbox";
 import { receiveWhatsAppMessage } from "@/lib/data/whatsapp-inbound";
 import { logError } from "@/lib/log";
 import { queryFields } from "@/lib/validation/query";
+import { readCapped } from "@/lib/http/read-capped";
 
 // WhatsApp's webhook (Meta's servers call it; the app is subscribed to "messages").
 //   GET   the verification handshake: hub.mode=subscribe and our WHATSAPP_VERIFY_TOKEN
@@ -60,21 +61,3 @@ export async function POST(request: NextRequest): Promise<Response> {
   return new Response(null, { status: 200 });
 }
 
-/** The body's bytes, or null past the cap (a chunked body has no length to check first). */
-async function readCapped(request: NextRequest, max: number): Promise<Buffer | null> {
-  if (!request.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks);
-}
