@@ -29,7 +29,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,7 +47,7 @@ if (process.env.TEST_ONLY && !onlyUnit) {
 
 let passed = 0;
 let failed = 0;
-/** @type {{ name: string, passed: number, failed: number, note?: string }[]} */
+/** @type {{ name: string, passed: number, failed: number, note?: string, failures?: string[] }[]} */
 const summary = [];
 
 function header(title) {
@@ -88,10 +88,10 @@ function run(command, args, { env = process.env, capture = false } = {}) {
   });
 }
 
-function record(name, counts, note) {
+function record(name, counts, note, failures = []) {
   passed += counts.passed;
   failed += counts.failed;
-  summary.push({ name, ...counts, note });
+  summary.push({ name, ...counts, note, failures });
 }
 
 function readJson(file) {
@@ -159,7 +159,13 @@ async function vitest(name, outputName, env) {
     counts.failed = Math.max(1, report.numFailedTestSuites ?? 0);
     note = `exit code ${result.code} without a failed test`;
   }
-  record(name, counts, note);
+  // The failed tests by name, repeated in the summary (the end of a long log is what is kept).
+  const failures = (report.testResults ?? []).flatMap((file) =>
+    (file.assertionResults ?? [])
+      .filter((t) => t.status === "failed")
+      .map((t) => `${relative(root, file.name)} › ${t.fullName}: ${stripAnsi(t.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300)}`),
+  );
+  record(name, counts, note, failures);
 }
 
 async function endToEnd() {
@@ -219,8 +225,23 @@ async function endToEnd() {
     counts.failed = Math.max(1, report.errors?.length ?? 0);
     note = `exit code ${result.code}, ${report.errors?.length ?? 0} error(s) outside tests`;
   }
-  record("end to end", counts, note);
+  const failures = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status === "unexpected" || test.status === "flaky") {
+          const error = test.results?.find((r) => r.error)?.error?.message ?? "";
+          failures.push(`${spec.file}:${spec.line} › ${spec.title} (${test.status}): ${stripAnsi(error).split("\n")[0].slice(0, 300)}`);
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  record("end to end", counts, note, failures);
 }
+
+const stripAnsi = (text) => String(text).replace(/\u001b\[[0-9;]*m/g, "");
 
 if (!onlyUnit) {
   await step("Type check (next typegen, tsc --noEmit)", typeCheck);
@@ -245,6 +266,7 @@ for (const row of summary) {
     `  ${row.failed > 0 ? "FAIL" : "ok  "}  ${row.name}: passed ${row.passed}, failed ${row.failed}` +
       (row.note ? ` (${row.note})` : ""),
   );
+  for (const failure of row.failures ?? []) console.log(`          ✗ ${failure}`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
