@@ -982,6 +982,30 @@ export const dashCaseworkerMoveDays = pgTable(
   (t) => [primaryKey({ columns: [t.month, t.caseworkerId] })],
 );
 
+/**
+ * dash_caseworker_move_days with the filter dimensions: per month, caseworker and the moved
+ * participants' province, status, source and cohort, counts[d + 1] moves after d days.
+ * Caseworkers work in one province (one region), so this is a few rows per caseworker and
+ * month, not one per move; the dashboard reads it under a filter or a coordinator's scope.
+ * Kept from dash_caseworker_moves by a trigger on it (migration 0024, docs/decisions/038).
+ */
+export const dashCaseworkerMoveDaysBy = pgTable(
+  "dash_caseworker_move_days_by",
+  { month: date("month").notNull(), caseworkerId: uuid("caseworker_id").notNull(), ...dims, counts: integer("counts").array().notNull() },
+  (t) => [primaryKey({ columns: [t.month, t.caseworkerId, ...dimKey(t)] })],
+);
+
+/**
+ * Open help requests of the participants assigned to each caseworker, by the participant's
+ * dimensions. Kept by triggers on help_requests (opened, answered, deleted) and on
+ * participants (reassigned, or moved in a dimension) (migration 0024, docs/decisions/038).
+ */
+export const dashHelpOpen = pgTable(
+  "dash_help_open",
+  { caseworkerId: uuid("caseworker_id").notNull(), ...dims, n: counter() },
+  (t) => [primaryKey({ columns: [t.caseworkerId, ...dimKey(t)] })],
+);
+
 /** Each caseworker's assigned participants, and how many of the open ones have a follow-up date. */
 export const dashCaseload = pgTable(
   "dash_caseload",

@@ -71,6 +71,7 @@ describe("the dashboard's counters equal a full count", () => {
     // The demo's caseworkers moved participants on: the moves counter is not empty.
     expect(counters.filter((line) => line.startsWith("dash_caseworker_moves|")).length).toBeGreaterThan(5);
     expect(counters.filter((line) => line.startsWith("dash_caseworker_move_days|")).length).toBeGreaterThan(5);
+    expect(counters.filter((line) => line.startsWith("dash_caseworker_move_days_by|")).length).toBeGreaterThan(5);
     await expectInStep();
   });
 
@@ -79,11 +80,11 @@ describe("the dashboard's counters equal a full count", () => {
     const today = todayInJakarta();
     const people: { id: string; caseworker: (typeof caseworkers)[number] }[] = [];
     const counts: Record<string, number> = {};
-    for (let step = 0; step < 120; step++) {
+    for (let step = 0; step < 160; step++) {
       const op =
         people.length < 6
           ? "register"
-          : rnd.pick(["register", "log", "log", "log", "correct", "stage", "stage", "move", "reassign", "dims", "crossCorrect"] as const);
+          : rnd.pick(["register", "log", "log", "log", "correct", "stage", "stage", "move", "reassign", "dims", "crossCorrect", "ask", "ask", "answer", "unask"] as const);
       counts[op] = (counts[op] ?? 0) + 1;
       const person = people.length ? rnd.pick(people) : null;
       if (op === "register") {
@@ -158,6 +159,15 @@ describe("the dashboard's counters equal a full count", () => {
             countryCode: rnd.pick([null, "MY", "HK", "TW"]),
           })
           .where(eq(participants.id, person.id));
+      } else if (op === "ask" && person) {
+        // A help request (open), straight in SQL; "reassign" and "dims" then move it.
+        await db.execute(sql`insert into help_requests (participant_id, topic, message) values (${person.id}, 'other', 'Tolong bantu')`);
+      } else if (op === "answer" && person) {
+        await db.execute(sql`
+          update help_requests set status = 'answered', answer = 'Sudah', answered_by = ${person.caseworker.id}, answered_at = now()
+          where id = (select id from help_requests where participant_id = ${person.id} and status = 'open' limit 1)`);
+      } else if (op === "unask" && person) {
+        await db.execute(sql`delete from help_requests where id = (select id from help_requests where participant_id = ${person.id} limit 1)`);
       } else if (op === "crossCorrect" && person) {
         // A correction filed under another participant: the corrected record leaves force
         // on its own participant's counters.
@@ -179,8 +189,10 @@ describe("the dashboard's counters equal a full count", () => {
     }
     // Every kind of write happened at least once.
     expect(Object.keys(counts).sort()).toEqual(
-      ["correct", "crossCorrect", "dims", "log", "move", "reassign", "register", "stage"].sort(),
+      ["answer", "ask", "correct", "crossCorrect", "dims", "log", "move", "reassign", "register", "stage", "unask"].sort(),
     );
+    // Open help requests remain, on more than one caseworker or dimension.
+    expect((await dashboardCounters()).filter((line) => line.startsWith("dash_help_open|")).length).toBeGreaterThan(1);
     await expectInStep();
   });
 
@@ -290,6 +302,8 @@ describe("the dashboard's counters equal a full count", () => {
       await tx.execute(sql`set local session_replication_role = replica`);
       // As after seed:scale's bulk load: counters not filled yet.
       await tx.execute(sql`delete from dash_caseworker_move_days`);
+      await tx.execute(sql`delete from dash_caseworker_move_days_by`);
+      await tx.execute(sql`delete from dash_help_open`);
       await tx.execute(sql`select dash_rebuild()`);
     });
     expect(await dashboardCounters()).toEqual(kept);

@@ -131,34 +131,27 @@ export type Dashboard = Awaited<ReturnType<typeof dashboardOf>>;
 
 /**
  * Forward stage moves each caseworker recorded in the period, as days spent in the stage
- * left → moves (decision 027), for the caseworker table's count and median. Without a
- * filter on the participants' dimensions it reads dash_caseworker_move_days, one array
- * row per caseworker and month, and adds the arrays up here; with one, the per-move
- * counter dash_caseworker_moves under the filter (many more rows: one per move at scale).
+ * left → moves (decisions 027 and 038), for the caseworker table's count and median. Read
+ * from the array counters, one row of counts per caseworker and month: without a filter
+ * on the participants' dimensions dash_caseworker_move_days, with one (or a coordinator's
+ * provinces) dash_caseworker_move_days_by under it; the arrays are added up here.
  */
 async function caseworkerMoves(f: DashboardFilter, start: string, end: string): Promise<Map<string, Map<number, number>>> {
   const out = new Map<string, Map<number, number>>();
-  const add = (caseworkerId: string, days: number, n: number) => {
-    const byDays = out.get(caseworkerId) ?? new Map<number, number>();
-    byDays.set(days, (byDays.get(days) ?? 0) + n);
-    out.set(caseworkerId, byDays);
-  };
   // A coordinator's scope is a filter on the provinces like any other.
   const filtered = Boolean(f.provinceCode || f.migrantStatus || f.source || f.cohort || f.provinces);
-  if (!filtered) {
-    const found = await rows<{ caseworker_id: string; counts: (number | null)[] }>(sql`
-      select mv.caseworker_id, mv.counts from dash_caseworker_move_days mv
-      where mv.month >= ${start}::date and mv.month < ${end}::date`);
-    for (const r of found) r.counts.forEach((n, days) => n && add(r.caseworker_id, days, Number(n)));
-    return out;
+  const found = await rows<{ caseworker_id: string; counts: (number | null)[] }>(
+    filtered
+      ? sql`select mv.caseworker_id, mv.counts from dash_caseworker_move_days_by mv where ${inPeriod(f, "mv")}`
+      : sql`select mv.caseworker_id, mv.counts from dash_caseworker_move_days mv
+            where mv.month >= ${start}::date and mv.month < ${end}::date`,
+  );
+  // (No join to users: only the listed caseworkers' entries are read from the map.)
+  for (const r of found) {
+    const byDays = out.get(r.caseworker_id) ?? new Map<number, number>();
+    r.counts.forEach((n, days) => n && byDays.set(days, (byDays.get(days) ?? 0) + Number(n)));
+    out.set(r.caseworker_id, byDays);
   }
-  const found = await rows<{ caseworker_id: string; days: number; n: number }>(sql`
-    select mv.caseworker_id, mv.days, sum(mv.n)::int as n
-    from dash_caseworker_moves mv
-    where ${inPeriod(f, "mv")} group by 1, 2 having sum(mv.n) > 0`);
-  // (No join to users here: only the listed caseworkers' entries are read from the map, and
-  // the join's misestimate turned a hash aggregate of the period's rows into a sort.)
-  for (const r of found) add(r.caseworker_id, Number(r.days), Number(r.n));
   return out;
 }
 
@@ -200,11 +193,9 @@ async function caseworkerTable(f: DashboardFilter, thisMonth: string, start: str
     rows<Sum>(sql`
       select fu.caseworker_id, sum(fu.n)::int as n from dash_follow_ups fu
       where fu.follow_up_on >= ${today}::date and ${counterDims(f, "fu")} group by 1`),
-    // Open help requests are read from the rows: open ones are few (help_requests_open_idx),
-    // each joined to its participant by key, under the filter's dimensions.
+    // Open help requests of the participants assigned to each caseworker (decision 038).
     rows<Sum>(sql`
-      select p.caseworker_id, count(*)::int as n from help_requests hr join participants p on p.id = hr.participant_id
-      where hr.status = 'open' and p.caseworker_id is not null and ${counterDims(f, "p")} group by 1`),
+      select h.caseworker_id, sum(h.n)::int as n from dash_help_open h where ${counterDims(f, "h")} group by 1`),
   ]);
   const caseload = new Map(load.map((r) => [r.caseworker_id, r]));
   const [doneOf, periodOf, dueOf, helpOf] = [done, period, due, help].map(byId);

@@ -1,4 +1,4 @@
-// The PMO dashboard's counters (migrations 0006, 0015, 0016 and 0017) against a full count of the rows they
+// The PMO dashboard's counters (migrations 0006, 0015, 0016, 0017 and 0024) against a full count of the rows they
 // count: both as sorted "table|key…|n" lines, so a test can compare them whole.
 import { sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
@@ -83,6 +83,26 @@ export async function fullCount(): Promise<string[]> {
           group by 1, 2, 3`,
     ],
     [
+      // And with the participants' dimensions: one line per month, caseworker, dimensions and days.
+      "dash_caseworker_move_days_by",
+      sql`select ${month(sql`s.created_at`)} as m, s.changed_by, ${DIMS},
+            (s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
+              (select max(e.created_at) from stage_changes e
+               where e.participant_id = s.participant_id and (e.created_at, e.id) < (s.created_at, s.id)),
+              p.created_at) at time zone 'Asia/Jakarta')::date as days,
+            count(*) as n
+          from stage_changes s join participants p on p.id = s.participant_id
+          join users u on u.id = s.changed_by and u.role = 'caseworker'
+          where ${ORDINAL(sql`s.to_stage`)} > ${ORDINAL(sql`s.from_stage`)}
+          group by 1, 2, 3, 4, 5, 6, 7`,
+    ],
+    [
+      // Open help requests of assigned participants, by caseworker and dimensions.
+      "dash_help_open",
+      sql`select p.caseworker_id, ${DIMS}, count(*) as n from help_requests h join participants p on p.id = h.participant_id
+          where h.status = 'open' and p.caseworker_id is not null group by 1, 2, 3, 4, 5`,
+    ],
+    [
       "dash_caseload",
       sql`select p.caseworker_id, ${DIMS}, count(*) as n, count(*) filter (where ${OPEN} and p.next_follow_up_on is not null) as f
           from participants p where p.caseworker_id is not null group by 1, 2, 3, 4, 5`,
@@ -124,6 +144,12 @@ export async function dashboardCounters(): Promise<string[]> {
       sql`select month::text, caseworker_id, (u.i - 1)::int as days, u.n from dash_caseworker_move_days,
             unnest(counts) with ordinality as u(n, i) where coalesce(u.n, 0) <> 0`,
     ],
+    [
+      "dash_caseworker_move_days_by",
+      sql`select month::text, caseworker_id, province_code, migrant_status, source, cohort, (u.i - 1)::int as days, u.n
+            from dash_caseworker_move_days_by, unnest(counts) with ordinality as u(n, i) where coalesce(u.n, 0) <> 0`,
+    ],
+    ["dash_help_open", sql`select caseworker_id, province_code, migrant_status, source, cohort, n from dash_help_open where n <> 0`],
     [
       "dash_caseload",
       sql`select caseworker_id, province_code, migrant_status, source, cohort, n, n_follow_up from dash_caseload where n <> 0 or n_follow_up <> 0`,
