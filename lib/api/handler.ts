@@ -111,8 +111,38 @@ function nextHttpStatus(error: unknown): 403 | 404 | null {
   return null;
 }
 
+// No value this API takes holds a control character (a NIK, a date, a name, a cursor), and
+// PostgreSQL refuses NUL in text: one is refused by name, before the route's schema.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const CONTROL_MESSAGE = "must not hold a control character";
+
+/** The paths (dot-separated) of the strings in a parsed value that hold a control character, names included. */
+function controlCharacterPaths(value: unknown, path: string, out: string[] = []): string[] {
+  if (out.length >= 20) return out;
+  if (typeof value === "string") {
+    if (CONTROL_CHARACTER.test(value)) out.push(path || "(root)");
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => controlCharacterPaths(item, path ? `${path}.${i}` : String(i), out));
+  } else if (value && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      // A name with a control character is refused as such (and not echoed).
+      const bad = CONTROL_CHARACTER.test(key);
+      const at = [path, bad ? "(a name with a control character)" : key.slice(0, 40)].filter(Boolean).join(".");
+      if (bad) out.push(at);
+      else controlCharacterPaths(item, at, out);
+    }
+  }
+  return out;
+}
+
+function refuseControlCharacters(value: unknown, prefix: string, detail: string) {
+  const paths = controlCharacterPaths(value, "");
+  if (paths.length) throw new ApiRefusal(400, detail, paths.map((field) => ({ field: prefix + field, message: CONTROL_MESSAGE })));
+}
+
 /** Parses the query with the route's schema, or refuses with 400 naming each parameter. */
 export function parseQuery<S extends z.ZodType>(schema: S, ctx: ApiContext): z.infer<S> {
+  refuseControlCharacters(ctx.query, "", "A query parameter was refused.");
   const parsed = schema.safeParse(ctx.query);
   if (!parsed.success) throw new ApiRefusal(400, "A query parameter was refused.", zodFields(parsed.error));
   return parsed.data;
@@ -120,6 +150,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, ctx: ApiContext): z.i
 
 /** Parses the body with the route's schema, or refuses with 400 naming each field. */
 export function parseBody<S extends z.ZodType>(schema: S, ctx: ApiContext): z.infer<S> {
+  refuseControlCharacters(ctx.body, "body.", "The body was refused.");
   const parsed = schema.safeParse(ctx.body);
   if (!parsed.success) throw new ApiRefusal(400, "The body was refused.", zodFields(parsed.error, "body."));
   return parsed.data;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { API_SCOPES } from "@/db/schema";
+import { withoutControlCharacters } from "./common";
 
 // The PMO's form for a partner's API client (/pmo/api-clients). Messages are keys of
 // pmoApiClients.errors where they start with "apiClient.", else of the shared catalogue.
@@ -37,10 +38,15 @@ export type NewApiClient = z.infer<typeof newApiClientSchema>;
 
 export const revokeApiClientSchema = z.object({ clientId: z.uuid({ error: "form.error" }) });
 
-/** The form's fields with the ticked scopes as a list. */
+/**
+ * The form's fields with the ticked scopes as a list, control characters no keyboard types
+ * removed as from every form (lib/forms.ts formFields).
+ */
 export function apiClientFormFields(formData: FormData): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const [key, value] of formData.entries()) if (typeof value === "string" && key !== "scopes") fields[key] = value;
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === "string" && key !== "scopes" && !key.startsWith("$")) fields[key] = withoutControlCharacters(value);
+  }
   fields.scopes = formData.getAll("scopes").filter((v) => typeof v === "string");
   return fields;
 }

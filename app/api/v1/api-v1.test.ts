@@ -222,6 +222,13 @@ describe("refusals: problem details, and nothing written", () => {
     expectProblem(await call("/api/v1/progress?from=2021-13", { key: everything }), 400);
     expectProblem(await call("/api/v1/progress?from=2021-07&to=2021-06", { key: everything }), 400);
     expectProblem(await call("/api/v1/progress?limit=1&limit=2", { key: everything }), 400);
+    // A control character (NUL, which PostgreSQL refuses in text, a line break) in any value
+    // or name: 400 naming it, before the route's schema or a query sees it.
+    for (const q of ["/api/v1/progress?cohort=Wisma%00Atlet", "/api/v1/participants?updated_since=2021-06-01%0A", "/api/v1/progress?co%01hort=x"]) {
+      const r = await call(q, { key: everything });
+      expectProblem(r, 400);
+      expect(r.body.errors).toEqual([{ field: expect.stringMatching(/^(cohort|updated_since|\(a name with a control character\))$/), message: "must not hold a control character" }]);
+    }
     expect(await written()).toEqual(before);
   });
 
@@ -373,11 +380,17 @@ describe("POST /api/v1/prakerja-status and its batches", () => {
   });
 
   it("refusals of the body: invalid events (400, each named), malformed JSON (400), not JSON (415), too large (413), over 10,000 events (400); nothing written", async () => {
+    const p = await personNik();
     const before = await written();
     const invalid = await post(JSON.stringify({ events: [{ nik: "123", event: "card_received", occurred_on: "2021-06-10" }, { nik: "3174015708900001", event: "hired", occurred_on: "2099-01-01" }] }));
     expect(invalid.status).toBe(400);
     expect((invalid.body.errors as { field: string }[]).map((e) => e.field)).toEqual(expect.arrayContaining(["body.events.0.nik", "body.events.1.event"]));
     expect(JSON.stringify(invalid.body)).not.toContain("3174015708900001");
+    // A control character in a known participant's event (a NUL in the provider): 400 naming
+    // the field, and nothing applied.
+    const nul = await post(JSON.stringify({ events: [{ nik: p.nik, event: "card_received", occurred_on: "2021-06-10", provider: "Mitra\u0000" }] }));
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors).toEqual([{ field: "body.events.0.provider", message: "must not hold a control character" }]);
     const malformed = await post('{"events": [');
     expect(malformed.status).toBe(400);
     expect(malformed.body.type).toMatch(/malformed-json$/);
