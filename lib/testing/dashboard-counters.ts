@@ -12,6 +12,17 @@ const OPEN = sql`p.stage not in ('completed', 'withdrawn')`;
 const ORDINAL = (stage: SQL) =>
   sql`(case ${stage} when 'registration' then 1 when 'training' then 2 when 'lms' then 3 when 'completed' then 4 end)`;
 
+/** A stage change `s` of participant `p` that moves them forward (registration → … → completed). */
+const FORWARD = sql`${ORDINAL(sql`s.to_stage`)} > ${ORDINAL(sql`s.from_stage`)}`;
+/**
+ * The Jakarta days from the change before `s` (found by a subquery, not a window as the
+ * trigger does), or from the registration when there is none, to `s`.
+ */
+const MOVE_DAYS = sql`(s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
+    (select max(e.created_at) from stage_changes e
+     where e.participant_id = s.participant_id and (e.created_at, e.id) < (s.created_at, s.id)),
+    p.created_at) at time zone 'Asia/Jakarta')::date`;
+
 /** Every counter from a full count, as "table|key…|n" lines, sorted. */
 export async function fullCount(): Promise<string[]> {
   const queries: [string, SQL][] = [
@@ -53,48 +64,28 @@ export async function fullCount(): Promise<string[]> {
           join participants p on p.id = l.participant_id where ${IN_FORCE} group by 1, 2, 3, 4, 5, 6`,
     ],
     [
-      // Forward moves by whoever recorded them, with the Jakarta days since the change
-      // before (found by a subquery, not a window as the trigger does), or since the
-      // registration when there is none.
+      // Forward moves by whoever recorded them, with their days (MOVE_DAYS).
       "dash_caseworker_moves",
-      sql`select ${month(sql`s.created_at`)} as m, s.changed_by, ${DIMS},
-            (s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
-              (select max(e.created_at) from stage_changes e
-               where e.participant_id = s.participant_id and (e.created_at, e.id) < (s.created_at, s.id)),
-              p.created_at) at time zone 'Asia/Jakarta')::date as days,
-            count(*) as n
+      sql`select ${month(sql`s.created_at`)} as m, s.changed_by, ${DIMS}, ${MOVE_DAYS} as days, count(*) as n
           from stage_changes s join participants p on p.id = s.participant_id
-          where s.changed_by is not null and ${ORDINAL(sql`s.to_stage`)} > ${ORDINAL(sql`s.from_stage`)}
-          group by 1, 2, 3, 4, 5, 6, 7`,
+          where s.changed_by is not null and ${FORWARD} group by 1, 2, 3, 4, 5, 6, 7`,
     ],
     [
       // The same moves without the dimensions, for caseworkers only: one line per month,
       // caseworker and days.
       "dash_caseworker_move_days",
-      sql`select ${month(sql`s.created_at`)} as m, s.changed_by,
-            (s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
-              (select max(e.created_at) from stage_changes e
-               where e.participant_id = s.participant_id and (e.created_at, e.id) < (s.created_at, s.id)),
-              p.created_at) at time zone 'Asia/Jakarta')::date as days,
-            count(*) as n
+      sql`select ${month(sql`s.created_at`)} as m, s.changed_by, ${MOVE_DAYS} as days, count(*) as n
           from stage_changes s join participants p on p.id = s.participant_id
           join users u on u.id = s.changed_by and u.role = 'caseworker'
-          where ${ORDINAL(sql`s.to_stage`)} > ${ORDINAL(sql`s.from_stage`)}
-          group by 1, 2, 3`,
+          where ${FORWARD} group by 1, 2, 3`,
     ],
     [
       // And with the participants' dimensions: one line per month, caseworker, dimensions and days.
       "dash_caseworker_move_days_by",
-      sql`select ${month(sql`s.created_at`)} as m, s.changed_by, ${DIMS},
-            (s.created_at at time zone 'Asia/Jakarta')::date - (coalesce(
-              (select max(e.created_at) from stage_changes e
-               where e.participant_id = s.participant_id and (e.created_at, e.id) < (s.created_at, s.id)),
-              p.created_at) at time zone 'Asia/Jakarta')::date as days,
-            count(*) as n
+      sql`select ${month(sql`s.created_at`)} as m, s.changed_by, ${DIMS}, ${MOVE_DAYS} as days, count(*) as n
           from stage_changes s join participants p on p.id = s.participant_id
           join users u on u.id = s.changed_by and u.role = 'caseworker'
-          where ${ORDINAL(sql`s.to_stage`)} > ${ORDINAL(sql`s.from_stage`)}
-          group by 1, 2, 3, 4, 5, 6, 7`,
+          where ${FORWARD} group by 1, 2, 3, 4, 5, 6, 7`,
     ],
     [
       // Open help requests of assigned participants, by caseworker and dimensions.
